@@ -1,0 +1,42 @@
+"use client";
+
+import { useEffect, useReducer, useState } from "react";
+import { io, type Socket } from "socket.io-client";
+import type { ClientToServerEvents, ServerToClientEvents } from "@/server/realtime/protocol";
+import { boardReducer, initialBoard } from "./board-state";
+
+export type LinkStatus = "connecting" | "live" | "reconnecting" | "offline";
+
+/** Subscribes to the live board: snapshot on every (re)connect, deltas after. */
+export function useBoard() {
+  const [state, dispatch] = useReducer(boardReducer, initialBoard);
+  const [status, setStatus] = useState<LinkStatus>("connecting");
+
+  useEffect(() => {
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ transports: ["websocket", "polling"] });
+    socket.on("connect", () => setStatus("live"));
+    socket.on("disconnect", (reason) => setStatus(reason === "io client disconnect" ? "offline" : "reconnecting"));
+    socket.io.on("reconnect_attempt", () => setStatus("reconnecting"));
+    socket.io.on("reconnect_failed", () => setStatus("offline"));
+    socket.on("snapshot", (snapshot) => dispatch({ type: "snapshot", snapshot, receivedAt: Date.now() }));
+    socket.on("call:updated", (call) => dispatch({ type: "call", call, receivedAt: Date.now() }));
+    socket.on("agent:updated", (agent) => dispatch({ type: "agent", agent }));
+    socket.on("queue:updated", (queue) => dispatch({ type: "queue", queue }));
+    socket.on("project:updated", (project) => dispatch({ type: "project", project }));
+    return () => {
+      socket.disconnect();
+    };
+  }, []);
+
+  return { state, status };
+}
+
+/** A clock that ticks every second, for the timers. */
+export function useNow(offset: number): number {
+  const [now, setNow] = useState(() => Date.now() + offset);
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now() + offset), 1000);
+    return () => clearInterval(timer);
+  }, [offset]);
+  return now;
+}

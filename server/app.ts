@@ -1,0 +1,123 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Config } from "./config";
+import { ConnectionRegistry } from "./connections/registry";
+import { openDatabase, type Db } from "./db/client";
+import { migrateDatabase } from "./db/migrate";
+import { Store } from "./db/store";
+import { GroupCommitter } from "./ingest/group-commit";
+import { Ingestor } from "./ingest/ingestor";
+import { DEFAULT_LIVE_OPTIONS, LiveState } from "./live/live-state";
+import type { Logger } from "./log";
+import { createRealtime, type Realtime } from "./realtime/io";
+import { getRuntime, setRuntime } from "./runtime";
+import { serveWebhook } from "./webhook-routes";
+
+/** Handles the requests that are not webhooks (pages, assets): Next.js in production. */
+export type PageHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+export interface Callboard {
+  server: Server;
+  url: string;
+  db: Db;
+  registry: ConnectionRegistry;
+  live: LiveState;
+  realtime: Realtime;
+  committer: GroupCommitter;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts Callboard: migrate → open the database → restore live state → HTTP server with the webhook fast
+ * path, the page handler, and Socket.IO, all on one port. Tests call this with port 0 and no page handler.
+ */
+export async function startCallboard(options: {
+  config: Config;
+  log: Logger;
+  pages?: PageHandler;
+  env?: NodeJS.ProcessEnv;
+  /** Wires Next.js's upgrade handler (HMR in dev) for non-Socket.IO upgrades. */
+  onUpgrade?: (server: Server) => void;
+}): Promise<Callboard> {
+  const { config, log } = options;
+  await migrateDatabase(config.databaseUrl);
+  const db = await openDatabase(config.databaseUrl);
+  const store = new Store(db);
+  const registry = new ConnectionRegistry(db);
+  await registry.bootstrap(options.env ?? process.env);
+
+  const live = new LiveState(DEFAULT_LIVE_OPTIONS);
+  const now = Date.now();
+  live.load(
+    await store.loadLive(now, {
+      endedCallMs: DEFAULT_LIVE_OPTIONS.endedCallMemoryMs,
+      dedupeMs: DEFAULT_LIVE_OPTIONS.dedupeMemoryMs,
+      parkedMs: DEFAULT_LIVE_OPTIONS.parkedMemoryMs,
+    }),
+  );
+  log.info({ calls: live.calls.size, agents: live.agents.size, parked: live.parkedCount() }, "live state restored");
+
+  let realtime: Realtime | undefined;
+  const committer = new GroupCommitter(
+    (batch) => store.writeBatch(batch),
+    (batch) => realtime?.publish(batch),
+    (error, batch) => log.error({ err: error, deliveries: batch.deliveries.length }, "batch commit failed"),
+  );
+  const ingestor = new Ingestor({ registry, live, committer, log, bodyLimit: config.bodyLimit });
+  const runtime = { ingestor, bodyLimit: config.bodyLimit };
+  setRuntime(runtime);
+
+  const server = createServer((req, res) => {
+    const origin = `http://${req.headers.host ?? "localhost"}`;
+    serveWebhook(req, res, origin, runtime)
+      .then(async (handled) => {
+        if (handled) return;
+        if (req.url === "/healthz") {
+          res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true }));
+          return;
+        }
+        if (options.pages) return options.pages(req, res);
+        res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ ok: false, error: "not found" }));
+      })
+      .catch((error: unknown) => {
+        log.error({ err: error, url: req.url }, "request failed");
+        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ ok: false, error: "internal error" }));
+      });
+  });
+  realtime = createRealtime(server, {
+    live,
+    connections: () => registry.all().map(({ id, provider, name }) => ({ id, provider, name })),
+    recentEndedMs: config.recentEndedMs,
+  });
+  options.onUpgrade?.(server);
+
+  const evictTimer = setInterval(() => live.evict(Date.now()), 60_000);
+  evictTimer.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+  const url = config.publicUrl ?? `http://${host}:${address.port}`;
+
+  return {
+    server,
+    url,
+    db,
+    registry,
+    live,
+    realtime,
+    committer,
+    async close() {
+      clearInterval(evictTimer);
+      await realtime?.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await committer.drain();
+      if (getRuntime() === runtime) setRuntime(undefined);
+      await db.$disconnect();
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { z } from "zod";
+import { databaseUrl } from "./db/url";
+
+const Env = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  PUBLIC_URL: z.string().url().optional(),
+  WEBHOOK_BODY_LIMIT: z.coerce.number().int().positive().default(256 * 1024),
+  CALLBOARD_RECENT_ENDED_SECONDS: z.coerce.number().int().nonnegative().default(600),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string | undefined;
+  databaseUrl: string;
+  bodyLimit: number;
+  recentEndedMs: number;
+  logLevel: z.infer<typeof Env>["LOG_LEVEL"];
+}
+
+/** Reads the environment once, with clear errors for bad values. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
+    throw new Error(`invalid environment: ${problems}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL,
+    databaseUrl: databaseUrl(),
+    bodyLimit: e.WEBHOOK_BODY_LIMIT,
+    recentEndedMs: e.CALLBOARD_RECENT_ENDED_SECONDS * 1000,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,137 @@
+import { z } from "zod";
+
+/**
+ * Canonical events: what every provider's webhook is turned into. Normalizers produce them, the reducer
+ * consumes them. Provider identifiers are kept as strings; the core assigns its own ids.
+ */
+
+export const PROVIDERS = ["telecmi", "piopiy", "voipnow", "voipex", "conpeek"] as const;
+export const ProviderId = z.enum(PROVIDERS);
+export type ProviderId = z.infer<typeof ProviderId>;
+
+export const Direction = z.enum(["inbound", "outbound", "internal"]);
+export type Direction = z.infer<typeof Direction>;
+
+export const END_REASONS = [
+  "completed",
+  "missed",
+  "rejected",
+  "busy",
+  "cancelled",
+  "answered_elsewhere",
+  "failed",
+] as const;
+export const EndReason = z.enum(END_REASONS);
+export type EndReason = z.infer<typeof EndReason>;
+
+export const LegRole = z.enum(["customer", "agent", "supervisor"]);
+export type LegRole = z.infer<typeof LegRole>;
+
+/** An agent as the provider identifies it, per connection. */
+export const AgentRef = z.object({
+  externalId: z.string().min(1),
+  name: z.string().optional(),
+  extension: z.string().optional(),
+});
+export type AgentRef = z.infer<typeof AgentRef>;
+
+/** A queue or a project as the provider names it. */
+export const NamedRef = z.object({ externalId: z.string().min(1), name: z.string().min(1) });
+export type NamedRef = z.infer<typeof NamedRef>;
+
+/** Where an event happened: the call (join key), optionally one leg/dialog of it, and what it tells us. */
+export const CallContext = z.object({
+  /** Provider key joining the legs of one call; absent when only the leg is named (Conpeek state updates). */
+  key: z.string().min(1).optional(),
+  leg: z
+    .object({
+      key: z.string().min(1),
+      role: LegRole.optional(),
+      number: z.string().optional(),
+    })
+    .optional(),
+  direction: Direction.optional(),
+  from: z.string().optional(),
+  to: z.string().optional(),
+  agent: AgentRef.optional(),
+  queue: NamedRef.optional(),
+  project: NamedRef.optional(),
+});
+export type CallContext = z.infer<typeof CallContext>;
+
+const timing = {
+  /** Epoch milliseconds: the provider's time when it sent one, else the receive time. */
+  at: z.number().int(),
+  timeSource: z.enum(["provider", "received"]),
+};
+
+const callEvent = <K extends string>(kind: K) =>
+  z.object({ kind: z.literal(kind), ...timing, call: CallContext });
+
+export const CallCreated = callEvent("call.created");
+export const CallRinging = callEvent("call.ringing");
+export const CallAnswered = callEvent("call.answered");
+/** A leg joined the conversation (PIOPIY out_bridged, Conpeek meeting entered). */
+export const CallBridged = callEvent("call.bridged");
+export const CallHeld = callEvent("call.held");
+export const CallResumed = callEvent("call.resumed");
+export const CallTransferred = callEvent("call.transferred").extend({
+  mode: z.enum(["blind", "attended"]),
+  cancelled: z.boolean().default(false),
+  target: z.object({ agent: AgentRef.optional(), number: z.string().optional() }).optional(),
+});
+export const CallEnded = callEvent("call.ended").extend({
+  /** `leg`: only the named leg ended; `call`: the whole call is over. */
+  scope: z.enum(["leg", "call"]),
+  reason: EndReason,
+  providerReason: z.string().optional(),
+});
+/** A CDR / call summary: completes the call's figures and closes it if still open. */
+export const CallSummary = callEvent("call.summary").extend({
+  scope: z.enum(["leg", "call"]),
+  reason: EndReason.optional(),
+  providerReason: z.string().optional(),
+  startedAt: z.number().int().optional(),
+  answeredAt: z.number().int().optional(),
+  endedAt: z.number().int().optional(),
+  waitSeconds: z.number().nonnegative().optional(),
+  talkSeconds: z.number().nonnegative().optional(),
+  recording: z.string().optional(),
+});
+export const MediaConnected = callEvent("media.connected").extend({ detail: z.string().optional() });
+export const MediaDisconnected = callEvent("media.disconnected").extend({ detail: z.string().optional() });
+
+const agentEvent = <K extends string>(kind: K) =>
+  z.object({ kind: z.literal(kind), ...timing, agent: AgentRef, queue: NamedRef.optional() });
+
+export const AgentLogin = agentEvent("agent.login");
+export const AgentLogout = agentEvent("agent.logout");
+export const AgentPaused = agentEvent("agent.paused").extend({ reason: z.string().optional() });
+export const AgentUnpaused = agentEvent("agent.unpaused");
+
+export const CanonicalEvent = z.discriminatedUnion("kind", [
+  CallCreated,
+  CallRinging,
+  CallAnswered,
+  CallBridged,
+  CallHeld,
+  CallResumed,
+  CallTransferred,
+  CallEnded,
+  CallSummary,
+  MediaConnected,
+  MediaDisconnected,
+  AgentLogin,
+  AgentLogout,
+  AgentPaused,
+  AgentUnpaused,
+]);
+export type CanonicalEvent = z.infer<typeof CanonicalEvent>;
+export type CanonicalEventInput = z.input<typeof CanonicalEvent>;
+export type EventKind = CanonicalEvent["kind"];
+export type CallEvent = Extract<CanonicalEvent, { call: CallContext }>;
+export type AgentEvent = Extract<CanonicalEvent, { agent: AgentRef; kind: `agent.${string}` }>;
+
+export function isCallEvent(event: CanonicalEvent): event is CallEvent {
+  return "call" in event;
+}

@@ -1,0 +1,121 @@
+import { z } from "zod";
+import { Direction, EndReason, LegRole, ProviderId } from "./events";
+
+/**
+ * The one model of calls, legs, agents, queues and projects. These shapes are what the reducer produces,
+ * what is stored, and what the browser receives (the socket payloads are validated against them in tests).
+ */
+
+export const CallState = z.enum(["ringing", "talking", "held", "ended"]);
+export type CallState = z.infer<typeof CallState>;
+
+/** Facts about a leg as reported; everything else on a leg is derived from them. */
+export const LegFacts = z.object({
+  answeredAt: z.number().nullable(),
+  endedAt: z.number().nullable(),
+  reason: EndReason.nullable(),
+  held: z.boolean(),
+  holdChangedAt: z.number(),
+});
+
+export const Leg = z.object({
+  /** `${callId}/${key}`: deterministic, so the reducer stays pure. */
+  id: z.string(),
+  key: z.string(),
+  role: LegRole,
+  agentId: z.string().nullable(),
+  number: z.string().nullable(),
+  state: CallState,
+  startedAt: z.number(),
+  answeredAt: z.number().nullable(),
+  endedAt: z.number().nullable(),
+  endReason: EndReason.nullable(),
+  facts: LegFacts,
+});
+export type Leg = z.infer<typeof Leg>;
+
+export const Transfer = z.object({
+  at: z.number(),
+  mode: z.enum(["blind", "attended"]),
+  cancelled: z.boolean(),
+  targetAgentId: z.string().nullable(),
+  targetNumber: z.string().nullable(),
+});
+
+/** Call-level facts: merged commutatively so that arrival order does not change the outcome. */
+export const CallFacts = z.object({
+  answeredAt: z.number().nullable(),
+  endedAt: z.number().nullable(),
+  reason: EndReason.nullable(),
+  held: z.boolean(),
+  holdChangedAt: z.number(),
+  /** Set once the call is over; never cleared (late events cannot reopen a call). */
+  closed: z.boolean(),
+  directionKnown: z.boolean(),
+  cdr: z.object({
+    startedAt: z.number().nullable(),
+    answeredAt: z.number().nullable(),
+    endedAt: z.number().nullable(),
+    waitSeconds: z.number().nullable(),
+    talkSeconds: z.number().nullable(),
+    reason: EndReason.nullable(),
+  }),
+  media: z.enum(["connected", "disconnected"]).nullable(),
+  mediaDetail: z.string().nullable(),
+  transfers: z.array(Transfer),
+});
+export type CallFacts = z.infer<typeof CallFacts>;
+
+export const Call = z.object({
+  id: z.string(),
+  connectionId: z.string(),
+  provider: ProviderId,
+  key: z.string(),
+  direction: Direction,
+  state: CallState,
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+  agentId: z.string().nullable(),
+  queueId: z.string().nullable(),
+  projectId: z.string().nullable(),
+  startedAt: z.number(),
+  answeredAt: z.number().nullable(),
+  endedAt: z.number().nullable(),
+  endReason: EndReason.nullable(),
+  waitSeconds: z.number().nullable(),
+  talkSeconds: z.number().nullable(),
+  recording: z.string().nullable(),
+  legs: z.array(Leg),
+  facts: CallFacts,
+  version: z.number().int(),
+  updatedAt: z.number(),
+});
+export type Call = z.infer<typeof Call>;
+
+export const Presence = z.enum(["available", "paused", "logged_out"]);
+export type Presence = z.infer<typeof Presence>;
+
+export const Agent = z.object({
+  id: z.string(),
+  connectionId: z.string(),
+  externalId: z.string(),
+  name: z.string().nullable(),
+  extension: z.string().nullable(),
+  presence: Presence,
+  pauseReason: z.string().nullable(),
+  presenceSince: z.number(),
+  version: z.number().int(),
+});
+export type Agent = z.infer<typeof Agent>;
+
+export const Queue = z.object({ id: z.string(), connectionId: z.string(), externalId: z.string(), name: z.string() });
+export type Queue = z.infer<typeof Queue>;
+export const Project = Queue;
+export type Project = Queue;
+
+export const ConnectionSummary = z.object({
+  id: z.string(),
+  provider: ProviderId,
+  name: z.string(),
+});
+export type ConnectionSummary = z.infer<typeof ConnectionSummary>;

@@ -1,0 +1,53 @@
+import next from "next";
+import { parse } from "node:url";
+import { startCallboard } from "./app";
+import { loadConfig } from "./config";
+import { createLogger } from "./log";
+
+/** `npm start` / `npm run dev`: Next.js, the webhook fast path and Socket.IO on one port. */
+async function main() {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  const dev = process.env.NODE_ENV !== "production";
+  const nextApp = next({ dev, dir: process.cwd() });
+  await nextApp.prepare();
+  const handle = nextApp.getRequestHandler();
+  const upgrade = nextApp.getUpgradeHandler();
+
+  const app = await startCallboard({
+    config,
+    log,
+    pages: (req, res) => handle(req, res, parse(req.url ?? "/", true)),
+    onUpgrade: (server) =>
+      server.on("upgrade", (req, socket, head) => {
+        if (!req.url?.startsWith("/socket.io")) void upgrade(req, socket, head);
+      }),
+  });
+
+  log.info(`Callboard is running: ${app.url} (database ${config.databaseUrl})`);
+  for (const { connection, urls } of app.registry.webhookUrls(app.url)) {
+    log.info({ connection: connection.name, auth: connection.authType }, `webhook URL${urls.length > 1 ? "s" : ""}:\n  ${urls.join("\n  ")}`);
+  }
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    log.info({ signal }, "shutting down: finishing stored deliveries");
+    app
+      .close()
+      .then(() => nextApp.close?.())
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        log.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      });
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

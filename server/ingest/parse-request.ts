@@ -1,0 +1,53 @@
+import { LenientJsonError, parseJsonBody } from "../providers/shared/lenient-json";
+
+export type ParsedFields =
+  | { ok: true; fields: Record<string, unknown> }
+  | { ok: false; status: 400 | 415; error: string };
+
+const JSON_TYPES = new Set(["application/json", "text/json", "text/plain", "text/javascript", "application/javascript"]);
+const FORM_TYPE = "application/x-www-form-urlencoded";
+
+function mediaType(contentType: string | null): string {
+  return (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+}
+
+function formFields(text: string): Record<string, string> {
+  return Object.fromEntries(new URLSearchParams(text));
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Turns a request into provider fields: the query string for GET; for POST a JSON body (read forgivingly),
+ * or a form-encoded one. Query parameters fill in fields the body does not have (VoipNow may be set up
+ * either way). 415 for a content type no provider sends, 400 for a body that cannot be read.
+ */
+export function parseFields(method: string, contentType: string | null, query: string, bodyText: string): ParsedFields {
+  const queryFields = formFields(query);
+  if (method === "GET") {
+    if (Object.keys(queryFields).length === 0) return { ok: false, status: 400, error: "GET request without query parameters" };
+    return { ok: true, fields: queryFields };
+  }
+  const type = mediaType(contentType);
+  const body = bodyText.trim();
+  if (body === "") {
+    if (Object.keys(queryFields).length > 0) return { ok: true, fields: queryFields };
+    return { ok: false, status: 400, error: "empty body" };
+  }
+  const looksJson = body.startsWith("{") || body.startsWith("[");
+  if (type === FORM_TYPE || (type === "" && !looksJson)) {
+    return { ok: true, fields: { ...queryFields, ...formFields(body) } };
+  }
+  if (type !== "" && !JSON_TYPES.has(type) && !type.endsWith("+json")) {
+    return { ok: false, status: 415, error: `unsupported content type "${type}": send application/json or ${FORM_TYPE}` };
+  }
+  try {
+    const value = parseJsonBody(body);
+    if (!isPlainObject(value)) return { ok: false, status: 400, error: "body must be a JSON object" };
+    return { ok: true, fields: { ...queryFields, ...value } };
+  } catch (error) {
+    return { ok: false, status: 400, error: error instanceof LenientJsonError ? error.message : "body is not JSON" };
+  }
+}

@@ -1,0 +1,285 @@
+import type { AgentRef, CallEvent, CanonicalEvent, NamedRef, ProviderId } from "../domain/events";
+import { isCallEvent } from "../domain/events";
+import type { Agent, Call, Project, Queue } from "../domain/model";
+import { newAgent, newCall, reduceAgent, reduceCall, touchAgent, type Refs } from "../domain/reducer";
+import { eventId, newId } from "./ids";
+
+/** A canonical event as stored: which delivery it came from and which call/agent it was applied to. */
+export interface EventRecord {
+  id: string;
+  deliveryId: string;
+  connectionId: string;
+  callId: string | null;
+  agentId: string | null;
+  event: CanonicalEvent;
+}
+
+/** Everything one delivery changed: what the batch must write and then publish. */
+export interface Changes {
+  records: EventRecord[];
+  /** Parked events that found their call: their stored rows get the call id. */
+  relinked: { eventId: string; callId: string }[];
+  calls: Map<string, Call>;
+  agents: Map<string, Agent>;
+  queues: Map<string, Queue>;
+  projects: Map<string, Project>;
+}
+
+export function emptyChanges(): Changes {
+  return { records: [], relinked: [], calls: new Map(), agents: new Map(), queues: new Map(), projects: new Map() };
+}
+
+export interface ConnectionRef {
+  id: string;
+  provider: ProviderId;
+}
+
+interface Parked {
+  record: EventRecord;
+  event: CallEvent;
+  provider: ProviderId;
+}
+
+export interface LiveStateOptions {
+  /** How long ended calls stay in memory so late events still find them (default 24 h). */
+  endedCallMemoryMs: number;
+  /** How long events naming an unknown dialog wait for it (default 6 h). */
+  parkedMemoryMs: number;
+  /** How long delivery identities are remembered for de-duplication (default 48 h). */
+  dedupeMemoryMs: number;
+}
+
+export const DEFAULT_LIVE_OPTIONS: LiveStateOptions = {
+  endedCallMemoryMs: 24 * 3600_000,
+  parkedMemoryMs: 6 * 3600_000,
+  dedupeMemoryMs: 48 * 3600_000,
+};
+
+const k = (connectionId: string, key: string) => `${connectionId}|${key}`;
+
+/**
+ * The working state of live calls, agents, queues and projects. The entities themselves are produced by the
+ * pure reducer; this container only finds them (by provider key, by leg, by agent id) and keeps indexes.
+ * The database is the durable copy it is rebuilt from at start-up.
+ */
+export class LiveState {
+  readonly calls = new Map<string, Call>();
+  readonly agents = new Map<string, Agent>();
+  readonly queues = new Map<string, Queue>();
+  readonly projects = new Map<string, Project>();
+  private readonly callByKey = new Map<string, string>();
+  private readonly callByLeg = new Map<string, string>();
+  private readonly agentByExternal = new Map<string, string>();
+  private readonly queueByExternal = new Map<string, string>();
+  private readonly projectByExternal = new Map<string, string>();
+  private readonly parked = new Map<string, Parked[]>();
+  private readonly dedupe = new Map<string, { deliveryId: string; at: number }>();
+  /** Wall-clock time each call last changed here: provider clocks can be far off, this is what "just ended" uses. */
+  private readonly lastChange = new Map<string, number>();
+
+  constructor(readonly options: LiveStateOptions = DEFAULT_LIVE_OPTIONS) {}
+
+  /** The delivery that already carried this event, if any. */
+  findDuplicate(connectionId: string, dedupeKey: string | null): string | undefined {
+    return dedupeKey === null ? undefined : this.dedupe.get(k(connectionId, dedupeKey))?.deliveryId;
+  }
+
+  rememberDelivery(connectionId: string, dedupeKey: string | null, deliveryId: string, at: number) {
+    if (dedupeKey !== null) this.dedupe.set(k(connectionId, dedupeKey), { deliveryId, at });
+  }
+
+  forgetDelivery(connectionId: string, dedupeKey: string | null) {
+    if (dedupeKey !== null) this.dedupe.delete(k(connectionId, dedupeKey));
+  }
+
+  /** Applies one delivery's events in order and returns what changed. */
+  apply(connection: ConnectionRef, deliveryId: string, events: CanonicalEvent[], changes = emptyChanges()): Changes {
+    for (const event of events) {
+      const record: EventRecord = {
+        id: eventId(),
+        deliveryId,
+        connectionId: connection.id,
+        callId: null,
+        agentId: null,
+        event,
+      };
+      changes.records.push(record);
+      if (isCallEvent(event)) this.applyCallEvent(connection, record, event, changes);
+      else {
+        const agent = this.agentFor(connection.id, event.agent, event.at, changes);
+        if (event.queue) this.namedFor("queue", connection.id, event.queue, changes);
+        const next = reduceAgent(agent, event);
+        this.agents.set(next.id, next);
+        changes.agents.set(next.id, next);
+        record.agentId = next.id;
+      }
+    }
+    return changes;
+  }
+
+  private applyCallEvent(connection: ConnectionRef, record: EventRecord, event: CallEvent, changes: Changes) {
+    const ctx = event.call;
+    // Events name their call by its key; only Conpeek state updates name just a dialog (a globally unique id).
+    const callId = ctx.key
+      ? this.callByKey.get(k(connection.id, ctx.key))
+      : ctx.leg
+        ? this.callByLeg.get(k(connection.id, ctx.leg.key))
+        : undefined;
+    if (!callId && !ctx.key) {
+      // Only a dialog is named and its call is not known yet (out of order): wait for it.
+      const legKey = k(connection.id, (ctx.leg as { key: string }).key);
+      const list = this.parked.get(legKey) ?? [];
+      list.push({ record, event, provider: connection.provider });
+      this.parked.set(legKey, list);
+      return;
+    }
+    const refs = this.refsFor(connection.id, event, changes);
+    let call = callId ? this.calls.get(callId) : undefined;
+    if (!call) {
+      call = newCall({ id: newId(), connectionId: connection.id, provider: connection.provider, key: ctx.key as string, at: event.at });
+      this.callByKey.set(k(connection.id, call.key), call.id);
+    }
+    const next = reduceCall(call, event, refs);
+    this.calls.set(next.id, next);
+    this.lastChange.set(next.id, Date.now());
+    changes.calls.set(next.id, next);
+    record.callId = next.id;
+    record.agentId = refs.agentId;
+    for (const leg of next.legs) {
+      const legKey = k(connection.id, leg.key);
+      if (this.callByLeg.get(legKey) === next.id) continue;
+      this.callByLeg.set(legKey, next.id);
+      const waiting = this.parked.get(legKey);
+      if (waiting) {
+        this.parked.delete(legKey);
+        for (const parked of waiting) {
+          changes.relinked.push({ eventId: parked.record.id, callId: next.id });
+          this.applyCallEvent({ id: connection.id, provider: parked.provider }, parked.record, parked.event, changes);
+        }
+      }
+    }
+  }
+
+  private refsFor(connectionId: string, event: CallEvent, changes: Changes): Refs {
+    const ctx = event.call;
+    const target = event.kind === "call.transferred" ? event.target?.agent : undefined;
+    return {
+      agentId: ctx.agent ? this.agentFor(connectionId, ctx.agent, event.at, changes, true).id : null,
+      queueId: ctx.queue ? this.namedFor("queue", connectionId, ctx.queue, changes).id : null,
+      projectId: ctx.project ? this.namedFor("project", connectionId, ctx.project, changes).id : null,
+      targetAgentId: target ? this.agentFor(connectionId, target, event.at, changes, true).id : null,
+    };
+  }
+
+  private agentFor(connectionId: string, ref: AgentRef, at: number, changes: Changes, touch = false): Agent {
+    const key = k(connectionId, ref.externalId);
+    const id = this.agentByExternal.get(key);
+    let agent = id ? this.agents.get(id) : undefined;
+    if (!agent) {
+      agent = newAgent({ id: newId(), connectionId, externalId: ref.externalId, at });
+      this.agentByExternal.set(key, agent.id);
+      touch = true;
+    }
+    if (touch) {
+      const touched = touchAgent(agent, ref);
+      if (touched !== agent || !this.agents.has(agent.id)) {
+        this.agents.set(touched.id, touched);
+        changes.agents.set(touched.id, touched);
+      }
+      return touched;
+    }
+    return agent;
+  }
+
+  private namedFor(kind: "queue" | "project", connectionId: string, ref: NamedRef, changes: Changes): Queue {
+    const [map, index, changed] =
+      kind === "queue"
+        ? [this.queues, this.queueByExternal, changes.queues]
+        : [this.projects, this.projectByExternal, changes.projects];
+    const key = k(connectionId, ref.externalId);
+    const id = index.get(key);
+    const existing = id ? map.get(id) : undefined;
+    if (existing && existing.name === ref.name) return existing;
+    const next = { id: existing?.id ?? newId(), connectionId, externalId: ref.externalId, name: ref.name };
+    index.set(key, next.id);
+    map.set(next.id, next);
+    changed.set(next.id, next);
+    return next;
+  }
+
+  /** Restores state from the database at start-up. */
+  load(data: {
+    calls: Call[];
+    agents: Agent[];
+    queues: Queue[];
+    projects: Project[];
+    dedupe: { connectionId: string; dedupeKey: string; deliveryId: string; at: number }[];
+    parked: { record: EventRecord; provider: ProviderId }[];
+  }) {
+    for (const call of data.calls) {
+      this.calls.set(call.id, call);
+      this.lastChange.set(call.id, call.updatedAt);
+      this.callByKey.set(k(call.connectionId, call.key), call.id);
+      for (const leg of call.legs) this.callByLeg.set(k(call.connectionId, leg.key), call.id);
+    }
+    for (const agent of data.agents) {
+      this.agents.set(agent.id, agent);
+      this.agentByExternal.set(k(agent.connectionId, agent.externalId), agent.id);
+    }
+    for (const queue of data.queues) {
+      this.queues.set(queue.id, queue);
+      this.queueByExternal.set(k(queue.connectionId, queue.externalId), queue.id);
+    }
+    for (const project of data.projects) {
+      this.projects.set(project.id, project);
+      this.projectByExternal.set(k(project.connectionId, project.externalId), project.id);
+    }
+    for (const entry of data.dedupe) this.rememberDelivery(entry.connectionId, entry.dedupeKey, entry.deliveryId, entry.at);
+    for (const { record, provider } of data.parked) {
+      const event = record.event as CallEvent;
+      if (!event.call.leg) continue;
+      const legKey = k(record.connectionId, event.call.leg.key);
+      const list = this.parked.get(legKey) ?? [];
+      list.push({ record, event, provider });
+      this.parked.set(legKey, list);
+    }
+  }
+
+  /** Drops what no late event can need any more. Returns the ids of calls that left memory. */
+  evict(now: number): string[] {
+    const removed: string[] = [];
+    for (const call of this.calls.values()) {
+      if (call.endedAt !== null && this.changedAt(call) < now - this.options.endedCallMemoryMs) {
+        this.calls.delete(call.id);
+        this.lastChange.delete(call.id);
+        this.callByKey.delete(k(call.connectionId, call.key));
+        for (const leg of call.legs) this.callByLeg.delete(k(call.connectionId, leg.key));
+        removed.push(call.id);
+      }
+    }
+    for (const [key, list] of this.parked) {
+      const kept = list.filter((parked) => parked.event.at >= now - this.options.parkedMemoryMs);
+      if (kept.length === 0) this.parked.delete(key);
+      else this.parked.set(key, kept);
+    }
+    for (const [key, entry] of this.dedupe) {
+      if (entry.at < now - this.options.dedupeMemoryMs) this.dedupe.delete(key);
+    }
+    return removed;
+  }
+
+  /** Calls a board shows: all that are live, and those ended within `recentMs`. */
+  boardCalls(now: number, recentMs: number): Call[] {
+    return [...this.calls.values()].filter((call) => call.endedAt === null || this.changedAt(call) >= now - recentMs);
+  }
+
+  changedAt(call: Call): number {
+    return this.lastChange.get(call.id) ?? call.updatedAt;
+  }
+
+  parkedCount(): number {
+    let n = 0;
+    for (const list of this.parked.values()) n += list.length;
+    return n;
+  }
+}

@@ -1,0 +1,35 @@
+import type { Agent, Call, ConnectionSummary, Project, Queue } from "../domain/model";
+
+/**
+ * The Socket.IO contract, shared by the server and the browser. A client gets `snapshot` on every
+ * (re)connect and deltas after it; every entity carries a version so a delta older than the snapshot is
+ * ignored. Event names are `entity:verb`.
+ */
+export interface Snapshot {
+  serverTime: number;
+  /** How long ended calls stay on the board. */
+  recentEndedMs: number;
+  calls: Call[];
+  agents: Agent[];
+  queues: Queue[];
+  projects: Project[];
+  connections: ConnectionSummary[];
+}
+
+export interface ServerToClientEvents {
+  snapshot: (snapshot: Snapshot) => void;
+  "call:updated": (call: Call) => void;
+  "agent:updated": (agent: Agent) => void;
+  "queue:updated": (queue: Queue) => void;
+  "project:updated": (project: Project) => void;
+}
+
+export interface ClientToServerEvents {
+  /** Ask for a fresh snapshot (the server also sends one on connect). */
+  "snapshot:request": () => void;
+}
+
+export type InterServerEvents = Record<string, never>;
+export type SocketData = Record<string, never>;
+
+export const BOARD_ROOM = "board";
