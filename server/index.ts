@@ -24,10 +24,13 @@ async function main() {
       }),
   });
 
-  log.info(`Callboard is running: ${app.url} (database ${config.databaseUrl})`);
+  // A plain banner on stdout: the first thing a newcomer reads.
+  const lines = [`Callboard is running at ${app.url} (database ${config.databaseUrl})`, "Webhook URLs to paste into each provider:"];
   for (const { connection, urls } of app.registry.webhookUrls(app.url)) {
-    log.info({ connection: connection.name, auth: connection.authType }, `webhook URL${urls.length > 1 ? "s" : ""}:\n  ${urls.join("\n  ")}`);
+    lines.push(`  ${connection.name}${connection.authType === "none" ? "" : ` [${connection.authType} auth]`}:`);
+    for (const url of urls) lines.push(`    ${url}`);
   }
+  process.stdout.write(`${lines.join("\n")}\n`);
 
   let closing = false;
   const shutdown = (signal: string) => {

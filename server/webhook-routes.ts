@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { Readable } from "node:stream";
 import * as eventRoute from "../app/api/webhooks/[provider]/[key]/[event]/route";
 import * as keyRoute from "../app/api/webhooks/[provider]/[key]/route";
 import { bindRuntime, type Runtime } from "./runtime";
@@ -31,13 +30,13 @@ export async function serveWebhook(
     for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
   }
   const hasBody = method !== "GET" && method !== "HEAD";
-  const request = bindRuntime(new Request(`${origin}${url}`, {
-    method,
-    headers,
-    body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
-    // @ts-expect-error Node's fetch needs this for streamed request bodies; the DOM types do not know it.
-    duplex: "half",
-  }), runtime);
+  // Read at most limit+1 bytes (enough for the handler to see "too large"); the rest is drained unread.
+  const body = hasBody ? await readAtMost(req, runtime.bodyLimit + 1) : undefined;
+  if (body) headers.delete("content-length");
+  const request = bindRuntime(
+    new Request(`${origin}${url}`, { method, headers, body: body ? new Uint8Array(body) : undefined }),
+    runtime,
+  );
   const [provider, key, event] = parts as [string, string, string | undefined];
   const response =
     event === undefined
@@ -45,6 +44,20 @@ export async function serveWebhook(
       : await eventRoute.POST(request, { params: Promise.resolve({ provider, key, event }) });
   res.writeHead(response.status, Object.fromEntries(response.headers));
   res.end(Buffer.from(await response.arrayBuffer()));
-  if (hasBody && !req.complete) req.resume();
   return true;
+}
+
+function readAtMost(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      if (size >= limit) return;
+      const room = limit - size;
+      chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
+      size += Math.min(chunk.length, room);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
 }

@@ -100,6 +100,11 @@ export function groupCalls(state: BoardState, lens: Lens, now: number): CallGrou
   }
   for (const group of groups.values()) {
     group.calls.sort((a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || b.startedAt - a.startedAt);
+    // An agent on a call is on that call, whatever their queue presence says.
+    const active = group.calls[0];
+    if (lens === "agent" && group.id !== "none" && active && active.state !== "ended") {
+      group.subtitle = active.state === "talking" ? "on call" : active.state === "held" ? "on hold" : "ringing";
+    }
   }
   return [...groups.values()].sort((a, b) => (a.id === "none" ? 1 : b.id === "none" ? -1 : a.title.localeCompare(b.title)));
 }

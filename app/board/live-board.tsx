@@ -62,11 +62,13 @@ function CallRow({ call, now, state }: { call: Call; now: number; state: BoardSt
       <span className="w-6 shrink-0 text-center text-slate-500" title={call.direction}>
         {call.direction === "inbound" ? "↙" : call.direction === "outbound" ? "↗" : "↔"}
       </span>
-      <span className="min-w-0 flex-1 truncate">
-        <span className="font-medium">{call.from ?? "unknown"}</span>
-        <span className="text-slate-400"> → </span>
-        <span className="font-medium">{call.to ?? "unknown"}</span>
-        <span className="ml-2 text-xs text-slate-500">
+      <span className="min-w-0 flex-1">
+        <span className="block truncate">
+          <span className="font-medium">{call.from ?? "unknown"}</span>
+          <span className="text-slate-400"> → </span>
+          <span className="font-medium">{call.to ?? "unknown"}</span>
+        </span>
+        <span className="block truncate text-xs text-slate-500">
           {[agent?.name ?? agent?.externalId, queue, call.provider].filter(Boolean).join(" · ")}
         </span>
       </span>

@@ -34,7 +34,11 @@ function agentOf(dialog: Dialog): AgentRef | undefined {
 
 /** The parts of a dialog event that place it in a call. Only dialog_create/close carry the link. */
 function contextOf(d: Dialog): CallContext {
-  const consultant = d.dialog_type === "CONSULTANT";
+  // dialog_close carries no dialog_type: the agent's side is the one started by a user (side USER).
+  const consultant =
+    d.dialog_type === "CONSULTANT" ||
+    (!d.dialog_type && (d.initial_application_info?.side === "USER" || (!!d.tenant_user && !d.initial_application_info)));
+  const role = d.dialog_type || d.initial_application_info?.side ? (consultant ? ("agent" as const) : ("customer" as const)) : undefined;
   const direction = DIRECTIONS[d.business_direction ?? ""];
   const link = d.initial_application_info?.data?.caller_dialog_uuid;
   const customer = consultant ? d.peer_target : d.self_target;
@@ -44,7 +48,7 @@ function contextOf(d: Dialog): CallContext {
     key: linked ? (link ?? d.dialog_uuid) : undefined,
     leg: compact({
       key: d.dialog_uuid,
-      role: d.dialog_type ? (consultant ? ("agent" as const) : ("customer" as const)) : undefined,
+      role,
       number: consultant ? undefined : customer,
     }),
     direction,

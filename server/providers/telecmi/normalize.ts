@@ -24,7 +24,8 @@ export function normalizeTeleCmi({ fields, receivedAt }: NormalizeInput): Normal
   // Inbound calls reach an agent on leg b (reported with direction "outbound" and the agent's team);
   // click-to-call calls have the agent on leg a and the callee on leg b.
   const inbound = body.direction === "inbound" || (!!body.team && !body.request_id && !body.click_to_call);
-  const agentLeg = inbound ? body.leg === "b" : body.leg !== "b";
+  // Without a leg (CDRs), a record that names a user is that user's.
+  const agentLeg = body.leg ? (inbound ? body.leg === "b" : body.leg !== "b") : !!body.user;
   const agent = agentLeg && body.user ? { externalId: body.user, extension: body.user.split("_")[0] } : undefined;
   const customerNumber = inbound ? body.from : body.to;
 

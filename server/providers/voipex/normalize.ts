@@ -32,7 +32,7 @@ export function normalizeVoipex({ fields, receivedAt, options }: NormalizeInput)
   const time = eventTime(undefined, receivedAt);
   const queue = named(b.Queue);
   const agentId = b.Login ?? b.Email ?? b.Line;
-  const agent: AgentRef | undefined = agentId ? compact({ externalId: agentId, extension: b.Line, name: b.Email }) : undefined;
+  const agent: AgentRef | undefined = agentId ? compact({ externalId: agentId, extension: b.Line }) : undefined;
 
   const agentEvent = (kind: "agent.login" | "agent.logout" | "agent.unpaused"): NormalizeResult =>
     agent

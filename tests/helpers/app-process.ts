@@ -1,0 +1,58 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+const ROOT = path.join(import.meta.dirname, "..", "..");
+
+/** Builds the Next.js app once if no production build exists (npm test builds before running the tests). */
+export function ensureBuild() {
+  if (fs.existsSync(path.join(ROOT, ".next", "BUILD_ID"))) return;
+  const result = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "next", "dist", "bin", "next"), "build"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  if (result.status !== 0) throw new Error("next build failed");
+}
+
+export interface AppProcess {
+  url: string;
+  keys: Record<string, string>;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+/** Runs the real product (`server/index.ts`, Next.js + Socket.IO + webhooks) on a free port with a fresh database. */
+export async function startAppProcess(env: Record<string, string> = {}): Promise<AppProcess> {
+  ensureBuild();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "callboard-e2e-"));
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", DATABASE_URL: `file:${path.join(dir, "e2e.db")}`, LOG_LEVEL: "warn", NEXT_TELEMETRY_DISABLED: "1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk) => (output += chunk));
+  child.stderr?.on("data", (chunk) => (output += chunk));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
+    const check = () => {
+      const match = /Callboard is running at (http:\/\/\S+)/.exec(output);
+      if (match && output.includes("Conpeek")) {
+        clearTimeout(timer);
+        resolve(match[1] as string);
+      }
+    };
+    child.stdout?.on("data", check);
+    child.on("exit", (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+  });
+  const keys: Record<string, string> = {};
+  for (const match of output.matchAll(/\/api\/webhooks\/(\w+)\/([\w-]+)/g)) keys[match[1] as string] ??= match[2] as string;
+  return {
+    url,
+    keys,
+    output: () => output,
+    async stop() {
+      child.kill("SIGTERM");
+      await new Promise((resolve) => child.once("exit", resolve));
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,126 @@
+import { io as connect, type Socket } from "socket.io-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Agent, Call } from "@/server/domain/model";
+import type { ClientToServerEvents, ServerToClientEvents, Snapshot } from "@/server/realtime/protocol";
+import { conpeekScenarios, teleCmiScenarios, voipexScenarios } from "@/server/simulator/scenarios";
+import { startTestServer, type TestServer } from "../helpers/server";
+
+type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** A board client: applies snapshot + deltas the way the browser does (newer versions win). */
+function boardClient(url: string) {
+  const socket: Client = connect(url, { transports: ["websocket"], reconnectionDelay: 50, reconnectionDelayMax: 100 });
+  const calls = new Map<string, Call>();
+  const agents = new Map<string, Agent>();
+  const received: Call[] = [];
+  let snapshots = 0;
+  socket.on("snapshot", (snapshot: Snapshot) => {
+    snapshots++;
+    calls.clear();
+    for (const call of snapshot.calls) calls.set(call.id, Call.parse(call));
+    agents.clear();
+    for (const agent of snapshot.agents) agents.set(agent.id, Agent.parse(agent));
+  });
+  socket.on("call:updated", (raw) => {
+    const call = Call.parse(raw); // the payload is exactly the typed model
+    received.push(call);
+    const current = calls.get(call.id);
+    if (!current || current.version < call.version) calls.set(call.id, call);
+  });
+  socket.on("agent:updated", (raw) => {
+    const agent = Agent.parse(raw);
+    const current = agents.get(agent.id);
+    if (!current || current.version < agent.version) agents.set(agent.id, agent);
+  });
+  return { socket, calls, agents, received, snapshots: () => snapshots };
+}
+
+async function until(check: () => boolean, what: string, ms = 5000) {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+const view = (calls: Map<string, Call>) =>
+  [...calls.values()].map((c) => ({ id: c.id, state: c.state, version: c.version })).sort((a, b) => a.id.localeCompare(b.id));
+
+describe("live push over Socket.IO", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.stop());
+
+  it("a webhook POST reaches two clients as a typed call:updated", async () => {
+    const a = boardClient(server.app.url);
+    const b = boardClient(server.app.url);
+    try {
+      await until(() => a.snapshots() === 1 && b.snapshots() === 1, "snapshots");
+      const [scenario] = teleCmiScenarios(Date.now());
+      const first = scenario!.steps[0]!;
+      const reply = await server.send("telecmi", first);
+      expect(reply.status).toBe(200);
+      await until(() => a.received.length > 0 && b.received.length > 0, "call:updated on both clients");
+      for (const client of [a, b]) {
+        const call = client.received[0]!;
+        expect(call.key).toBe(scenario!.expected.callKey);
+        expect(call.state).toBe("ringing");
+        expect(call.provider).toBe("telecmi");
+      }
+      for (const step of scenario!.steps.slice(1)) await server.send("telecmi", step);
+      await until(() => [...a.calls.values()].some((c) => c.key === scenario!.expected.callKey && c.state === "ended"), "ended on a");
+      await until(() => [...b.calls.values()].some((c) => c.key === scenario!.expected.callKey && c.state === "ended"), "ended on b");
+      // The states each client saw, in order: ringing → talking → ended.
+      const seen = a.received.filter((c) => c.key === scenario!.expected.callKey).map((c) => c.state);
+      expect(seen.filter((s, i) => s !== seen[i - 1])).toEqual(["ringing", "talking", "ended"]);
+    } finally {
+      a.socket.disconnect();
+      b.socket.disconnect();
+    }
+  });
+
+  it("agent presence changes are pushed as agent:updated", async () => {
+    const client = boardClient(server.app.url);
+    try {
+      await until(() => client.snapshots() === 1, "snapshot");
+      const pause = voipexScenarios().find((s) => s.name.includes("pause"))!;
+      await server.play(pause);
+      await until(() => [...client.agents.values()].some((a) => a.externalId === "petr.novak" && a.presence === "paused"), "paused agent");
+      expect([...client.agents.values()].find((a) => a.externalId === "petr.novak")?.pauseReason).toBe("Oběd");
+    } finally {
+      client.socket.disconnect();
+    }
+  });
+
+  it("a client that reconnects catches up with what it missed and matches a fresh client", async () => {
+    const client = boardClient(server.app.url);
+    try {
+      await until(() => client.snapshots() === 1, "first snapshot");
+      const [outbound, inbound] = conpeekScenarios(Date.now());
+      for (const step of outbound!.steps.slice(0, 3)) await server.send("conpeek", step);
+      await until(() => [...client.calls.values()].some((c) => c.key === outbound!.expected.callKey), "call seen");
+
+      // Drop the transport (as a network cut would): the client reconnects by itself.
+      client.socket.io.engine.close();
+      for (const step of outbound!.steps.slice(3)) await server.send("conpeek", step);
+      for (const step of inbound!.steps) await server.send("conpeek", step);
+
+      await until(() => client.snapshots() >= 2 && client.socket.connected, "reconnect snapshot");
+      const fresh = boardClient(server.app.url);
+      try {
+        await until(() => fresh.snapshots() === 1, "fresh snapshot");
+        await until(() => JSON.stringify(view(client.calls)) === JSON.stringify(view(fresh.calls)), "same state");
+        expect(view(client.calls)).toEqual(view(fresh.calls));
+        const caughtUp = [...client.calls.values()].find((c) => c.key === outbound!.expected.callKey);
+        expect(caughtUp?.state).toBe("ended");
+        expect([...client.calls.values()].find((c) => c.key === inbound!.expected.callKey)?.state).toBe("ended");
+      } finally {
+        fresh.socket.disconnect();
+      }
+    } finally {
+      client.socket.disconnect();
+    }
+  });
+});
