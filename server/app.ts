@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { Config } from "./config";
 import { ConnectionRegistry } from "./connections/registry";
+import { BatchWriter } from "./db/batch-writer";
 import { openDatabase, type Db } from "./db/client";
 import { migrateDatabase } from "./db/migrate";
 import { Store } from "./db/store";
@@ -58,8 +59,9 @@ export async function startCallboard(options: {
   log.info({ calls: live.calls.size, agents: live.agents.size, parked: live.parkedCount() }, "live state restored");
 
   let realtime: Realtime | undefined;
+  const writer = new BatchWriter(config.databaseUrl);
   const committer = new GroupCommitter(
-    (batch) => store.writeBatch(batch),
+    async (batch) => writer.write(batch),
     (batch) => realtime?.publish(batch),
     (error, batch) => log.error({ err: error, deliveries: batch.deliveries.length }, "batch commit failed"),
   );
@@ -117,6 +119,7 @@ export async function startCallboard(options: {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await committer.drain();
       if (getRuntime() === runtime) setRuntime(undefined);
+      writer.close();
       await db.$disconnect();
     },
   };
