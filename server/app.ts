@@ -61,7 +61,7 @@ export async function startCallboard(options: {
   let realtime: Realtime | undefined;
   const writer = new BatchWriter(config.databaseUrl);
   const committer = new GroupCommitter(
-    async (batch) => writer.write(batch),
+    (batch) => writer.write(batch),
     (batch) => realtime?.publish(batch),
     (error, batch) => log.error({ err: error, deliveries: batch.deliveries.length }, "batch commit failed"),
   );
@@ -70,8 +70,7 @@ export async function startCallboard(options: {
   setRuntime(runtime);
 
   const server = createServer((req, res) => {
-    const origin = `http://${req.headers.host ?? "localhost"}`;
-    serveWebhook(req, res, origin, runtime)
+    serveWebhook(req, res, runtime)
       .then(async (handled) => {
         if (handled) return;
         if (req.url === "/healthz") {
@@ -119,7 +118,7 @@ export async function startCallboard(options: {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await committer.drain();
       if (getRuntime() === runtime) setRuntime(undefined);
-      writer.close();
+      await writer.close();
       await db.$disconnect();
     },
   };

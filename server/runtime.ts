@@ -20,7 +20,7 @@ export function getRuntime(): Runtime | undefined {
   return (globalThis as Holder)[KEY];
 }
 
-/** Requests the custom server hands to the route handlers carry their own runtime (several can run in tests). */
+/** A request handed to the route handlers can carry its own runtime (several run in one process in tests). */
 const bound = new WeakMap<Request, Runtime>();
 
 export function bindRuntime(request: Request, runtime: Runtime): Request {

@@ -1,73 +1,96 @@
-import Database from "better-sqlite3";
+import { Worker } from "node:worker_threads";
 import type { Call } from "../domain/model";
 import type { EventRecord } from "../live/live-state";
 import type { Batch, DeliveryRow } from "./store";
 import { sqliteFileFromUrl } from "./url";
 
 /**
- * Writes one group-commit batch in one SQLite transaction with prepared statements. This is the webhook hot path:
- * through Prisma the same batch costs ~1–1.5 ms per statement (interactive transaction + query compiler), directly
- * it is one fsync per batch. The tables and migrations are Prisma's; values are written in Prisma's own formats
- * (DateTime as ISO text with `+00:00`, Boolean as 0/1), so Prisma reads them back unchanged.
+ * Writes one group-commit batch in one SQLite transaction with prepared statements, on a writer thread
+ * (sql-writer-worker.mjs). This is the webhook hot path: through Prisma the same batch costs ~1–1.5 ms per statement
+ * (interactive transaction + query compiler), and a commit's fsync (~9 ms here) would block the event loop. The tables
+ * and migrations are Prisma's; values are written in Prisma's own formats (DateTime as ISO text with `+00:00`, Boolean
+ * as 0/1), so Prisma reads them back unchanged.
  */
 export class BatchWriter {
-  private readonly db: Database.Database;
-  private readonly statements;
-  private readonly writeAll: (batch: Batch) => void;
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  private nextId = 1;
+  private failed: Error | null = null;
 
   constructor(databaseUrl: string) {
-    this.db = new Database(sqliteFileFromUrl(databaseUrl), { timeout: 10_000 });
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("synchronous = FULL");
-    const upsert = (table: string, columns: string[]) =>
-      this.db.prepare(
-        `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${columns.map((c) => `@${c}`).join(", ")}) ` +
-          `ON CONFLICT ("id") DO UPDATE SET ${columns.filter((c) => c !== "id").map((c) => `"${c}" = excluded."${c}"`).join(", ")}`,
-      );
-    const insert = (table: string, columns: string[]) =>
-      this.db.prepare(`INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${columns.map((c) => `@${c}`).join(", ")})`);
-    this.statements = {
-      delivery: insert("Delivery", [
-        "id", "connectionId", "provider", "receivedAt", "method", "path", "contentType", "query", "bodyText",
-        "truncated", "outcome", "httpStatus", "error", "eventName", "dedupeKey", "duplicateOf",
-      ]),
-      event: insert("CallEvent", ["id", "deliveryId", "connectionId", "callId", "agentId", "kind", "at", "timeSource", "payload"]),
-      relink: this.db.prepare(`UPDATE "CallEvent" SET "callId" = ? WHERE "id" = ?`),
-      call: upsert("Call", [
-        "id", "connectionId", "provider", "externalKey", "direction", "state", "fromNumber", "toNumber", "agentId", "queueId",
-        "projectId", "startedAt", "answeredAt", "endedAt", "endReason", "waitSeconds", "talkSeconds", "recording", "detail",
-        "version", "updatedAt",
-      ]),
-      leg: upsert("Leg", ["id", "callId", "externalKey", "role", "state", "agentId", "number", "startedAt", "answeredAt", "endedAt", "endReason"]),
-      agent: upsert("Agent", ["id", "connectionId", "externalId", "name", "extension", "presence", "pauseReason", "presenceSince", "version"]),
-      queue: upsert("Queue", ["id", "connectionId", "externalId", "name"]),
-      project: upsert("Project", ["id", "connectionId", "externalId", "name"]),
+    this.worker = new Worker(new URL("./sql-writer-worker.mjs", import.meta.url), {
+      workerData: { file: sqliteFileFromUrl(databaseUrl), statements: STATEMENTS },
+    });
+    this.worker.on("message", (message: { id: number; ok: boolean; error?: string }) => {
+      const waiting = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      if (message.ok) waiting?.resolve();
+      else waiting?.reject(new Error(message.error ?? "batch write failed"));
+    });
+    const fail = (error: Error) => {
+      this.failed = error;
+      for (const waiting of this.pending.values()) waiting.reject(error);
+      this.pending.clear();
     };
-    this.writeAll = this.db.transaction((batch: Batch) => this.writeRows(batch));
+    this.worker.on("error", fail);
+    this.worker.on("exit", (code) => fail(new Error(`database writer stopped (exit ${code})`)));
   }
 
-  write(batch: Batch): void {
-    this.writeAll(batch);
+  /** Resolves once the batch is committed (durable); rejects if the transaction failed (nothing of it is stored). */
+  write({ deliveries, changes }: Batch): Promise<void> {
+    const calls = [...changes.calls.values()];
+    const ops: [StatementName, Record<string, unknown>[]][] = [
+      ["delivery", deliveries.map(deliveryRow)],
+      ["event", changes.records.map(eventRow)],
+      ["relink", changes.relinked],
+      ["call", calls.map(callRow)],
+      ["leg", calls.flatMap((call) => call.legs.map((leg) => legRow(call.id, leg)))],
+      ["agent", [...changes.agents.values()].map((agent) => ({ ...agent, presenceSince: time(agent.presenceSince) }))],
+      ["queue", [...changes.queues.values()]],
+      ["project", [...changes.projects.values()]],
+    ];
+    return this.send({ ops: ops.filter(([, rows]) => rows.length > 0) });
   }
 
-  close(): void {
-    this.db.close();
+  async close(): Promise<void> {
+    if (!this.failed) await this.send({ close: true }).catch(() => undefined);
+    await this.worker.terminate();
   }
 
-  private writeRows({ deliveries, changes }: Batch) {
-    const s = this.statements;
-    for (const delivery of deliveries) s.delivery.run(deliveryRow(delivery));
-    for (const record of changes.records) s.event.run(eventRow(record));
-    for (const { eventId, callId } of changes.relinked) s.relink.run(callId, eventId);
-    for (const call of changes.calls.values()) {
-      s.call.run(callRow(call));
-      for (const leg of call.legs) s.leg.run(legRow(call.id, leg));
-    }
-    for (const agent of changes.agents.values()) s.agent.run({ ...agent, presenceSince: time(agent.presenceSince) });
-    for (const queue of changes.queues.values()) s.queue.run(queue);
-    for (const project of changes.projects.values()) s.project.run(project);
+  private send(message: { ops?: unknown; close?: boolean }): Promise<void> {
+    if (this.failed) return Promise.reject(this.failed);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, ...message });
+    });
   }
 }
+
+const upsert = (table: string, columns: string[]) =>
+  `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${columns.map((c) => `@${c}`).join(", ")}) ` +
+  `ON CONFLICT ("id") DO UPDATE SET ${columns.filter((c) => c !== "id").map((c) => `"${c}" = excluded."${c}"`).join(", ")}`;
+const insert = (table: string, columns: string[]) =>
+  `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${columns.map((c) => `@${c}`).join(", ")})`;
+
+const STATEMENTS = {
+  delivery: insert("Delivery", [
+    "id", "connectionId", "provider", "receivedAt", "method", "path", "contentType", "query", "bodyText",
+    "truncated", "outcome", "httpStatus", "error", "eventName", "dedupeKey", "duplicateOf",
+  ]),
+  event: insert("CallEvent", ["id", "deliveryId", "connectionId", "callId", "agentId", "kind", "at", "timeSource", "payload"]),
+  relink: `UPDATE "CallEvent" SET "callId" = @callId WHERE "id" = @eventId`,
+  call: upsert("Call", [
+    "id", "connectionId", "provider", "externalKey", "direction", "state", "fromNumber", "toNumber", "agentId", "queueId",
+    "projectId", "startedAt", "answeredAt", "endedAt", "endReason", "waitSeconds", "talkSeconds", "recording", "detail",
+    "version", "updatedAt",
+  ]),
+  leg: upsert("Leg", ["id", "callId", "externalKey", "role", "state", "agentId", "number", "startedAt", "answeredAt", "endedAt", "endReason"]),
+  agent: upsert("Agent", ["id", "connectionId", "externalId", "name", "extension", "presence", "pauseReason", "presenceSince", "version"]),
+  queue: upsert("Queue", ["id", "connectionId", "externalId", "name"]),
+  project: upsert("Project", ["id", "connectionId", "externalId", "name"]),
+};
+type StatementName = keyof typeof STATEMENTS;
 
 /** Prisma's SQLite DateTime format. */
 const time = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");

@@ -9,11 +9,16 @@ export function secretEquals(given: string | null | undefined, expected: string 
   return timingSafeEqual(a, b);
 }
 
+/** Reads request headers by (case-insensitive) name: a Web `Headers`, or the fast path's view of Node's headers. */
+export interface HeaderReader {
+  get(name: string): string | null;
+}
+
 /**
  * The credentials a connection requires on top of its URL key: HTTP Basic or Bearer (VOIPEX), or a custom
  * header and value (Conpeek). Returns the reason when they are wrong, so the attempt can be logged.
  */
-export function checkCredentials(connection: ConnectionConfig, headers: Headers): string | null {
+export function checkCredentials(connection: ConnectionConfig, headers: HeaderReader): string | null {
   switch (connection.authType) {
     case "none":
       return null;

@@ -20,13 +20,14 @@ export function mergeChanges(into: Changes, from: Changes): Changes {
 }
 
 /**
- * Group commit: every delivery that arrives while the previous transaction is being written goes into the
- * next one. Each submitter's promise settles only after the transaction holding its delivery committed, so
- * nothing is acknowledged before it is durable, and one fsync serves many requests.
+ * Group commit: the deliveries that arrive while earlier batches are being written go into the next one. Each
+ * submitter's promise settles only after the transaction holding its delivery committed, so nothing is acknowledged
+ * before it is durable, and one fsync serves many requests. Up to `maxInFlight` batches are handed to the writer at
+ * once (it commits them in order), so the writer never waits for the event loop between two commits.
  */
 export class GroupCommitter {
   private queue: Pending[] = [];
-  private writing = false;
+  private inFlight = 0;
   private scheduled = false;
   private idle: (() => void)[] = [];
 
@@ -34,47 +35,60 @@ export class GroupCommitter {
     private readonly write: (batch: Batch) => Promise<void>,
     private readonly onCommitted: (batch: Batch) => void,
     private readonly onFailed: (error: unknown, batch: Batch) => void,
+    private readonly maxInFlight = 2,
   ) {}
 
   submit(delivery: DeliveryRow, changes: Changes | null): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ delivery, changes, resolve, reject });
-      if (!this.writing && !this.scheduled) {
-        this.scheduled = true;
-        // Let the rest of this event-loop turn's requests join the batch.
-        setImmediate(() => void this.flush());
-      }
+      this.schedule();
     });
   }
 
   /** Resolves when everything submitted so far is written. */
   drain(): Promise<void> {
-    if (!this.writing && !this.scheduled && this.queue.length === 0) return Promise.resolve();
+    if (this.inFlight === 0 && !this.scheduled && this.queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
   }
 
-  private async flush(): Promise<void> {
-    this.scheduled = false;
-    if (this.writing) return;
-    this.writing = true;
-    while (this.queue.length > 0) {
-      const items = this.queue;
-      this.queue = [];
-      const batch: Batch = { deliveries: items.map((item) => item.delivery), changes: emptyChanges() };
-      for (const item of items) if (item.changes) mergeChanges(batch.changes, item.changes);
-      try {
-        await this.write(batch);
-      } catch (error) {
+  private schedule() {
+    if (this.scheduled || this.queue.length === 0 || this.inFlight >= this.maxInFlight) return;
+    this.scheduled = true;
+    // Let the rest of this event-loop turn's requests join the batch.
+    setImmediate(() => {
+      this.scheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush() {
+    if (this.queue.length === 0 || this.inFlight >= this.maxInFlight) return;
+    const items = this.queue;
+    this.queue = [];
+    const batch: Batch = { deliveries: items.map((item) => item.delivery), changes: emptyChanges() };
+    for (const item of items) if (item.changes) mergeChanges(batch.changes, item.changes);
+    this.inFlight++;
+    this.write(batch).then(
+      () => {
+        for (const item of items) item.resolve();
+        this.onCommitted(batch);
+        this.settled();
+      },
+      (error: unknown) => {
         this.onFailed(error, batch);
         for (const item of items) item.reject(error);
-        continue;
-      }
-      for (const item of items) item.resolve();
-      this.onCommitted(batch);
+        this.settled();
+      },
+    );
+  }
+
+  private settled() {
+    this.inFlight--;
+    this.schedule();
+    if (this.inFlight === 0 && !this.scheduled && this.queue.length === 0) {
+      const waiting = this.idle;
+      this.idle = [];
+      for (const resolve of waiting) resolve();
     }
-    this.writing = false;
-    const waiting = this.idle;
-    this.idle = [];
-    for (const resolve of waiting) resolve();
   }
 }

@@ -1,4 +1,5 @@
-import { runtimeFor } from "../runtime";
+import { runtimeFor, type Runtime } from "../runtime";
+import type { IncomingWebhook, Reply } from "./ingestor";
 
 export interface WebhookParams {
   provider: string;
@@ -6,7 +7,25 @@ export interface WebhookParams {
   event?: string;
 }
 
-/** Reads at most `limit` bytes of the body; reports whether there was more. */
+/** What both HTTP paths hand to the pipeline: the request's parts, read once. */
+export type WebhookInput = Omit<IncomingWebhook, "provider" | "key" | "urlEvent">;
+
+const starting: Reply = { status: 503, body: { ok: false, error: "Callboard is starting; retry shortly" } };
+
+/** The one webhook handler core, shared by the App Router route handlers and the custom server's fast path. */
+export function receiveWebhook(runtime: Runtime | undefined, params: WebhookParams, input: WebhookInput): Promise<Reply> {
+  if (!runtime) return Promise.resolve(starting);
+  return runtime.ingestor.receive({
+    ...input,
+    provider: params.provider,
+    key: params.key,
+    urlEvent: params.event,
+    // The key is a secret: the stored path keeps only its start.
+    path: input.path.replace(params.key, `${params.key.slice(0, 4)}…`),
+  });
+}
+
+/** Reads at most `limit` bytes of a Web request body; reports whether there was more. */
 async function readBody(request: Request, limit: number): Promise<{ text: string; tooLarge: boolean }> {
   const declared = Number(request.headers.get("content-length") ?? "NaN");
   if (!request.body) return { text: "", tooLarge: false };
@@ -29,22 +48,15 @@ async function readBody(request: Request, limit: number): Promise<{ text: string
   return { text: Buffer.concat(chunks).toString("utf8"), tooLarge };
 }
 
-/**
- * The webhook route handler: Web Request in, Web Response out. Next.js routes it from
- * app/api/webhooks/…/route.ts, and the custom server calls the same exported handlers directly.
- */
+/** The App Router route handler: Web Request in, Web Response out (app/api/webhooks/…/route.ts). */
 export async function handleWebhookRequest(request: Request, params: WebhookParams): Promise<Response> {
   const runtime = runtimeFor(request);
-  if (!runtime) return Response.json({ ok: false, error: "Callboard is starting; retry shortly" }, { status: 503 });
   const receivedAt = Date.now();
   const url = new URL(request.url);
-  const body = await readBody(request, runtime.bodyLimit);
-  const reply = await runtime.ingestor.receive({
-    provider: params.provider,
-    key: params.key,
-    urlEvent: params.event,
+  const body = runtime ? await readBody(request, runtime.bodyLimit) : { text: "", tooLarge: false };
+  const reply = await receiveWebhook(runtime, params, {
     method: request.method.toUpperCase(),
-    path: url.pathname.replace(params.key, `${params.key.slice(0, 4)}…`),
+    path: url.pathname,
     query: url.search.replace(/^\?/, ""),
     headers: request.headers,
     contentType: request.headers.get("content-type"),

@@ -6,7 +6,7 @@ import { ProviderId } from "../domain/events";
 import type { LiveState } from "../live/live-state";
 import type { Logger } from "../log";
 import { providerAdapter } from "../providers";
-import { checkCredentials } from "./auth";
+import { checkCredentials, type HeaderReader } from "./auth";
 import type { GroupCommitter } from "./group-commit";
 import { parseFields } from "./parse-request";
 
@@ -19,7 +19,7 @@ export interface IncomingWebhook {
   method: string;
   path: string;
   query: string;
-  headers: Headers;
+  headers: HeaderReader;
   contentType: string | null;
   bodyText: string;
   /** The body was over the limit; bodyText holds its first part. */

@@ -15,14 +15,18 @@ export function ensureBuild() {
 export interface AppProcess {
   url: string;
   keys: Record<string, string>;
+  /** The folder holding the database. */
+  dir: string;
   output: () => string;
   stop(): Promise<void>;
+  /** Kills the process without any chance to clean up (a crash). The database folder is kept. */
+  kill(): Promise<void>;
 }
 
 /** Runs the real product (`server/index.ts`, Next.js + Socket.IO + webhooks) on a free port with a fresh database. */
-export async function startAppProcess(env: Record<string, string> = {}): Promise<AppProcess> {
+export async function startAppProcess(env: Record<string, string> = {}, existingDir?: string): Promise<AppProcess> {
   ensureBuild();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "callboard-e2e-"));
+  const dir = existingDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "callboard-e2e-"));
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", DATABASE_URL: `file:${path.join(dir, "e2e.db")}`, LOG_LEVEL: "warn", NEXT_TELEMETRY_DISABLED: "1", ...env },
@@ -45,14 +49,20 @@ export async function startAppProcess(env: Record<string, string> = {}): Promise
   });
   const keys: Record<string, string> = {};
   for (const match of output.matchAll(/\/api\/webhooks\/(\w+)\/([\w-]+)/g)) keys[match[1] as string] ??= match[2] as string;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
   return {
     url,
     keys,
+    dir,
     output: () => output,
     async stop() {
       child.kill("SIGTERM");
-      await new Promise((resolve) => child.once("exit", resolve));
+      await exited;
       fs.rmSync(dir, { recursive: true, force: true });
+    },
+    async kill() {
+      child.kill("SIGKILL");
+      await exited;
     },
   };
 }
