@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { count, flag, id, text } from "../shared/fields";
+import { cmiFields } from "../shared/cmi-fields";
+import { count, flag, text } from "../shared/fields";
 
 /**
  * PIOPIY (TeleCMI CPaaS) live event or CDR (`type: "cdr"`). Statuses arrive in any case
@@ -7,27 +8,13 @@ import { count, flag, id, text } from "../shared/fields";
  */
 export const PiopiyBody = z
   .object({
-    type: text,
-    status: id.transform((s) => s.toLowerCase()),
-    direction: text.transform((s) => s?.toLowerCase()),
-    leg: text.transform((s) => s?.toLowerCase()),
-    cmiuuid: id,
-    conversation_uuid: text,
-    request_id: text,
-    from: text,
-    to: text,
-    callerid: text,
+    ...cmiFields,
     vn: text,
-    appid: text,
-    app_id: text,
-    time: text,
     start_time: text,
     answer_time: text,
     end_time: text,
     duration: count,
-    record: flag,
     record_url: text,
-    filename: text,
     ws_status: z.union([z.string(), z.record(z.string(), z.unknown()), z.null()]).optional(),
     out: flag,
     api_init: flag,

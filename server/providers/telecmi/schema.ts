@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { count, flag, id, text } from "../shared/fields";
+import { cmiFields } from "../shared/cmi-fields";
+import { count, flag, text } from "../shared/fields";
 
 /**
  * TeleCMI (CHUB) notification: `type` "event" (live) or "cdr". Drift tolerated: `app_id`/`appid`,
@@ -7,26 +8,12 @@ import { count, flag, id, text } from "../shared/fields";
  */
 export const TeleCmiBody = z
   .object({
-    type: text,
-    status: id.transform((s) => s.toLowerCase()),
-    direction: text.transform((s) => s?.toLowerCase()),
-    leg: text.transform((s) => s?.toLowerCase()),
-    cmiuuid: id,
-    conversation_uuid: text,
-    request_id: text,
+    ...cmiFields,
     user: text,
     team: text,
-    from: text,
-    to: text,
-    callerid: text,
-    app_id: text,
-    appid: text,
-    time: text,
     answeredsec: count,
     waitedsec: count,
     hangup_reason: text,
-    record: flag,
-    filename: text,
     voicemail: flag,
     voicename: text,
     click_to_call: flag,

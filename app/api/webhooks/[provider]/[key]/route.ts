@@ -1,9 +1,9 @@
-import { handleWebhookRequest } from "@/server/ingest/handle-webhook";
+import { handleWebhookRequest, type WebhookParams } from "@/server/ingest/handle-webhook";
 
 // Webhooks are never cached or pre-rendered.
 export const dynamic = "force-dynamic";
 
-type Context = { params: Promise<{ provider: string; key: string }> };
+type Context = { params: Promise<WebhookParams> };
 
 /** Thin: raw request → ingest. Unsupported methods reach ingest too, so they are stored and answered 405. */
 export async function POST(request: Request, context: Context): Promise<Response> {
