@@ -34,7 +34,6 @@ export interface Batch {
 const CallDetail = z.object({ facts: CallFacts, legs: z.array(Leg) });
 
 const date = (ms: number) => new Date(ms);
-const dateOrNull = (ms: number | null) => (ms === null ? null : new Date(ms));
 
 /** Reads for the live pipeline (its writes go through BatchWriter, in one transaction per batch). */
 export class Store {

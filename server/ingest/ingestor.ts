@@ -80,7 +80,7 @@ export class Ingestor {
   }
 
   private async ingest(connection: ConnectionConfig, request: IncomingWebhook): Promise<Reply> {
-    const { live, committer, bodyLimit } = this.deps;
+    const { live, bodyLimit } = this.deps;
     const adapter = providerAdapter(connection.provider);
     const delivery: DeliveryRow = {
       id: randomUUID(),
