@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Config } from "./config";
+import { AuthService } from "./auth/auth-service";
+import { gate } from "./auth/gate";
 import { ConnectionRegistry } from "./connections/registry";
 import { BatchWriter } from "./db/batch-writer";
 import { openDatabase, type Db } from "./db/client";
@@ -21,6 +23,9 @@ export interface Callboard {
   server: Server;
   url: string;
   db: Db;
+  auth: AuthService;
+  /** Set when this start created the first admin with a generated password (printed once). */
+  firstAdmin?: { email: string; password?: string };
   registry: ConnectionRegistry;
   live: LiveState;
   realtime: Realtime;
@@ -46,6 +51,8 @@ export async function startCallboard(options: {
   const store = new Store(db);
   const registry = new ConnectionRegistry(db);
   await registry.bootstrap(options.env ?? process.env);
+  const auth = new AuthService(db);
+  const firstAdmin = await auth.users.bootstrapAdmin(options.env ?? process.env);
 
   const live = new LiveState(DEFAULT_LIVE_OPTIONS);
   const now = Date.now();
@@ -66,13 +73,15 @@ export async function startCallboard(options: {
     (error, batch) => log.error({ err: error, deliveries: batch.deliveries.length }, "batch commit failed"),
   );
   const ingestor = new Ingestor({ registry, live, committer, log, bodyLimit: config.bodyLimit });
-  const runtime = { ingestor, bodyLimit: config.bodyLimit };
+  const runtime = { ingestor, auth, bodyLimit: config.bodyLimit };
   setRuntime(runtime);
 
   const server = createServer((req, res) => {
     serveWebhook(req, res, runtime)
       .then(async (handled) => {
         if (handled) return;
+        const { pass } = await gate(req, res, auth);
+        if (!pass) return;
         if (req.url === "/healthz") {
           res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true }));
           return;
@@ -88,6 +97,7 @@ export async function startCallboard(options: {
   });
   realtime = createRealtime(server, {
     live,
+    auth,
     connections: () => registry.all().map(({ id, provider, name }) => ({ id, provider, name })),
     recentEndedMs: config.recentEndedMs,
   });
@@ -108,6 +118,8 @@ export async function startCallboard(options: {
     server,
     url,
     db,
+    auth,
+    firstAdmin,
     registry,
     live,
     realtime,

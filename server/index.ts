@@ -30,6 +30,13 @@ async function main() {
     lines.push(`  ${connection.name}${connection.authType === "none" ? "" : ` [${connection.authType} auth]`}:`);
     for (const url of urls) lines.push(`    ${url}`);
   }
+  if (app.firstAdmin) {
+    lines.push(
+      app.firstAdmin.password
+        ? `First admin created: sign in as ${app.firstAdmin.email} with password ${app.firstAdmin.password} (shown once; set CALLBOARD_ADMIN_EMAIL/CALLBOARD_ADMIN_PASSWORD to choose)`
+        : `First admin created: ${app.firstAdmin.email} (password from CALLBOARD_ADMIN_PASSWORD)`,
+    );
+  }
   process.stdout.write(`${lines.join("\n")}\n`);
 
   let closing = false;

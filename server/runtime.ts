@@ -1,3 +1,4 @@
+import type { AuthService } from "./auth/auth-service";
 import type { Ingestor } from "./ingest/ingestor";
 
 /**
@@ -6,6 +7,7 @@ import type { Ingestor } from "./ingest/ingestor";
  */
 export interface Runtime {
   ingestor: Ingestor;
+  auth: AuthService;
   bodyLimit: number;
 }
 

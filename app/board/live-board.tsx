@@ -79,11 +79,17 @@ function CallRow({ call, now, state }: { call: Call; now: number; state: BoardSt
   );
 }
 
-function Board() {
+interface Viewer {
+  name: string;
+  role: "admin" | "supervisor" | "agent";
+}
+
+function Board({ user }: { user: Viewer }) {
   const router = useRouter();
   const params = useSearchParams();
   const lensParam = params.get("lens");
-  const lens: Lens = lensParam === "queue" || lensParam === "project" ? lensParam : "agent";
+  // An agent sees only their own calls: the lenses would all show the same one group.
+  const lens: Lens = user.role !== "agent" && (lensParam === "queue" || lensParam === "project") ? lensParam : "agent";
   const { state, status } = useBoard();
   const now = useNow(state.clockOffset);
   const groups = groupCalls(state, lens, now);
@@ -93,11 +99,11 @@ function Board() {
   return (
     <main className="mx-auto max-w-7xl p-4">
       <header className="mb-4 flex flex-wrap items-center gap-3">
-        <h1 className="text-xl font-bold">Callboard</h1>
+        <h1 className="text-xl font-bold">{user.role === "agent" ? "My calls" : "Callboard"}</h1>
         <span className={`rounded-full px-2.5 py-0.5 text-xs font-semibold ${LINK_STYLE[status]}`} data-testid="link-status">
           {status}
         </span>
-        <nav className="ml-auto flex rounded-md border border-slate-300 bg-white p-0.5" aria-label="Group calls">
+        <nav className={`ml-auto flex rounded-md border border-slate-300 bg-white p-0.5 ${user.role === "agent" ? "invisible" : ""}`} aria-label="Group calls">
           {LENSES.map((item) => (
             <button
               key={item.id}
@@ -110,6 +116,14 @@ function Board() {
             </button>
           ))}
         </nav>
+        <form method="post" action="/api/auth/sign-out" className="flex items-center gap-2 text-sm">
+          <span className="text-slate-600" data-testid="signed-in-as">
+            {user.name} <span className="text-slate-400">({user.role})</span>
+          </span>
+          <button type="submit" className="rounded-md border border-slate-300 bg-white px-2.5 py-1 hover:bg-slate-100">
+            Sign out
+          </button>
+        </form>
       </header>
       <section className="mb-4 grid grid-cols-2 gap-2 sm:grid-cols-4" aria-label="Totals">
         {(Object.keys(counts) as Call["state"][]).map((key) => (
@@ -147,10 +161,10 @@ function Board() {
   );
 }
 
-export function LiveBoard() {
+export function LiveBoard({ user }: { user: Viewer }) {
   return (
     <Suspense fallback={<p className="p-4 text-slate-500">Loading…</p>}>
-      <Board />
+      <Board user={user} />
     </Suspense>
   );
 }

@@ -18,6 +18,11 @@ export function useBoard() {
     socket.on("disconnect", (reason) => setStatus(reason === "io client disconnect" ? "offline" : "reconnecting"));
     socket.io.on("reconnect_attempt", () => setStatus("reconnecting"));
     socket.io.on("reconnect_failed", () => setStatus("offline"));
+    socket.on("connect_error", (error) => {
+      // The session ended (signed out elsewhere, expired): back to sign-in, then here again.
+      if (error.message === "unauthorized") window.location.assign(`/sign-in?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+      else setStatus("reconnecting");
+    });
     socket.on("snapshot", (snapshot) => dispatch({ type: "snapshot", snapshot, receivedAt: Date.now() }));
     socket.on("call:updated", (call) => dispatch({ type: "call", call, receivedAt: Date.now() }));
     socket.on("agent:updated", (agent) => dispatch({ type: "agent", agent }));

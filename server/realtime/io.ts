@@ -1,61 +1,78 @@
 import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
+import type { AuthService } from "../auth/auth-service";
+import { sessionToken } from "../auth/gate";
+import { agentRooms, callRooms, canSeeAgent, canSeeCall, isLimited, roomsOf } from "../auth/scope";
+import type { AuthUser } from "../auth/types";
 import type { Batch } from "../db/store";
-import type { LiveState } from "../live/live-state";
 import type { ConnectionSummary } from "../domain/model";
-import {
-  BOARD_ROOM,
-  type ClientToServerEvents,
-  type InterServerEvents,
-  type ServerToClientEvents,
-  type Snapshot,
-  type SocketData,
-} from "./protocol";
+import type { LiveState } from "../live/live-state";
+import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, Snapshot, SocketData } from "./protocol";
 
 export type CallboardIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 export interface Realtime {
   io: CallboardIo;
   publish(batch: Batch): void;
-  snapshot(): Snapshot;
+  snapshot(user: AuthUser): Snapshot;
   close(): Promise<void>;
 }
 
-/** Socket.IO on the same HTTP server: snapshot on connect, then every committed change as a delta. */
+/**
+ * Socket.IO on the same HTTP server. The middleware admits only signed-in users; each socket joins the rooms its
+ * user may see (everything, some queues/projects, or its own agent identities), gets a snapshot filtered the same
+ * way on every (re)connect, and then the deltas sent to those rooms.
+ */
 export function createRealtime(
   httpServer: HttpServer,
-  deps: { live: LiveState; connections: () => ConnectionSummary[]; recentEndedMs: number },
+  deps: { live: LiveState; auth: AuthService; connections: () => ConnectionSummary[]; recentEndedMs: number },
 ): Realtime {
   const io: CallboardIo = new Server(httpServer, { serveClient: false, transports: ["websocket", "polling"] });
 
-  const snapshot = (): Snapshot => {
+  io.use((socket, next) => {
+    deps.auth
+      .userForToken(sessionToken(socket.handshake.headers.cookie))
+      .then((user) => {
+        if (!user) return next(new Error("unauthorized"));
+        socket.data.user = user;
+        next();
+      })
+      .catch(next);
+  });
+
+  const snapshot = (user: AuthUser): Snapshot => {
     const now = Date.now();
+    const calls = deps.live.boardCalls(now, deps.recentEndedMs).filter((call) => canSeeCall(user, call));
+    const everything = user.role !== "agent" && !isLimited(user);
+    const queueIds = new Set([...user.queueIds, ...calls.map((c) => c.queueId)]);
+    const projectIds = new Set([...user.projectIds, ...calls.map((c) => c.projectId)]);
     return {
       serverTime: now,
       recentEndedMs: deps.recentEndedMs,
-      calls: deps.live.boardCalls(now, deps.recentEndedMs),
-      agents: [...deps.live.agents.values()],
-      queues: [...deps.live.queues.values()],
-      projects: [...deps.live.projects.values()],
-      connections: deps.connections(),
+      user: { name: user.name, email: user.email, role: user.role },
+      calls,
+      agents: [...deps.live.agents.values()].filter((agent) => canSeeAgent(user, agent)),
+      queues: [...deps.live.queues.values()].filter((q) => everything || queueIds.has(q.id)),
+      projects: [...deps.live.projects.values()].filter((p) => everything || projectIds.has(p.id)),
+      connections: user.role === "agent" ? [] : deps.connections(),
     };
   };
 
   io.on("connection", (socket) => {
-    void socket.join(BOARD_ROOM);
-    socket.emit("snapshot", snapshot());
-    socket.on("snapshot:request", () => socket.emit("snapshot", snapshot()));
+    const user = socket.data.user;
+    void socket.join(roomsOf(user));
+    socket.emit("snapshot", snapshot(user));
+    socket.on("snapshot:request", () => socket.emit("snapshot", snapshot(user)));
   });
 
   return {
     io,
     snapshot,
     publish({ changes }) {
-      const room = io.to(BOARD_ROOM);
-      for (const queue of changes.queues.values()) room.emit("queue:updated", queue);
-      for (const project of changes.projects.values()) room.emit("project:updated", project);
-      for (const agent of changes.agents.values()) room.emit("agent:updated", agent);
-      for (const call of changes.calls.values()) room.emit("call:updated", call);
+      for (const queue of changes.queues.values()) io.to(["all", `queue:${queue.id}`]).emit("queue:updated", queue);
+      for (const project of changes.projects.values()) io.to(["all", `project:${project.id}`]).emit("project:updated", project);
+      for (const agent of changes.agents.values()) io.to(agentRooms(agent)).emit("agent:updated", agent);
+      for (const call of changes.calls.values()) io.to(callRooms(call)).emit("call:updated", call);
     },
     close: () => new Promise((resolve) => void io.close(() => resolve())),
   };

@@ -1,3 +1,4 @@
+import type { AuthUser } from "../auth/types";
 import type { Agent, Call, ConnectionSummary, Project, Queue } from "../domain/model";
 
 /**
@@ -9,6 +10,8 @@ export interface Snapshot {
   serverTime: number;
   /** How long ended calls stay on the board. */
   recentEndedMs: number;
+  /** Who this socket belongs to. */
+  user: Pick<AuthUser, "name" | "email" | "role">;
   calls: Call[];
   agents: Agent[];
   queues: Queue[];
@@ -30,6 +33,6 @@ export interface ClientToServerEvents {
 }
 
 export type InterServerEvents = Record<string, never>;
-export type SocketData = Record<string, never>;
-
-export const BOARD_ROOM = "board";
+export interface SocketData {
+  user: AuthUser;
+}

@@ -2,7 +2,10 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allScenarios, teleCmiScenarios, type Step } from "@/server/simulator/scenarios";
+import { randomUUID } from "node:crypto";
+import { hashPassword } from "@/server/auth/password";
+import { openDatabase } from "@/server/db/client";
+import { allScenarios, teleCmiScenarios, voipexScenarios, type Step } from "@/server/simulator/scenarios";
 import { startAppProcess, type AppProcess } from "../helpers/app-process";
 import { browserAvailable, launchBrowser } from "../helpers/browser";
 
@@ -24,9 +27,27 @@ describe.skipIf(!browserAvailable())("live board in a real browser", () => {
 
   beforeAll(async () => {
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    app = await startAppProcess();
+    app = await startAppProcess({ CALLBOARD_ADMIN_EMAIL: "admin@example.com", CALLBOARD_ADMIN_PASSWORD: "e2e-admin-password" });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  });
+
+  const signIn = async (target: Page, email: string, password: string) => {
+    await target.getByLabel("Email").fill(email);
+    await target.getByLabel("Password").fill(password);
+    await target.getByRole("button", { name: "Sign in" }).click();
+  };
+
+  it("sends a signed-out user to sign-in, rejects a wrong password, and signs in", async () => {
+    await page.goto(`${app.url}/?lens=queue`);
+    await expect.poll(() => new URL(page.url()).pathname).toBe("/sign-in");
+    await signIn(page, "admin@example.com", "wrong-password");
+    await page.getByRole("alert").filter({ hasText: "do not match" }).waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, "sign-in-error.png") });
+    await signIn(page, "admin@example.com", "e2e-admin-password");
+    await expect.poll(() => page.url()).toContain("lens=queue");
+    await page.getByTestId("signed-in-as").filter({ hasText: "Administrator" }).waitFor();
+    await page.getByRole("button", { name: "By agent" }).click();
   });
   afterAll(async () => {
     await browser?.close();
@@ -37,6 +58,7 @@ describe.skipIf(!browserAvailable())("live board in a real browser", () => {
     await page.goto(app.url);
     await page.getByTestId("link-status").filter({ hasText: "live" }).waitFor();
     await page.getByText("No calls right now").waitFor();
+    // (The webhooks below are posted without any session: they carry their own keys.)
 
     // Provider times a little in the past, as real traffic arrives.
     const scenario = teleCmiScenarios(Date.now() - 10_000)[0]!;
@@ -80,5 +102,37 @@ describe.skipIf(!browserAvailable())("live board in a real browser", () => {
     await page.reload();
     await page.getByTestId("link-status").filter({ hasText: "live" }).waitFor();
     await expect.poll(() => page.getByRole("button", { name: "By project" }).getAttribute("aria-pressed")).toBe("true");
+  });
+
+  it("an agent sees their own call and not a colleague's", async () => {
+    const answered = voipexScenarios()[0]!;
+    const steps = answered.steps;
+    // Jana's identity is the VOIPEX login "janecek" (known once a webhook named it); she signs in as an agent.
+    for (const step of steps.slice(0, 2)) await post("voipex", step);
+    const db = await openDatabase(`file:${path.join(app.dir, "e2e.db")}`);
+    const jane = await db.agent.findFirstOrThrow({ where: { externalId: "janecek" } });
+    const userId = randomUUID();
+    await db.user.create({ data: { id: userId, email: "jana@example.com", name: "Jana", role: "agent", passwordHash: await hashPassword("jana-password-1") } });
+    await db.userAgent.create({ data: { userId, agentId: jane.id } });
+    await db.$disconnect();
+
+    const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+    const agentPage = await context.newPage();
+    await agentPage.goto(app.url);
+    await signIn(agentPage, "jana@example.com", "jana-password-1");
+    await agentPage.getByTestId("link-status").filter({ hasText: "live" }).waitFor();
+    for (const step of steps.slice(2, 4)) await post("voipex", step);
+    // A colleague's call (TeleCMI agent 204) at the same time.
+    const other = teleCmiScenarios(Date.now() - 10_000)[0]!;
+    for (const step of other.steps.slice(0, 3)) await post("telecmi", step);
+
+    const mine = agentPage.locator(`[data-call-key="${answered.expected.callKey}"]`);
+    await expect.poll(() => mine.getAttribute("data-state")).toBe("talking");
+    await page.locator(`[data-call-key="${other.expected.callKey}"]`).waitFor(); // the admin sees the colleague's call…
+    expect(await agentPage.locator(`[data-call-key="${other.expected.callKey}"]`).count()).toBe(0); // …Jana does not
+    expect(await agentPage.getByTestId("call").count()).toBe(await agentPage.locator('[data-testid="call"]:has-text("janecek")').count());
+    await agentPage.screenshot({ path: path.join(SCREENSHOTS, "agent-view.png"), fullPage: true });
+    for (const step of steps.slice(4)) await post("voipex", step);
+    await context.close();
   });
 });

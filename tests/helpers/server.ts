@@ -1,7 +1,10 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { randomUUID } from "node:crypto";
 import { startCallboard, type Callboard } from "@/server/app";
+import { SESSION_COOKIE, type AuthUser } from "@/server/auth/types";
+import type { NewUser } from "@/server/auth/users";
 import { loadConfig } from "@/server/config";
 import type { ProviderId } from "@/server/domain/events";
 import { createLogger } from "@/server/log";
@@ -9,6 +12,8 @@ import type { Scenario, Step } from "@/server/simulator/scenarios";
 
 export interface TestServer {
   app: Callboard;
+  /** Creates a user and signs them in; returns the Cookie header value for HTTP and Socket.IO. */
+  session(user: Omit<NewUser, "password">): Promise<{ cookie: string; user: AuthUser }>;
   dir: string;
   keyOf(provider: ProviderId): string;
   send(provider: ProviderId, step: Step, headers?: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }>;
@@ -38,8 +43,16 @@ export async function startTestServer(env: Record<string, string> = {}, dir?: st
     const text = await response.text();
     return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
   };
+  let sessions = 0;
   return {
     app,
+    async session(input) {
+      const password = `pw-${randomUUID()}`;
+      const user = await app.auth.users.create({ ...input, password });
+      const result = await app.auth.signIn(input.email, password, `test-${sessions++}`);
+      if (!result.ok) throw new Error(`sign-in failed: ${result.reason}`);
+      return { cookie: `${SESSION_COOKIE}=${result.token}`, user };
+    },
     dir: folder,
     keyOf,
     send,

@@ -8,8 +8,8 @@ import { startTestServer, type TestServer } from "../helpers/server";
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** A board client: applies snapshot + deltas the way the browser does (newer versions win). */
-function boardClient(url: string) {
-  const socket: Client = connect(url, { transports: ["websocket"], reconnectionDelay: 50, reconnectionDelayMax: 100 });
+function boardClient(url: string, cookie: string) {
+  const socket: Client = connect(url, { transports: ["websocket"], reconnectionDelay: 50, reconnectionDelayMax: 100, extraHeaders: { cookie } });
   const calls = new Map<string, Call>();
   const agents = new Map<string, Agent>();
   const received: Call[] = [];
@@ -48,14 +48,16 @@ const view = (calls: Map<string, Call>) =>
 
 describe("live push over Socket.IO", () => {
   let server: TestServer;
+  let cookie: string;
   beforeAll(async () => {
     server = await startTestServer();
+    ({ cookie } = await server.session({ email: "sup@example.com", name: "Sue Pervisor", role: "supervisor" }));
   });
   afterAll(() => server.stop());
 
   it("a webhook POST reaches two clients as a typed call:updated", async () => {
-    const a = boardClient(server.app.url);
-    const b = boardClient(server.app.url);
+    const a = boardClient(server.app.url, cookie);
+    const b = boardClient(server.app.url, cookie);
     try {
       await until(() => a.snapshots() === 1 && b.snapshots() === 1, "snapshots");
       const [scenario] = teleCmiScenarios(Date.now());
@@ -82,7 +84,7 @@ describe("live push over Socket.IO", () => {
   });
 
   it("agent presence changes are pushed as agent:updated", async () => {
-    const client = boardClient(server.app.url);
+    const client = boardClient(server.app.url, cookie);
     try {
       await until(() => client.snapshots() === 1, "snapshot");
       const pause = voipexScenarios().find((s) => s.name.includes("pause"))!;
@@ -95,7 +97,7 @@ describe("live push over Socket.IO", () => {
   });
 
   it("a client that reconnects catches up with what it missed and matches a fresh client", async () => {
-    const client = boardClient(server.app.url);
+    const client = boardClient(server.app.url, cookie);
     try {
       await until(() => client.snapshots() === 1, "first snapshot");
       const [outbound, inbound] = conpeekScenarios(Date.now());
@@ -108,7 +110,7 @@ describe("live push over Socket.IO", () => {
       for (const step of inbound!.steps) await server.send("conpeek", step);
 
       await until(() => client.snapshots() >= 2 && client.socket.connected, "reconnect snapshot");
-      const fresh = boardClient(server.app.url);
+      const fresh = boardClient(server.app.url, cookie);
       try {
         await until(() => fresh.snapshots() === 1, "fresh snapshot");
         await until(() => JSON.stringify(view(client.calls)) === JSON.stringify(view(fresh.calls)), "same state");

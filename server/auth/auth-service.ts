@@ -1,0 +1,92 @@
+import { createHash, randomBytes } from "node:crypto";
+import { RateLimiterMemory } from "rate-limiter-flexible";
+import type { Db } from "../db/client";
+import { dummyHash, verifyPassword } from "./password";
+import type { AuthUser } from "./types";
+import { Users } from "./users";
+
+const SESSION_DAYS = 7;
+/** How long a resolved session is trusted from memory before the database is asked again. */
+const CACHE_MS = 30_000;
+/** lastSeenAt is written at most this often per session. */
+const TOUCH_MS = 5 * 60_000;
+
+const hashToken = (token: string) => createHash("sha256").update(token).digest("base64url");
+
+export type SignInResult =
+  | { ok: true; token: string; user: AuthUser; expiresAt: Date }
+  | { ok: false; reason: "invalid" }
+  | { ok: false; reason: "throttled"; retryAfterSeconds: number };
+
+/**
+ * Sign-in, sessions and who-is-this. Sessions are opaque random tokens (the browser's httpOnly cookie); the database
+ * keeps only their SHA-256, so a leaked database does not leak sessions. Failed sign-ins are counted per email and per
+ * address: after 5 in 15 minutes, further attempts are refused for a while (429 with Retry-After).
+ */
+export class AuthService {
+  readonly users: Users;
+  private readonly cache = new Map<string, { user: AuthUser; sessionId: string; until: number; expiresAt: number }>();
+  private readonly touched = new Map<string, number>();
+  private readonly failures = new RateLimiterMemory({ points: 5, duration: 15 * 60, blockDuration: 60 });
+
+  constructor(private readonly db: Db) {
+    this.users = new Users(db);
+  }
+
+  async signIn(email: string, password: string, address: string): Promise<SignInResult> {
+    const keys = [`email:${email.trim().toLowerCase()}`, `ip:${address}`];
+    for (const key of keys) {
+      const state = await this.failures.get(key);
+      if (state && state.remainingPoints <= 0) {
+        return { ok: false, reason: "throttled", retryAfterSeconds: Math.max(1, Math.ceil(state.msBeforeNext / 1000)) };
+      }
+    }
+    const found = await this.users.credentials(email);
+    const valid = await verifyPassword(password, found?.passwordHash ?? (await dummyHash()));
+    if (!found || !valid) {
+      for (const key of keys) await this.failures.penalty(key, 1);
+      return { ok: false, reason: "invalid" };
+    }
+    for (const key of keys) await this.failures.delete(key);
+    const user = (await this.users.byId(found.id)) as AuthUser;
+    const token = randomBytes(32).toString("base64url");
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + SESSION_DAYS * 86_400_000);
+    await this.db.session.create({ data: { id: hashToken(token), userId: user.id, expiresAt, lastSeenAt: now } });
+    return { ok: true, token, user, expiresAt };
+  }
+
+  /** The user a session token belongs to, or undefined when it is unknown or expired. */
+  async userForToken(token: string | undefined): Promise<AuthUser | undefined> {
+    if (!token) return undefined;
+    const id = hashToken(token);
+    const now = Date.now();
+    const cached = this.cache.get(id);
+    if (cached && cached.until > now && cached.expiresAt > now) return cached.user;
+    const session = await this.db.session.findUnique({ where: { id } });
+    if (!session || session.expiresAt.getTime() <= now) {
+      this.cache.delete(id);
+      return undefined;
+    }
+    const user = await this.users.byId(session.userId);
+    if (!user) return undefined;
+    this.cache.set(id, { user, sessionId: id, until: now + CACHE_MS, expiresAt: session.expiresAt.getTime() });
+    if ((this.touched.get(id) ?? 0) < now - TOUCH_MS) {
+      this.touched.set(id, now);
+      await this.db.session.update({ where: { id }, data: { lastSeenAt: new Date(now) } });
+    }
+    return user;
+  }
+
+  async signOut(token: string | undefined): Promise<void> {
+    if (!token) return;
+    const id = hashToken(token);
+    this.cache.delete(id);
+    await this.db.session.deleteMany({ where: { id } });
+  }
+
+  /** Forgets cached sessions of a user whose role or scope changed. */
+  forgetUser(userId: string): void {
+    for (const [id, entry] of this.cache) if (entry.user.id === userId) this.cache.delete(id);
+  }
+}
