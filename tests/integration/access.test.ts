@@ -5,6 +5,7 @@ import type { Call } from "@/server/domain/model";
 import type { ClientToServerEvents, ServerToClientEvents, Snapshot } from "@/server/realtime/protocol";
 import { allScenarios, teleCmiScenarios, voipexScenarios } from "@/server/simulator/scenarios";
 import { startTestServer, type TestServer } from "../helpers/server";
+import { until } from "../helpers/wait";
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -22,13 +23,6 @@ function listen(url: string, cookie?: string) {
   return { socket, calls, snapshots, agentUpdates, error: () => error };
 }
 
-async function until(check: () => boolean, what: string, ms = 5000) {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 const agentOf = (server: TestServer, externalId: string) => [...server.app.live.agents.values()].find((a) => a.externalId === externalId);
 

@@ -4,6 +4,7 @@ import { Agent, Call } from "@/server/domain/model";
 import type { ClientToServerEvents, ServerToClientEvents, Snapshot } from "@/server/realtime/protocol";
 import { conpeekScenarios, teleCmiScenarios, voipexScenarios } from "@/server/simulator/scenarios";
 import { startTestServer, type TestServer } from "../helpers/server";
+import { until } from "../helpers/wait";
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -35,13 +36,6 @@ function boardClient(url: string, cookie: string) {
   return { socket, calls, agents, received, snapshots: () => snapshots };
 }
 
-async function until(check: () => boolean, what: string, ms = 5000) {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 const view = (calls: Map<string, Call>) =>
   [...calls.values()].map((c) => ({ id: c.id, state: c.state, version: c.version })).sort((a, b) => a.id.localeCompare(b.id));
