@@ -13,7 +13,7 @@ import { Ingestor } from "./ingest/ingestor";
 import { DEFAULT_LIVE_OPTIONS, LiveState } from "./live/live-state";
 import type { Logger } from "./log";
 import { createRealtime, type Realtime } from "./realtime/io";
-import { getRuntime, setRuntime } from "./runtime";
+import { getRuntime, setRuntime, type Runtime } from "./runtime";
 import { serveWebhook } from "./webhook-routes";
 
 /** Handles the requests that are not webhooks (pages, assets): Next.js in production. */
@@ -73,7 +73,20 @@ export async function startCallboard(options: {
     (error, batch) => log.error({ err: error, deliveries: batch.deliveries.length }, "batch commit failed"),
   );
   const ingestor = new Ingestor({ registry, live, committer, log, bodyLimit: config.bodyLimit });
-  const runtime = { ingestor, auth, bodyLimit: config.bodyLimit };
+  const runtime: Runtime = {
+    ingestor,
+    auth,
+    db,
+    registry,
+    live,
+    bodyLimit: config.bodyLimit,
+    silentAfterMs: config.silentAfterMs,
+    publicUrl: config.publicUrl ?? "",
+    refreshUser: (userId) => {
+      auth.forgetUser(userId);
+      realtime?.refreshUser(userId);
+    },
+  };
   setRuntime(runtime);
 
   const server = createServer((req, res) => {
@@ -113,6 +126,7 @@ export async function startCallboard(options: {
   const address = server.address() as AddressInfo;
   const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   const url = config.publicUrl ?? `http://${host}:${address.port}`;
+  runtime.publicUrl = url;
 
   return {
     server,

@@ -7,6 +7,7 @@ const Env = z.object({
   PUBLIC_URL: z.string().url().optional(),
   WEBHOOK_BODY_LIMIT: z.coerce.number().int().positive().default(256 * 1024),
   CALLBOARD_RECENT_ENDED_SECONDS: z.coerce.number().int().nonnegative().default(600),
+  CALLBOARD_SILENT_MINUTES: z.coerce.number().positive().default(30),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -17,6 +18,8 @@ export interface Config {
   databaseUrl: string;
   bodyLimit: number;
   recentEndedMs: number;
+  /** A connection with no delivery for this long is flagged as silent. */
+  silentAfterMs: number;
   logLevel: z.infer<typeof Env>["LOG_LEVEL"];
 }
 
@@ -35,6 +38,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: databaseUrl(),
     bodyLimit: e.WEBHOOK_BODY_LIMIT,
     recentEndedMs: e.CALLBOARD_RECENT_ENDED_SECONDS * 1000,
+    silentAfterMs: e.CALLBOARD_SILENT_MINUTES * 60_000,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,5 +1,8 @@
 import type { AuthService } from "./auth/auth-service";
+import type { ConnectionRegistry } from "./connections/registry";
+import type { Db } from "./db/client";
 import type { Ingestor } from "./ingest/ingestor";
+import type { LiveState } from "./live/live-state";
 
 /**
  * The running pipeline, shared between the custom server and the route modules that Next.js compiles.
@@ -8,7 +11,16 @@ import type { Ingestor } from "./ingest/ingestor";
 export interface Runtime {
   ingestor: Ingestor;
   auth: AuthService;
+  db: Db;
+  registry: ConnectionRegistry;
+  live: LiveState;
   bodyLimit: number;
+  /** A connection silent for this long gets a warning. */
+  silentAfterMs: number;
+  /** Where webhook URLs point (PUBLIC_URL, else this server's address). */
+  publicUrl: string;
+  /** Re-admits a user's open sockets so a changed role or scope takes effect at once. */
+  refreshUser(userId: string): void;
 }
 
 const KEY = Symbol.for("callboard.runtime");

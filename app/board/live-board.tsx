@@ -116,6 +116,11 @@ function Board({ user }: { user: Viewer }) {
             </button>
           ))}
         </nav>
+        {user.role === "admin" ? (
+          <a href="/admin/users" className="text-sm text-sky-700 underline">
+            Admin
+          </a>
+        ) : null}
         <form method="post" action="/api/auth/sign-out" className="flex items-center gap-2 text-sm">
           <span className="text-slate-600" data-testid="signed-in-as">
             {user.name} <span className="text-slate-400">({user.role})</span>

@@ -15,7 +15,11 @@ export function useBoard() {
   useEffect(() => {
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ transports: ["websocket", "polling"] });
     socket.on("connect", () => setStatus("live"));
-    socket.on("disconnect", (reason) => setStatus(reason === "io client disconnect" ? "offline" : "reconnecting"));
+    socket.on("disconnect", (reason) => {
+      setStatus(reason === "io client disconnect" ? "offline" : "reconnecting");
+      // The server let go of us (e.g. our rights changed): come back with the current ones.
+      if (reason === "io server disconnect") socket.connect();
+    });
     socket.io.on("reconnect_attempt", () => setStatus("reconnecting"));
     socket.io.on("reconnect_failed", () => setStatus("offline"));
     socket.on("connect_error", (error) => {

@@ -20,3 +20,9 @@ export async function requireUser(path: string): Promise<AuthUser> {
 export function safeNext(next: string | null | undefined): string {
   return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
 }
+
+/** Admin pages and actions: anyone else gets a plain refusal (the page is not hidden behind a redirect loop). */
+export async function requireAdmin(path: string): Promise<AuthUser | "forbidden"> {
+  const user = await requireUser(path);
+  return user.role === "admin" ? user : "forbidden";
+}

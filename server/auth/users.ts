@@ -17,6 +17,21 @@ export const NewUser = z.object({
 });
 export type NewUser = z.input<typeof NewUser>;
 
+export const UserChanges = z.object({
+  name: z.string().trim().min(1).max(120).optional(),
+  role: Role.optional(),
+  password: z.string().min(10, "at least 10 characters").max(200).optional(),
+  queueIds: IdList.optional(),
+  projectIds: IdList.optional(),
+  agentIds: IdList.optional(),
+});
+export type UserChanges = z.input<typeof UserChanges>;
+
+/** A rule a change would break, said in words for the person making it. */
+export class UserRuleError extends Error {
+  override name = "UserRuleError";
+}
+
 type UserRow = { id: string; email: string; name: string; role: string; queueIds: string; projectIds: string };
 
 function toAuthUser(row: UserRow, agentIds: string[]): AuthUser {
@@ -69,6 +84,50 @@ export class Users {
       ...user.agentIds.map((agentId) => this.db.userAgent.create({ data: { userId: id, agentId } })),
     ]);
     return (await this.byId(id)) as AuthUser;
+  }
+
+  async update(id: string, input: UserChanges): Promise<AuthUser> {
+    const changes = UserChanges.parse(input);
+    const current = await this.byId(id);
+    if (!current) throw new UserRuleError("no such user");
+    if (changes.role && changes.role !== "admin" && current.role === "admin") await this.assertAnotherAdmin(id);
+    await this.db.$transaction([
+      this.db.user.update({
+        where: { id },
+        data: {
+          ...(changes.name !== undefined ? { name: changes.name } : {}),
+          ...(changes.role !== undefined ? { role: changes.role } : {}),
+          ...(changes.password !== undefined ? { passwordHash: await hashPassword(changes.password) } : {}),
+          ...(changes.queueIds !== undefined ? { queueIds: JSON.stringify(changes.queueIds) } : {}),
+          ...(changes.projectIds !== undefined ? { projectIds: JSON.stringify(changes.projectIds) } : {}),
+        },
+      }),
+      ...(changes.agentIds !== undefined
+        ? [
+            this.db.userAgent.deleteMany({ where: { userId: id } }),
+            ...changes.agentIds.map((agentId) => this.db.userAgent.create({ data: { userId: id, agentId } })),
+          ]
+        : []),
+      // A new password ends the user's other sessions.
+      ...(changes.password !== undefined ? [this.db.session.deleteMany({ where: { userId: id } })] : []),
+    ]);
+    return (await this.byId(id)) as AuthUser;
+  }
+
+  async remove(id: string): Promise<void> {
+    const current = await this.byId(id);
+    if (!current) return;
+    if (current.role === "admin") await this.assertAnotherAdmin(id);
+    await this.db.$transaction([
+      this.db.session.deleteMany({ where: { userId: id } }),
+      this.db.userAgent.deleteMany({ where: { userId: id } }),
+      this.db.user.delete({ where: { id } }),
+    ]);
+  }
+
+  private async assertAnotherAdmin(id: string) {
+    const others = await this.db.user.count({ where: { role: "admin", id: { not: id } } });
+    if (others === 0) throw new UserRuleError("Callboard needs at least one admin: make someone else admin first");
   }
 
   /**

@@ -1,8 +1,10 @@
 import { randomBytes } from "node:crypto";
+import { z } from "zod";
 import type { Db } from "../db/client";
 import { PROVIDERS, type ProviderId } from "../domain/events";
 import { providerAdapter } from "../providers";
-import { AuthType, ConnectionConfig, KeyMap } from "./types";
+import { randomUUID } from "node:crypto";
+import { AuthType, ConnectionConfig, ConnectionInput, KeyMap } from "./types";
 
 export function newConnectionKey(): string {
   return randomBytes(24).toString("base64url");
@@ -77,6 +79,46 @@ export class ConnectionRegistry {
     const all = rows.map(fromRow);
     this.byKey = new Map(all.map((c) => [c.key, c]));
     this.byId = new Map(all.map((c) => [c.id, c]));
+  }
+
+  /** Creates a connection with a fresh key. A secret is required where the auth type needs one. */
+  async create(input: ConnectionInput): Promise<ConnectionConfig> {
+    const data = ConnectionInput.parse(input);
+    if (data.authType !== "none" && !data.authSecret) throw new z.ZodError([{ code: "custom", path: ["authSecret"], message: "this auth type needs a secret", input: "" }]);
+    const id = randomUUID();
+    await this.db.connection.create({ data: { id, key: newConnectionKey(), ...this.row(data) } });
+    await this.reload();
+    return this.byId.get(id) as ConnectionConfig;
+  }
+
+  async update(id: string, input: ConnectionInput): Promise<ConnectionConfig> {
+    const current = this.byId.get(id);
+    if (!current) throw new Error("no such connection");
+    const data = ConnectionInput.parse({ ...input, provider: current.provider });
+    const secret = data.authSecret || (data.authType === current.authType ? current.authSecret : null);
+    if (data.authType !== "none" && !secret) throw new z.ZodError([{ code: "custom", path: ["authSecret"], message: "this auth type needs a secret", input: "" }]);
+    await this.db.connection.update({ where: { id }, data: { ...this.row(data), authSecret: data.authType === "none" ? null : secret } });
+    await this.reload();
+    return this.byId.get(id) as ConnectionConfig;
+  }
+
+  /** A new URL key: the old URL stops working at once (the provider must be given the new one). */
+  async rotateKey(id: string): Promise<ConnectionConfig> {
+    await this.db.connection.update({ where: { id }, data: { key: newConnectionKey() } });
+    await this.reload();
+    return this.byId.get(id) as ConnectionConfig;
+  }
+
+  private row(data: z.output<typeof ConnectionInput>) {
+    return {
+      provider: data.provider,
+      name: data.name,
+      authType: data.authType,
+      authUser: data.authType === "basic" ? (data.authUser ?? null) : null,
+      authSecret: data.authSecret || null,
+      authHeader: data.authType === "header" ? (data.authHeader ?? null) : null,
+      keyMap: data.provider === "voipex" && data.keyMap ? JSON.stringify(KeyMap.parse(JSON.parse(data.keyMap))) : null,
+    };
   }
 
   findByKey(key: string): ConnectionConfig | undefined {

@@ -19,3 +19,35 @@ export const ConnectionConfig = z.object({
   keyMap: KeyMap.nullable(),
 });
 export type ConnectionConfig = z.infer<typeof ConnectionConfig>;
+
+/** What an admin sets on a connection. Secrets are only written when given (empty keeps the stored one). */
+export const ConnectionInput = z
+  .object({
+    provider: ProviderId,
+    name: z.string().trim().min(1).max(120),
+    authType: AuthType,
+    authUser: z.string().trim().max(200).optional(),
+    authSecret: z.string().max(500).optional(),
+    authHeader: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9-_]*$/, "a header name has only letters, digits, - and _")
+      .max(100)
+      .optional(),
+    keyMap: z.string().trim().max(5000).optional(),
+  })
+  .superRefine((input, ctx) => {
+    if (input.authType === "basic" && input.provider !== "voipex") ctx.addIssue({ code: "custom", path: ["authType"], message: "Basic auth is a VOIPEX setting" });
+    if (input.authType === "bearer" && input.provider !== "voipex") ctx.addIssue({ code: "custom", path: ["authType"], message: "Bearer tokens are a VOIPEX setting" });
+    if (input.authType === "header" && input.provider !== "conpeek") ctx.addIssue({ code: "custom", path: ["authType"], message: "A custom header is a Conpeek setting" });
+    if (input.authType === "basic" && !input.authUser) ctx.addIssue({ code: "custom", path: ["authUser"], message: "Basic auth needs a login" });
+    if (input.authType === "header" && !input.authHeader) ctx.addIssue({ code: "custom", path: ["authHeader"], message: "name the header Conpeek sends" });
+    if (input.keyMap) {
+      try {
+        KeyMap.parse(JSON.parse(input.keyMap));
+      } catch {
+        ctx.addIssue({ code: "custom", path: ["keyMap"], message: 'the key map is a JSON object like {"EventName": "event"}' });
+      }
+    }
+  });
+export type ConnectionInput = z.input<typeof ConnectionInput>;

@@ -15,6 +15,8 @@ export interface Realtime {
   io: CallboardIo;
   publish(batch: Batch): void;
   snapshot(user: AuthUser): Snapshot;
+  /** Disconnects a user's sockets; the browser reconnects and is admitted with the user's current rights. */
+  refreshUser(userId: string): void;
   close(): Promise<void>;
 }
 
@@ -73,6 +75,9 @@ export function createRealtime(
       for (const project of changes.projects.values()) io.to(["all", `project:${project.id}`]).emit("project:updated", project);
       for (const agent of changes.agents.values()) io.to(agentRooms(agent)).emit("agent:updated", agent);
       for (const call of changes.calls.values()) io.to(callRooms(call)).emit("call:updated", call);
+    },
+    refreshUser(userId) {
+      for (const socket of io.sockets.sockets.values()) if (socket.data.user?.id === userId) socket.disconnect(true);
     },
     close: () => new Promise((resolve) => void io.close(() => resolve())),
   };

@@ -5,11 +5,46 @@ import path from "node:path";
 
 const ROOT = path.join(import.meta.dirname, "..", "..");
 
-/** Builds the Next.js app once if no production build exists (npm test builds before running the tests). */
+/** Newest modification time of the sources a production build is made from. */
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "generated" || entry.name === "node_modules") continue;
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(full) : fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+function buildIsFresh(): boolean {
+  const buildId = path.join(ROOT, ".next", "BUILD_ID");
+  const sources = Math.max(newestSource(path.join(ROOT, "app")), newestSource(path.join(ROOT, "server")));
+  return fs.existsSync(buildId) && fs.statSync(buildId).mtimeMs >= sources;
+}
+
+/**
+ * Builds the Next.js app when there is no production build or it is older than the sources (npm test builds first).
+ * Test files run in parallel: a lock folder makes the others wait for the one that builds.
+ */
 export function ensureBuild() {
-  if (fs.existsSync(path.join(ROOT, ".next", "BUILD_ID"))) return;
-  const result = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "next", "dist", "bin", "next"), "build"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
-  if (result.status !== 0) throw new Error("next build failed");
+  const lock = path.join(ROOT, ".next-build.lock");
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    if (buildIsFresh()) return;
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch {
+      Atomics.wait(pause, 0, 0, 500);
+    }
+  }
+  try {
+    if (buildIsFresh()) return;
+    const result = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "next", "dist", "bin", "next"), "build"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+    if (result.status !== 0) throw new Error("next build failed");
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export interface AppProcess {

@@ -1,0 +1,170 @@
+import Link from "next/link";
+import type { AuthUser } from "@/server/auth/types";
+import { getRuntime, type Runtime } from "@/server/runtime";
+import { Flash } from "../flash";
+import { createUser, deleteUser, updateUser } from "./actions";
+
+export const dynamic = "force-dynamic";
+
+type Options = { id: string; label: string }[];
+
+const input = "mt-1 block w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm";
+const button = "rounded-md bg-slate-900 px-3 py-1.5 text-sm font-semibold text-white hover:bg-slate-700";
+
+function choices(runtime: Runtime) {
+  const connectionName = new Map(runtime.registry.all().map((c) => [c.id, c.name]));
+  const sorted = (items: Options) => items.sort((a, b) => a.label.localeCompare(b.label));
+  return {
+    queues: sorted([...runtime.live.queues.values()].map((q) => ({ id: q.id, label: `${q.name} · ${connectionName.get(q.connectionId) ?? ""}` }))),
+    projects: sorted([...runtime.live.projects.values()].map((p) => ({ id: p.id, label: `${p.name} · ${connectionName.get(p.connectionId) ?? ""}` }))),
+    agents: sorted(
+      [...runtime.live.agents.values()].map((a) => ({
+        id: a.id,
+        label: `${a.name ?? a.externalId}${a.name ? ` (${a.externalId})` : ""} · ${connectionName.get(a.connectionId) ?? ""}`,
+      })),
+    ),
+  };
+}
+
+function Checkboxes({ name, options, checked, empty }: { name: string; options: Options; checked: string[]; empty: string }) {
+  if (options.length === 0) return <p className="text-xs text-slate-500">{empty}</p>;
+  return (
+    <div className="max-h-40 overflow-auto rounded-md border border-slate-200 p-2">
+      {options.map((option) => (
+        <label key={option.id} className="flex items-center gap-2 py-0.5 text-sm">
+          <input type="checkbox" name={name} value={option.id} defaultChecked={checked.includes(option.id)} />
+          {option.label}
+        </label>
+      ))}
+    </div>
+  );
+}
+
+/** The fields shared by the add and edit forms. */
+function UserFields({ user, options }: { user?: AuthUser; options: ReturnType<typeof choices> }) {
+  return (
+    <>
+      <div className="grid gap-3 sm:grid-cols-2">
+        <label className="text-sm font-medium">
+          Name
+          <input name="name" required defaultValue={user?.name} className={input} />
+        </label>
+        {user ? null : (
+          <label className="text-sm font-medium">
+            Email
+            <input name="email" type="email" required className={input} />
+          </label>
+        )}
+        <label className="text-sm font-medium">
+          Role
+          <select name="role" defaultValue={user?.role ?? "agent"} className={input}>
+            <option value="agent">Agent: sees only their own calls</option>
+            <option value="supervisor">Supervisor: watches the board</option>
+            <option value="admin">Admin: everything, manages users and connections</option>
+          </select>
+        </label>
+        <label className="text-sm font-medium">
+          {user ? "New password (leave empty to keep)" : "Password"}
+          <input name="password" type="password" minLength={10} required={!user} autoComplete="new-password" className={input} />
+        </label>
+      </div>
+      <div className="mt-3 grid gap-3 md:grid-cols-3">
+        <fieldset>
+          <legend className="text-sm font-medium">Agent identities (agents)</legend>
+          <p className="mb-1 text-xs text-slate-500">The identities providers report for this person, one per connection.</p>
+          <Checkboxes name="agentIds" options={options.agents} checked={user?.agentIds ?? []} empty="No agents reported yet." />
+        </fieldset>
+        <fieldset>
+          <legend className="text-sm font-medium">Queues (supervisors)</legend>
+          <p className="mb-1 text-xs text-slate-500">None ticked here or in projects: all of them.</p>
+          <Checkboxes name="queueIds" options={options.queues} checked={user?.queueIds ?? []} empty="No queues reported yet." />
+        </fieldset>
+        <fieldset>
+          <legend className="text-sm font-medium">Projects (supervisors)</legend>
+          <p className="mb-1 text-xs text-slate-500">&nbsp;</p>
+          <Checkboxes name="projectIds" options={options.projects} checked={user?.projectIds ?? []} empty="No projects reported yet." />
+        </fieldset>
+      </div>
+    </>
+  );
+}
+
+export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  const params = await searchParams;
+  const runtime = getRuntime();
+  if (!runtime) return <p>Callboard is starting.</p>;
+  const users = await runtime.auth.users.list();
+  const options = choices(runtime);
+  const label = (list: Options, ids: string[]) => ids.map((id) => list.find((o) => o.id === id)?.label ?? "(gone)").join(", ");
+  const editing = users.find((user) => user.id === params.edit);
+
+  return (
+    <main>
+      <h1 className="mb-4 text-2xl font-bold">Users</h1>
+      <Flash done={params.done} error={params.error} />
+      <table className="mb-8 w-full border-collapse text-sm">
+        <thead>
+          <tr className="border-b border-slate-300 text-left text-slate-500">
+            <th className="py-2">Name</th>
+            <th>Role</th>
+            <th>Sees</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {users.map((user) => (
+            <tr key={user.id} className="border-b border-slate-200" data-testid="user-row">
+              <td className="py-2">
+                <div className="font-medium">{user.name}</div>
+                <div className="text-slate-500">{user.email}</div>
+              </td>
+              <td>{user.role}</td>
+              <td className="text-slate-600">
+                {user.role === "agent"
+                  ? user.agentIds.length > 0
+                    ? `own calls: ${label(options.agents, user.agentIds)}`
+                    : "nothing yet (no agent identity linked)"
+                  : user.role === "supervisor" && (user.queueIds.length > 0 || user.projectIds.length > 0)
+                    ? [label(options.queues, user.queueIds), label(options.projects, user.projectIds)].filter(Boolean).join(", ")
+                    : "everything"}
+              </td>
+              <td className="text-right">
+                <Link href={`/admin/users?edit=${user.id}`} className="text-sky-700 underline">
+                  Edit
+                </Link>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      {editing ? (
+        <section className="mb-8 rounded-lg border border-slate-200 bg-white p-4" aria-label="Edit user">
+          <h2 className="mb-3 text-lg font-semibold">Edit {editing.email}</h2>
+          <form action={updateUser}>
+            <input type="hidden" name="id" value={editing.id} />
+            <UserFields user={editing} options={options} />
+            <div className="mt-4 flex gap-2">
+              <button type="submit" className={button}>Save</button>
+              <Link href="/admin/users" className="rounded-md px-3 py-1.5 text-sm hover:bg-slate-100">Cancel</Link>
+            </div>
+          </form>
+          <form action={deleteUser} className="mt-4 border-t border-slate-200 pt-3">
+            <input type="hidden" name="id" value={editing.id} />
+            <button type="submit" className="rounded-md px-3 py-1.5 text-sm text-red-700 ring-1 ring-red-300 hover:bg-red-50">
+              Remove this user
+            </button>
+          </form>
+        </section>
+      ) : null}
+
+      <section className="rounded-lg border border-slate-200 bg-white p-4" aria-label="Add user">
+        <h2 className="mb-3 text-lg font-semibold">Add a user</h2>
+        <form action={createUser}>
+          <UserFields options={options} />
+          <button type="submit" className={`${button} mt-4`}>Add user</button>
+        </form>
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "Delivery_connectionId_receivedAt_idx" ON "Delivery"("connectionId", "receivedAt");
+
