@@ -1,19 +1,8 @@
 "use server";
 
-import { redirect } from "next/navigation";
-import { requireAdmin } from "@/app/lib/session";
+import { adminRuntime, backTo } from "../action-helpers";
 import { describeError } from "../describe-error";
-import { getRuntime } from "@/server/runtime";
-
-const back = (params: Record<string, string>) => redirect(`/admin/connections?${new URLSearchParams(params)}`);
-
-
-async function admin() {
-  const user = await requireAdmin("/admin/connections");
-  const runtime = getRuntime();
-  if (user === "forbidden" || !runtime) throw new Error("forbidden");
-  return runtime;
-}
+import type { ConnectionInput } from "@/server/connections/types";
 
 const field = (form: FormData, name: string) => {
   const value = form.get(name);
@@ -29,11 +18,11 @@ function input(form: FormData) {
     authSecret: field(form, "authSecret"),
     authHeader: field(form, "authHeader"),
     keyMap: field(form, "keyMap"),
-  } as Parameters<NonNullable<ReturnType<typeof getRuntime>>["registry"]["create"]>[0];
+  } as ConnectionInput; // validated by the registry
 }
 
 export async function createConnection(form: FormData) {
-  const runtime = await admin();
+  const runtime = await adminRuntime("/admin/connections");
   let message: Record<string, string>;
   try {
     const connection = await runtime.registry.create(input(form));
@@ -41,11 +30,11 @@ export async function createConnection(form: FormData) {
   } catch (error) {
     message = { error: describeError(error) };
   }
-  back(message);
+  backTo("/admin/connections", message);
 }
 
 export async function updateConnection(form: FormData) {
-  const runtime = await admin();
+  const runtime = await adminRuntime("/admin/connections");
   const id = String(form.get("id") ?? "");
   let message: Record<string, string>;
   try {
@@ -54,11 +43,11 @@ export async function updateConnection(form: FormData) {
   } catch (error) {
     message = { error: describeError(error), edit: id };
   }
-  back(message);
+  backTo("/admin/connections", message);
 }
 
 export async function rotateConnectionKey(form: FormData) {
-  const runtime = await admin();
+  const runtime = await adminRuntime("/admin/connections");
   const connection = await runtime.registry.rotateKey(String(form.get("id") ?? ""));
-  back({ done: `New URL for ${connection.name}: the old one no longer works. Update it in the provider's console.` });
+  backTo("/admin/connections", { done: `New URL for ${connection.name}: the old one no longer works. Update it in the provider's console.` });
 }

@@ -1,24 +1,12 @@
 "use server";
 
-import { redirect } from "next/navigation";
-import { requireAdmin } from "@/app/lib/session";
+import { adminRuntime, backTo } from "../action-helpers";
 import { describeError } from "../describe-error";
-import { getRuntime } from "@/server/runtime";
-
-const back = (params: Record<string, string>) => redirect(`/admin/users?${new URLSearchParams(params)}`);
-
-
-async function admin() {
-  const user = await requireAdmin("/admin/users");
-  const runtime = getRuntime();
-  if (user === "forbidden" || !runtime) throw new Error("forbidden");
-  return runtime;
-}
 
 const list = (form: FormData, name: string) => form.getAll(name).map(String).filter(Boolean);
 
 export async function createUser(form: FormData) {
-  const runtime = await admin();
+  const runtime = await adminRuntime("/admin/users");
   let message: Record<string, string>;
   try {
     const user = await runtime.auth.users.create({
@@ -34,11 +22,11 @@ export async function createUser(form: FormData) {
   } catch (error) {
     message = { error: describeError(error) };
   }
-  back(message);
+  backTo("/admin/users", message);
 }
 
 export async function updateUser(form: FormData) {
-  const runtime = await admin();
+  const runtime = await adminRuntime("/admin/users");
   const id = String(form.get("id") ?? "");
   let message: Record<string, string>;
   try {
@@ -56,11 +44,11 @@ export async function updateUser(form: FormData) {
   } catch (error) {
     message = { error: describeError(error), edit: id };
   }
-  back(message);
+  backTo("/admin/users", message);
 }
 
 export async function deleteUser(form: FormData) {
-  const runtime = await admin();
+  const runtime = await adminRuntime("/admin/users");
   const id = String(form.get("id") ?? "");
   let message: Record<string, string>;
   try {
@@ -70,5 +58,5 @@ export async function deleteUser(form: FormData) {
   } catch (error) {
     message = { error: describeError(error) };
   }
-  back(message);
+  backTo("/admin/users", message);
 }
