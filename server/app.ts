@@ -113,6 +113,8 @@ export async function startCallboard(options: {
     auth,
     connections: () => registry.all().map(({ id, provider, name }) => ({ id, provider, name })),
     recentEndedMs: config.recentEndedMs,
+    serviceLevelSeconds: config.serviceLevelSeconds,
+    stuckMs: config.stuckMs,
   });
   options.onUpgrade?.(server);
 

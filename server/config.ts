@@ -8,6 +8,8 @@ const Env = z.object({
   WEBHOOK_BODY_LIMIT: z.coerce.number().int().positive().default(256 * 1024),
   CALLBOARD_RECENT_ENDED_SECONDS: z.coerce.number().int().nonnegative().default(600),
   CALLBOARD_SILENT_MINUTES: z.coerce.number().positive().default(30),
+  CALLBOARD_SERVICE_LEVEL_SECONDS: z.coerce.number().int().positive().default(20),
+  CALLBOARD_STUCK_MINUTES: z.coerce.number().positive().default(120),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -20,6 +22,10 @@ export interface Config {
   recentEndedMs: number;
   /** A connection with no delivery for this long is flagged as silent. */
   silentAfterMs: number;
+  /** Service level: % of offered calls answered within this many seconds. */
+  serviceLevelSeconds: number;
+  /** A call with no news for this long is flagged as stuck instead of shown as talking forever. */
+  stuckMs: number;
   logLevel: z.infer<typeof Env>["LOG_LEVEL"];
 }
 
@@ -39,6 +45,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: e.WEBHOOK_BODY_LIMIT,
     recentEndedMs: e.CALLBOARD_RECENT_ENDED_SECONDS * 1000,
     silentAfterMs: e.CALLBOARD_SILENT_MINUTES * 60_000,
+    serviceLevelSeconds: e.CALLBOARD_SERVICE_LEVEL_SECONDS,
+    stuckMs: e.CALLBOARD_STUCK_MINUTES * 60_000,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,4 +1,5 @@
 import type { Agent, Call, ConnectionSummary, Project, Queue } from "@/server/domain/model";
+import type { AgentDay, DayCounts, DayStats } from "@/server/domain/stats";
 import type { Snapshot } from "@/server/realtime/protocol";
 
 /** What the browser holds: the snapshot, kept current by deltas (an older version never replaces a newer). */
@@ -7,6 +8,7 @@ export interface BoardState {
   /** Server time minus browser time, so timers agree with the server. */
   clockOffset: number;
   recentEndedMs: number;
+  settings: Snapshot["settings"];
   calls: Map<string, Call>;
   /** Browser time each call was last updated: provider clocks can be far off, "just ended" uses this. */
   seenAt: Map<string, number>;
@@ -14,6 +16,7 @@ export interface BoardState {
   queues: Map<string, Queue>;
   projects: Map<string, Project>;
   connections: ConnectionSummary[];
+  stats: DayStats | null;
 }
 
 export type BoardAction =
@@ -21,18 +24,21 @@ export type BoardAction =
   | { type: "call"; call: Call; receivedAt: number }
   | { type: "agent"; agent: Agent }
   | { type: "queue"; queue: Queue }
-  | { type: "project"; project: Project };
+  | { type: "project"; project: Project }
+  | { type: "stats"; stats: DayStats };
 
 export const initialBoard: BoardState = {
   ready: false,
   clockOffset: 0,
   recentEndedMs: 600_000,
+  settings: { stuckMs: 7_200_000, serviceLevelSeconds: 20 },
   calls: new Map(),
   seenAt: new Map(),
   agents: new Map(),
   queues: new Map(),
   projects: new Map(),
   connections: [],
+  stats: null,
 };
 
 const byId = <T extends { id: string }>(items: T[]) => new Map(items.map((item) => [item.id, item]));
@@ -44,12 +50,14 @@ export function boardReducer(state: BoardState, action: BoardAction): BoardState
         ready: true,
         clockOffset: action.snapshot.serverTime - action.receivedAt,
         recentEndedMs: action.snapshot.recentEndedMs,
+        settings: action.snapshot.settings,
         calls: byId(action.snapshot.calls),
         seenAt: new Map(action.snapshot.calls.map((call) => [call.id, action.receivedAt])),
         agents: byId(action.snapshot.agents),
         queues: byId(action.snapshot.queues),
         projects: byId(action.snapshot.projects),
         connections: action.snapshot.connections,
+        stats: action.snapshot.stats,
       };
     case "call": {
       const current = state.calls.get(action.call.id);
@@ -69,53 +77,135 @@ export function boardReducer(state: BoardState, action: BoardAction): BoardState
       return { ...state, queues: new Map(state.queues).set(action.queue.id, action.queue) };
     case "project":
       return { ...state, projects: new Map(state.projects).set(action.project.id, action.project) };
+    case "stats":
+      return { ...state, stats: action.stats };
   }
 }
 
 export type Lens = "agent" | "queue" | "project";
 
-export interface CallGroup {
+export interface Filters {
+  connection: string | null;
+  direction: Call["direction"] | null;
+  queue: string | null;
+  /** Matches an agent's name, login or extension (case-insensitive). */
+  agent: string;
+}
+
+export const NO_FILTERS: Filters = { connection: null, direction: null, queue: null, agent: "" };
+
+/** A call with no news for longer than the threshold: flagged, not shown as talking forever. */
+export function isStuck(call: Call, now: number, stuckMs: number): boolean {
+  return call.state !== "ended" && now - call.updatedAt > stuckMs;
+}
+
+export type AgentStatus = "ringing" | "on_call" | "on_hold" | "paused" | "available" | "logged_out";
+
+/** What an agent is doing now, since when, and on which call: their live calls first, else their presence. */
+export function agentStatus(agent: Agent, calls: Call[], now: number, stuckMs: number): { status: AgentStatus; since: number; call: Call | null; pauseReason: string | null } {
+  const live = calls.filter((call) => call.state !== "ended" && !isStuck(call, now, stuckMs));
+  const legOf = (call: Call) => call.legs.find((leg) => leg.agentId === agent.id && leg.state !== "ended");
+  const pick = (state: Call["state"]) => live.find((call) => (legOf(call)?.state ?? call.state) === state);
+  const held = pick("held");
+  if (held) return { status: "on_hold", since: legOf(held)?.facts.holdChangedAt || held.facts.holdChangedAt || held.answeredAt || held.startedAt, call: held, pauseReason: null };
+  const talking = pick("talking");
+  if (talking) return { status: "on_call", since: legOf(talking)?.answeredAt ?? talking.answeredAt ?? talking.startedAt, call: talking, pauseReason: null };
+  const ringing = pick("ringing");
+  if (ringing) return { status: "ringing", since: legOf(ringing)?.startedAt ?? ringing.startedAt, call: ringing, pauseReason: null };
+  return { status: agent.presence, since: agent.presenceSince, call: null, pauseReason: agent.pauseReason };
+}
+
+export interface QueueFigures {
+  /** Unanswered calls no agent is being rung for, and the longest of their waits (start time). */
+  waiting: number;
+  longestWaitSince: number | null;
+  ringing: number;
+  talking: number;
+  today: DayCounts | null;
+}
+
+export function queueFigures(calls: Call[], today: DayCounts | undefined, now: number, stuckMs: number): QueueFigures {
+  const live = calls.filter((call) => call.state !== "ended" && !isStuck(call, now, stuckMs));
+  const unanswered = live.filter((call) => call.state === "ringing");
+  const beingRung = (call: Call) => call.legs.some((leg) => leg.role === "agent" && leg.state === "ringing");
+  const waiting = unanswered.filter((call) => !beingRung(call));
+  return {
+    waiting: waiting.length,
+    longestWaitSince: unanswered.length > 0 ? Math.min(...unanswered.map((call) => call.startedAt)) : null,
+    ringing: unanswered.filter(beingRung).length,
+    talking: live.filter((call) => call.state === "talking" || call.state === "held").length,
+    today: today ?? null,
+  };
+}
+
+export interface Group {
   id: string;
   title: string;
-  subtitle: string | null;
   calls: Call[];
+  agent?: { agent: Agent; status: ReturnType<typeof agentStatus>; today: AgentDay | null };
+  figures?: QueueFigures;
 }
 
 const STATE_ORDER: Record<Call["state"], number> = { ringing: 0, held: 1, talking: 2, ended: 3 };
+const STATUS_ORDER: Record<AgentStatus, number> = { ringing: 0, on_hold: 1, on_call: 2, available: 3, paused: 4, logged_out: 5 };
 
-/** Groups the calls on the board by the lens; ended calls leave after the configured while. */
-export function groupCalls(state: BoardState, lens: Lens, now: number): CallGroup[] {
-  const visible = [...state.calls.values()].filter(
-    (call) => call.state !== "ended" || (state.seenAt.get(call.id) ?? 0) >= now - state.recentEndedMs,
-  );
-  const groups = new Map<string, CallGroup>();
-  for (const call of visible) {
-    const id = (lens === "agent" ? call.agentId : lens === "queue" ? call.queueId : call.projectId) ?? "none";
-    let group = groups.get(id);
-    if (!group) {
-      group = { id, ...groupTitle(state, lens, id), calls: [] };
-      groups.set(id, group);
-    }
-    group.calls.push(call);
-  }
-  for (const group of groups.values()) {
-    group.calls.sort((a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || b.startedAt - a.startedAt);
-    // An agent on a call is on that call, whatever their queue presence says.
-    const active = group.calls[0];
-    if (lens === "agent" && group.id !== "none" && active && active.state !== "ended") {
-      group.subtitle = active.state === "talking" ? "on call" : active.state === "held" ? "on hold" : "ringing";
-    }
-  }
-  return [...groups.values()].sort((a, b) => (a.id === "none" ? 1 : b.id === "none" ? -1 : a.title.localeCompare(b.title)));
+function matchesAgent(agent: Agent | undefined, text: string): boolean {
+  if (!text) return true;
+  const needle = text.toLowerCase();
+  return !!agent && [agent.name, agent.externalId, agent.extension].some((value) => value?.toLowerCase().includes(needle));
 }
 
-function groupTitle(state: BoardState, lens: Lens, id: string): { title: string; subtitle: string | null } {
-  if (id === "none") return { title: lens === "agent" ? "No agent" : lens === "queue" ? "No queue" : "No project", subtitle: null };
+/** The groups the board shows for a lens, with their figures; ended calls leave after the configured while. */
+export function buildGroups(state: BoardState, lens: Lens, now: number, filters: Filters = NO_FILTERS): Group[] {
+  const { stuckMs } = state.settings;
+  const agentsOfCall = (call: Call) => new Set([call.agentId, ...call.legs.map((leg) => leg.agentId)].filter((id): id is string => !!id));
+  const calls = [...state.calls.values()].filter(
+    (call) =>
+      (call.state !== "ended" || (state.seenAt.get(call.id) ?? 0) >= now - state.recentEndedMs) &&
+      (!filters.connection || call.connectionId === filters.connection) &&
+      (!filters.direction || call.direction === filters.direction) &&
+      (!filters.queue || call.queueId === filters.queue) &&
+      (!filters.agent || [...agentsOfCall(call)].some((id) => matchesAgent(state.agents.get(id), filters.agent))),
+  );
+  const sortCalls = (list: Call[]) => list.sort((a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || b.startedAt - a.startedAt);
+
   if (lens === "agent") {
-    const agent = state.agents.get(id);
-    const presence = agent ? (agent.presence === "paused" ? `paused${agent.pauseReason ? `: ${agent.pauseReason}` : ""}` : agent.presence.replace("_", " ")) : null;
-    return { title: agent?.name ?? agent?.externalId ?? id, subtitle: presence };
+    const agents = [...state.agents.values()].filter(
+      (agent) => (!filters.connection || agent.connectionId === filters.connection) && matchesAgent(agent, filters.agent),
+    );
+    const groups: Group[] = agents.map((agent) => {
+      const mine = sortCalls(calls.filter((call) => agentsOfCall(call).has(agent.id)));
+      const allMine = [...state.calls.values()].filter((call) => agentsOfCall(call).has(agent.id));
+      return {
+        id: agent.id,
+        title: agent.name ?? agent.externalId,
+        calls: mine,
+        agent: { agent, status: agentStatus(agent, allMine, now, stuckMs), today: state.stats?.agents[agent.id] ?? null },
+      };
+    });
+    // With a queue or direction filter, only agents that have such calls.
+    const narrowed = filters.queue || filters.direction ? groups.filter((group) => group.calls.length > 0) : groups;
+    const unassigned = sortCalls(calls.filter((call) => agentsOfCall(call).size === 0));
+    if (unassigned.length > 0) narrowed.push({ id: "none", title: "No agent yet", calls: unassigned });
+    return narrowed.sort((a, b) =>
+      a.id === "none" ? -1 : b.id === "none" ? 1 : STATUS_ORDER[a.agent!.status.status] - STATUS_ORDER[b.agent!.status.status] || a.title.localeCompare(b.title),
+    );
   }
-  const named = lens === "queue" ? state.queues.get(id) : state.projects.get(id);
-  return { title: named?.name ?? id, subtitle: null };
+
+  const named = lens === "queue" ? state.queues : state.projects;
+  const todayOf = (id: string) => (lens === "queue" ? state.stats?.queues[id] : state.stats?.projects[id]);
+  const keyOf = (call: Call) => (lens === "queue" ? call.queueId : call.projectId) ?? "none";
+  const ids = new Set([...calls.map(keyOf), ...[...named.values()].filter((n) => !filters.connection || n.connectionId === filters.connection).map((n) => n.id)]);
+  if (filters.queue && lens === "queue") for (const id of ids) if (id !== filters.queue) ids.delete(id);
+  return [...ids]
+    .map((id): Group => {
+      const mine = sortCalls(calls.filter((call) => keyOf(call) === id));
+      return {
+        id,
+        title: id === "none" ? (lens === "queue" ? "No queue" : "No project") : (named.get(id)?.name ?? id),
+        calls: mine,
+        figures: queueFigures(mine, id === "none" ? undefined : todayOf(id), now, stuckMs),
+      };
+    })
+    .sort((a, b) => (a.id === "none" ? 1 : b.id === "none" ? -1 : a.title.localeCompare(b.title)));
 }

@@ -1,9 +1,9 @@
 "use client";
 
 import { useRouter, useSearchParams } from "next/navigation";
-import { Suspense } from "react";
+import { Suspense, useEffect, useRef } from "react";
 import type { Call } from "@/server/domain/model";
-import { groupCalls, type BoardState, type Lens } from "./board-state";
+import { buildGroups, isStuck, type AgentStatus, type BoardState, type Filters, type Group, type Lens } from "./board-state";
 import { useBoard, useNow, type LinkStatus } from "./use-board";
 
 const LENSES: { id: Lens; label: string }[] = [
@@ -12,11 +12,21 @@ const LENSES: { id: Lens; label: string }[] = [
   { id: "project", label: "By project" },
 ];
 
-const STATE_STYLE: Record<Call["state"], { label: string; className: string }> = {
+const STATE_STYLE: Record<Call["state"] | "stuck", { label: string; className: string }> = {
   ringing: { label: "Ringing", className: "bg-amber-100 text-amber-900 ring-amber-300" },
   talking: { label: "Talking", className: "bg-emerald-100 text-emerald-900 ring-emerald-300" },
   held: { label: "On hold", className: "bg-sky-100 text-sky-900 ring-sky-300" },
   ended: { label: "Ended", className: "bg-slate-100 text-slate-600 ring-slate-300" },
+  stuck: { label: "No news", className: "bg-rose-100 text-rose-900 ring-rose-300" },
+};
+
+const STATUS_STYLE: Record<AgentStatus, { label: string; className: string }> = {
+  ringing: { label: "Ringing", className: "bg-amber-100 text-amber-900 ring-amber-300" },
+  on_call: { label: "On call", className: "bg-emerald-100 text-emerald-900 ring-emerald-300" },
+  on_hold: { label: "On hold", className: "bg-sky-100 text-sky-900 ring-sky-300" },
+  available: { label: "Available", className: "bg-white text-slate-700 ring-slate-300" },
+  paused: { label: "Paused", className: "bg-violet-100 text-violet-900 ring-violet-300" },
+  logged_out: { label: "Logged out", className: "bg-slate-200 text-slate-500 ring-slate-300" },
 };
 
 const LINK_STYLE: Record<LinkStatus, string> = {
@@ -36,7 +46,8 @@ export function formatDuration(ms: number): string {
   return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
-function timerFor(call: Call, now: number): string {
+function timerFor(call: Call, now: number, stuck: boolean): string {
+  if (stuck) return `since ${formatDuration(now - call.updatedAt)}`;
   if (call.state === "ended") {
     const talk = call.talkSeconds ?? 0;
     return talk > 0 ? `talked ${formatDuration(talk * 1000)}` : (call.endReason ?? "ended").replace("_", " ");
@@ -46,7 +57,8 @@ function timerFor(call: Call, now: number): string {
 }
 
 function CallRow({ call, now, state }: { call: Call; now: number; state: BoardState }) {
-  const style = STATE_STYLE[call.state];
+  const stuck = isStuck(call, now, state.settings.stuckMs);
+  const style = STATE_STYLE[stuck ? "stuck" : call.state];
   const queue = call.queueId ? state.queues.get(call.queueId)?.name : null;
   const agent = call.agentId ? state.agents.get(call.agentId) : null;
   return (
@@ -54,11 +66,9 @@ function CallRow({ call, now, state }: { call: Call; now: number; state: BoardSt
       className="flex items-center gap-3 rounded-md border border-slate-200 bg-white px-3 py-2 text-sm"
       data-testid="call"
       data-call-key={call.key}
-      data-state={call.state}
+      data-state={stuck ? "stuck" : call.state}
     >
-      <span className={`w-20 shrink-0 rounded px-2 py-0.5 text-center text-xs font-semibold ring-1 ${style.className}`}>
-        {style.label}
-      </span>
+      <span className={`w-20 shrink-0 rounded px-2 py-0.5 text-center text-xs font-semibold ring-1 ${style.className}`}>{style.label}</span>
       <span className="w-6 shrink-0 text-center text-slate-500" title={call.direction}>
         {call.direction === "inbound" ? "↙" : call.direction === "outbound" ? "↗" : "↔"}
       </span>
@@ -73,9 +83,71 @@ function CallRow({ call, now, state }: { call: Call; now: number; state: BoardSt
         </span>
       </span>
       <span className="shrink-0 font-mono tabular-nums text-slate-700" data-testid="call-timer">
-        {timerFor(call, now)}
+        {timerFor(call, now, stuck)}
       </span>
     </li>
+  );
+}
+
+function Figure({ label, value, testId, warn }: { label: string; value: string | number; testId?: string; warn?: boolean }) {
+  return (
+    <div className="min-w-0">
+      <div className="truncate text-[11px] uppercase tracking-wide text-slate-500">{label}</div>
+      <div className={`font-semibold tabular-nums ${warn ? "text-rose-700" : ""}`} data-testid={testId}>
+        {value}
+      </div>
+    </div>
+  );
+}
+
+function GroupHeader({ group, now, serviceLevelSeconds }: { group: Group; now: number; serviceLevelSeconds: number }) {
+  if (group.agent) {
+    const { status, today } = group.agent;
+    const style = STATUS_STYLE[status.status];
+    const call = status.call;
+    return (
+      <div className="mb-2">
+        <h2 className="flex items-baseline gap-2">
+          <span className="truncate font-semibold">{group.title}</span>
+          <span className="text-xs text-slate-500">{group.agent.agent.externalId !== group.title ? group.agent.agent.externalId : ""}</span>
+        </h2>
+        <div className="mt-1 flex items-center gap-2 text-sm">
+          <span className={`rounded px-2 py-0.5 text-xs font-semibold ring-1 ${style.className}`} data-testid="agent-status" data-status={status.status}>
+            {style.label}
+            {status.pauseReason ? `: ${status.pauseReason}` : ""}
+          </span>
+          <span className="font-mono tabular-nums text-slate-700" data-testid="agent-timer">
+            {formatDuration(now - status.since)}
+          </span>
+          <span className="ml-auto text-xs text-slate-500" data-testid="agent-today">
+            today {today?.answered ?? 0} answered · {today?.missed ?? 0} missed
+          </span>
+        </div>
+        {call ? (
+          <p className="mt-1 truncate text-xs text-slate-600">
+            {call.direction === "outbound" ? "to" : "from"} {call.direction === "outbound" ? call.to : call.from}
+          </p>
+        ) : null}
+      </div>
+    );
+  }
+  const figures = group.figures;
+  return (
+    <div className="mb-2">
+      <h2 className="truncate font-semibold">{group.title}</h2>
+      {figures ? (
+        <div className="mt-1 grid grid-cols-4 gap-2 text-sm" data-testid="queue-figures">
+          <Figure label="Waiting" value={figures.waiting} testId="figure-waiting" warn={figures.waiting > 0} />
+          <Figure label="Longest wait" value={figures.longestWaitSince === null ? "–" : formatDuration(now - figures.longestWaitSince)} testId="figure-longest-wait" />
+          <Figure label="Ringing" value={figures.ringing} testId="figure-ringing" />
+          <Figure label="Talking" value={figures.talking} testId="figure-talking" />
+          <Figure label="Answered" value={figures.today?.answered ?? 0} testId="figure-answered" />
+          <Figure label="Missed" value={figures.today?.missed ?? 0} testId="figure-missed" />
+          <Figure label="Abandoned" value={figures.today?.abandoned ?? 0} testId="figure-abandoned" />
+          <Figure label={`SL ${serviceLevelSeconds}s`} value={figures.today?.serviceLevel == null ? "–" : `${figures.today.serviceLevel}%`} testId="figure-service-level" />
+        </div>
+      ) : null}
+    </div>
   );
 }
 
@@ -84,57 +156,138 @@ interface Viewer {
   role: "admin" | "supervisor" | "agent";
 }
 
+function readFilters(params: URLSearchParams): Filters {
+  const direction = params.get("direction");
+  return {
+    connection: params.get("connection") || null,
+    direction: direction === "inbound" || direction === "outbound" || direction === "internal" ? direction : null,
+    queue: params.get("queue") || null,
+    agent: params.get("agent") ?? "",
+  };
+}
+
 function Board({ user }: { user: Viewer }) {
   const router = useRouter();
   const params = useSearchParams();
   const lensParam = params.get("lens");
   // An agent sees only their own calls: the lenses would all show the same one group.
   const lens: Lens = user.role !== "agent" && (lensParam === "queue" || lensParam === "project") ? lensParam : "agent";
+  const wallboard = params.get("wallboard") === "1";
+  const filters = readFilters(params);
   const { state, status } = useBoard();
   const now = useNow(state.clockOffset);
-  const groups = groupCalls(state, lens, now);
+  const groups = buildGroups(state, lens, now, filters);
   const counts = { ringing: 0, talking: 0, held: 0, ended: 0 };
-  for (const group of groups) for (const call of group.calls) counts[call.state]++;
+  const seen = new Set<string>();
+  for (const group of groups) {
+    for (const call of group.calls) {
+      if (seen.has(call.id) || isStuck(call, now, state.settings.stuckMs)) continue;
+      seen.add(call.id);
+      counts[call.state]++;
+    }
+  }
+
+  // The router updates the address bar asynchronously: until it has, build on the last query asked for, so two quick
+  // filter changes do not undo each other.
+  const requested = useRef<string | null>(null);
+  useEffect(() => {
+    requested.current = null;
+  }, [params]);
+  const setParam = (name: string, value: string | null) => {
+    const next = new URLSearchParams(requested.current ?? params.toString());
+    if (value) next.set(name, value);
+    else next.delete(name);
+    requested.current = next.toString();
+    router.replace(`?${next}`);
+  };
+  const select = "rounded-md border border-slate-300 bg-white px-2 py-1 text-sm";
 
   return (
-    <main className="mx-auto max-w-7xl p-4">
+    <main className={wallboard ? "min-h-screen bg-slate-950 p-4 text-slate-100 [&_section]:bg-slate-900 [&_section]:border-slate-700 [&_li]:bg-slate-800 [&_li]:border-slate-700 [&_li]:text-slate-100" : "mx-auto max-w-7xl p-4"}>
       <header className="mb-4 flex flex-wrap items-center gap-3">
-        <h1 className="text-xl font-bold">{user.role === "agent" ? "My calls" : "Callboard"}</h1>
+        <h1 className={`${wallboard ? "text-3xl" : "text-xl"} font-bold`}>{user.role === "agent" ? "My calls" : "Callboard"}</h1>
         <span className={`rounded-full px-2.5 py-0.5 text-xs font-semibold ${LINK_STYLE[status]}`} data-testid="link-status">
           {status}
         </span>
-        <nav className={`ml-auto flex rounded-md border border-slate-300 bg-white p-0.5 ${user.role === "agent" ? "invisible" : ""}`} aria-label="Group calls">
-          {LENSES.map((item) => (
-            <button
-              key={item.id}
-              type="button"
-              onClick={() => router.replace(`?lens=${item.id}`)}
-              aria-pressed={lens === item.id}
-              className={`rounded px-3 py-1 text-sm ${lens === item.id ? "bg-slate-900 text-white" : "text-slate-700 hover:bg-slate-100"}`}
-            >
-              {item.label}
-            </button>
-          ))}
-        </nav>
-        {user.role === "admin" ? (
-          <a href="/admin/users" className="text-sm text-sky-700 underline">
-            Admin
-          </a>
-        ) : null}
-        <form method="post" action="/api/auth/sign-out" className="flex items-center gap-2 text-sm">
-          <span className="text-slate-600" data-testid="signed-in-as">
-            {user.name} <span className="text-slate-400">({user.role})</span>
-          </span>
-          <button type="submit" className="rounded-md border border-slate-300 bg-white px-2.5 py-1 hover:bg-slate-100">
-            Sign out
+        {wallboard ? (
+          <button type="button" onClick={() => setParam("wallboard", null)} className="ml-auto rounded-md px-2 py-1 text-xs text-slate-400 ring-1 ring-slate-700" data-testid="leave-wallboard">
+            Leave wallboard
           </button>
-        </form>
+        ) : (
+          <>
+            <nav className={`ml-auto flex rounded-md border border-slate-300 bg-white p-0.5 ${user.role === "agent" ? "invisible" : ""}`} aria-label="Group calls">
+              {LENSES.map((item) => (
+                <button
+                  key={item.id}
+                  type="button"
+                  onClick={() => setParam("lens", item.id)}
+                  aria-pressed={lens === item.id}
+                  className={`rounded px-3 py-1 text-sm ${lens === item.id ? "bg-slate-900 text-white" : "text-slate-700 hover:bg-slate-100"}`}
+                >
+                  {item.label}
+                </button>
+              ))}
+            </nav>
+            {user.role !== "agent" ? (
+              <button
+                type="button"
+                onClick={() => {
+                  setParam("wallboard", "1");
+                  void document.documentElement.requestFullscreen?.().catch(() => undefined);
+                }}
+                className="rounded-md border border-slate-300 bg-white px-2.5 py-1 text-sm hover:bg-slate-100"
+              >
+                Wallboard
+              </button>
+            ) : null}
+            {user.role === "admin" ? (
+              <a href="/admin/users" className="text-sm text-sky-700 underline">
+                Admin
+              </a>
+            ) : null}
+            <form method="post" action="/api/auth/sign-out" className="flex items-center gap-2 text-sm">
+              <span className="text-slate-600" data-testid="signed-in-as">
+                {user.name} <span className="text-slate-400">({user.role})</span>
+              </span>
+              <button type="submit" className="rounded-md border border-slate-300 bg-white px-2 py-1 hover:bg-slate-100">
+                Sign out
+              </button>
+            </form>
+          </>
+        )}
       </header>
+      {!wallboard && user.role !== "agent" ? (
+        <section className="mb-4 flex flex-wrap items-center gap-2 rounded-md border border-slate-200 bg-white p-2" aria-label="Filters">
+          <select aria-label="Connection" className={select} value={filters.connection ?? ""} onChange={(e) => setParam("connection", e.target.value || null)}>
+            <option value="">All connections</option>
+            {state.connections.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+          <select aria-label="Direction" className={select} value={filters.direction ?? ""} onChange={(e) => setParam("direction", e.target.value || null)}>
+            <option value="">Both directions</option>
+            <option value="inbound">Inbound</option>
+            <option value="outbound">Outbound</option>
+            <option value="internal">Internal</option>
+          </select>
+          <select aria-label="Queue" className={select} value={filters.queue ?? ""} onChange={(e) => setParam("queue", e.target.value || null)}>
+            <option value="">All queues</option>
+            {[...state.queues.values()].map((q) => (
+              <option key={q.id} value={q.id}>
+                {q.name}
+              </option>
+            ))}
+          </select>
+          <input aria-label="Agent" placeholder="Agent name or login" className={select} defaultValue={filters.agent} onChange={(e) => setParam("agent", e.target.value || null)} />
+        </section>
+      ) : null}
       <section className="mb-4 grid grid-cols-2 gap-2 sm:grid-cols-4" aria-label="Totals">
         {(Object.keys(counts) as Call["state"][]).map((key) => (
           <div key={key} className={`rounded-md px-3 py-2 ring-1 ${STATE_STYLE[key].className}`} data-testid={`count-${key}`}>
             <div className="text-xs uppercase tracking-wide">{key === "ended" ? "Just ended" : STATE_STYLE[key].label}</div>
-            <div className="text-2xl font-bold tabular-nums">{counts[key]}</div>
+            <div className={`${wallboard ? "text-5xl" : "text-2xl"} font-bold tabular-nums`}>{counts[key]}</div>
           </div>
         ))}
       </section>
@@ -145,19 +298,17 @@ function Board({ user }: { user: Viewer }) {
           No calls right now. Calls appear here as soon as a provider reports them.
         </p>
       ) : (
-        <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-3">
+        <div className={`grid gap-4 md:grid-cols-2 ${wallboard ? "xl:grid-cols-4" : "xl:grid-cols-3"}`}>
           {groups.map((group) => (
-            <section key={group.id} className="rounded-lg border border-slate-200 bg-slate-100/60 p-3" data-testid="group">
-              <h2 className="mb-2 flex items-baseline gap-2">
-                <span className="font-semibold">{group.title}</span>
-                {group.subtitle ? <span className="text-xs text-slate-500">{group.subtitle}</span> : null}
-                <span className="ml-auto text-xs text-slate-500">{group.calls.length} calls</span>
-              </h2>
-              <ul className="flex flex-col gap-1.5">
-                {group.calls.map((call) => (
-                  <CallRow key={call.id} call={call} now={now} state={state} />
-                ))}
-              </ul>
+            <section key={group.id} className="rounded-lg border border-slate-200 bg-slate-100/60 p-3" data-testid="group" data-group-title={group.title}>
+              <GroupHeader group={group} now={now} serviceLevelSeconds={state.settings.serviceLevelSeconds} />
+              {group.calls.length > 0 ? (
+                <ul className="flex flex-col gap-1.5">
+                  {group.calls.map((call) => (
+                    <CallRow key={call.id} call={call} now={now} state={state} />
+                  ))}
+                </ul>
+              ) : null}
             </section>
           ))}
         </div>

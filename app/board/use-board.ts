@@ -32,6 +32,7 @@ export function useBoard() {
     socket.on("agent:updated", (agent) => dispatch({ type: "agent", agent }));
     socket.on("queue:updated", (queue) => dispatch({ type: "queue", queue }));
     socket.on("project:updated", (project) => dispatch({ type: "project", project }));
+    socket.on("stats:updated", (stats) => dispatch({ type: "stats", stats }));
     return () => {
       socket.disconnect();
     };

@@ -1,4 +1,5 @@
 import type { Agent, Call } from "../domain/model";
+import type { DayStats } from "../domain/stats";
 import type { AuthUser } from "./types";
 
 /**
@@ -48,4 +49,12 @@ export function canSeeCall(user: AuthUser, call: Call): boolean {
 export function canSeeAgent(user: AuthUser, agent: Agent): boolean {
   const rooms = new Set(roomsOf(user));
   return agentRooms(agent).some((room) => rooms.has(room));
+}
+
+/** Today's figures cut to what the user may see: agents only their own, limited supervisors their queues/projects. */
+export function scopeStats(user: AuthUser, stats: DayStats): DayStats {
+  if (user.role === "admin" || (user.role === "supervisor" && !isLimited(user))) return stats;
+  const pick = <T>(record: Record<string, T>, ids: string[]) => Object.fromEntries(ids.flatMap((id) => (record[id] ? [[id, record[id]]] : [])));
+  if (user.role === "agent") return { ...stats, agents: pick(stats.agents, user.agentIds), queues: {}, projects: {} };
+  return { ...stats, queues: pick(stats.queues, user.queueIds), projects: pick(stats.projects, user.projectIds) };
 }

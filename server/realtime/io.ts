@@ -2,10 +2,11 @@ import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import type { AuthService } from "../auth/auth-service";
 import { sessionToken } from "../auth/gate";
-import { agentRooms, callRooms, canSeeAgent, canSeeCall, isLimited, roomsOf } from "../auth/scope";
+import { agentRooms, callRooms, canSeeAgent, canSeeCall, isLimited, roomsOf, scopeStats } from "../auth/scope";
 import type { AuthUser } from "../auth/types";
 import type { Batch } from "../db/store";
 import type { ConnectionSummary } from "../domain/model";
+import { dayStats, startOfDay, type DayStats } from "../domain/stats";
 import type { LiveState } from "../live/live-state";
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, Snapshot, SocketData } from "./protocol";
 
@@ -27,7 +28,14 @@ export interface Realtime {
  */
 export function createRealtime(
   httpServer: HttpServer,
-  deps: { live: LiveState; auth: AuthService; connections: () => ConnectionSummary[]; recentEndedMs: number },
+  deps: {
+    live: LiveState;
+    auth: AuthService;
+    connections: () => ConnectionSummary[];
+    recentEndedMs: number;
+    serviceLevelSeconds: number;
+    stuckMs: number;
+  },
 ): Realtime {
   const io: CallboardIo = new Server(httpServer, { serveClient: false, transports: ["websocket", "polling"] });
 
@@ -42,6 +50,24 @@ export function createRealtime(
       .catch(next);
   });
 
+  const computeStats = (): DayStats => {
+    const now = Date.now();
+    return dayStats(deps.live.calls.values(), startOfDay(now), deps.serviceLevelSeconds);
+  };
+
+  // Today's figures are recomputed at most once a second while calls change, and every minute (midnight resets them).
+  let statsTimer: NodeJS.Timeout | undefined;
+  const pushStats = () => {
+    statsTimer = undefined;
+    const stats = computeStats();
+    for (const socket of io.sockets.sockets.values()) socket.emit("stats:updated", scopeStats(socket.data.user, stats));
+  };
+  const scheduleStats = () => {
+    statsTimer ??= setTimeout(pushStats, 1000);
+  };
+  const minuteTimer = setInterval(scheduleStats, 60_000);
+  minuteTimer.unref();
+
   const snapshot = (user: AuthUser): Snapshot => {
     const now = Date.now();
     const calls = deps.live.boardCalls(now, deps.recentEndedMs).filter((call) => canSeeCall(user, call));
@@ -52,6 +78,8 @@ export function createRealtime(
       serverTime: now,
       recentEndedMs: deps.recentEndedMs,
       user: { name: user.name, email: user.email, role: user.role },
+      settings: { stuckMs: deps.stuckMs, serviceLevelSeconds: deps.serviceLevelSeconds },
+      stats: scopeStats(user, computeStats()),
       calls,
       agents: [...deps.live.agents.values()].filter((agent) => canSeeAgent(user, agent)),
       queues: [...deps.live.queues.values()].filter((q) => everything || queueIds.has(q.id)),
@@ -75,10 +103,15 @@ export function createRealtime(
       for (const project of changes.projects.values()) io.to(["all", `project:${project.id}`]).emit("project:updated", project);
       for (const agent of changes.agents.values()) io.to(agentRooms(agent)).emit("agent:updated", agent);
       for (const call of changes.calls.values()) io.to(callRooms(call)).emit("call:updated", call);
+      if (changes.calls.size > 0) scheduleStats();
     },
     refreshUser(userId) {
       for (const socket of io.sockets.sockets.values()) if (socket.data.user?.id === userId) socket.disconnect(true);
     },
-    close: () => new Promise((resolve) => void io.close(() => resolve())),
+    close: () => {
+      clearInterval(minuteTimer);
+      if (statsTimer) clearTimeout(statsTimer);
+      return new Promise((resolve) => void io.close(() => resolve()));
+    },
   };
 }

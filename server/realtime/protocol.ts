@@ -1,5 +1,6 @@
 import type { AuthUser } from "../auth/types";
 import type { Agent, Call, ConnectionSummary, Project, Queue } from "../domain/model";
+import type { DayStats } from "../domain/stats";
 
 /**
  * The Socket.IO contract, shared by the server and the browser. A client gets `snapshot` on every
@@ -10,6 +11,10 @@ export interface Snapshot {
   serverTime: number;
   /** How long ended calls stay on the board. */
   recentEndedMs: number;
+  /** Thresholds the board shows against. */
+  settings: { stuckMs: number; serviceLevelSeconds: number };
+  /** Today's figures this socket may see. */
+  stats: DayStats;
   /** Who this socket belongs to. */
   user: Pick<AuthUser, "name" | "email" | "role">;
   calls: Call[];
@@ -25,6 +30,8 @@ export interface ServerToClientEvents {
   "agent:updated": (agent: Agent) => void;
   "queue:updated": (queue: Queue) => void;
   "project:updated": (project: Project) => void;
+  /** Today's figures, at most once a second while calls change. */
+  "stats:updated": (stats: DayStats) => void;
 }
 
 export interface ClientToServerEvents {

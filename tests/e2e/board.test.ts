@@ -71,8 +71,18 @@ describe.skipIf(!browserAvailable())("live board in a real browser", () => {
     await expect.poll(() => row.textContent()).toContain("Ringing");
     await page.screenshot({ path: path.join(SCREENSHOTS, "board-ringing.png"), fullPage: true });
 
+    // The call waits in the Sales queue while an agent is rung.
+    await page.getByRole("button", { name: "By queue" }).click();
+    const sales = page.getByTestId("group").filter({ hasText: "Sales" });
+    await expect.poll(() => sales.getByTestId("figure-ringing").textContent()).toBe("1");
+    await page.getByRole("button", { name: "By agent" }).click();
+
     await post("telecmi", answered);
     await expect.poll(() => row.getAttribute("data-state")).toBe("talking");
+    const agentGroup = page.getByTestId("group").filter({ has: row });
+    await expect.poll(() => agentGroup.getByTestId("agent-status").getAttribute("data-status")).toBe("on_call");
+    const agentTimer = await agentGroup.getByTestId("agent-timer").textContent();
+    await expect.poll(() => agentGroup.getByTestId("agent-timer").textContent(), { timeout: 5000 }).not.toBe(agentTimer);
     // The talk timer moves.
     const first = await row.getByTestId("call-timer").textContent();
     await expect.poll(() => row.getByTestId("call-timer").textContent(), { timeout: 5000 }).not.toBe(first);
@@ -83,6 +93,14 @@ describe.skipIf(!browserAvailable())("live board in a real browser", () => {
     await expect.poll(() => row.getAttribute("data-state")).toBe("ended");
     await expect.poll(() => row.textContent()).toContain("Ended");
     await expect.poll(() => page.getByTestId("count-ended").textContent()).toContain("1");
+    // Today's figures follow within a second: the agent answered one, the queue answered one within the service level.
+    const agentCard = page.getByTestId("group").filter({ hasText: scenario.expected.agent as string });
+    await expect.poll(() => agentCard.getByTestId("agent-today").textContent()).toContain("1 answered");
+    await expect.poll(() => agentCard.getByTestId("agent-status").getAttribute("data-status")).toBe("available");
+    await page.getByRole("button", { name: "By queue" }).click();
+    await expect.poll(() => sales.getByTestId("figure-answered").textContent()).toBe("1");
+    await expect.poll(() => sales.getByTestId("figure-service-level").textContent()).toBe("100%");
+    await page.getByRole("button", { name: "By agent" }).click();
     // Grouped under its agent (the agent's TeleCMI user id) on the default lens.
     await expect.poll(() => page.getByTestId("group").filter({ has: row }).locator("h2").textContent()).toContain(scenario.expected.agent as string);
   });
@@ -102,6 +120,25 @@ describe.skipIf(!browserAvailable())("live board in a real browser", () => {
     await page.reload();
     await page.getByTestId("link-status").filter({ hasText: "live" }).waitFor();
     await expect.poll(() => page.getByRole("button", { name: "By project" }).getAttribute("aria-pressed")).toBe("true");
+  });
+
+  it("filters by direction and agent, and shows a wallboard", async () => {
+    await page.goto(`${app.url}/?lens=agent`);
+    await page.getByTestId("link-status").filter({ hasText: "live" }).waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, "board-by-agent.png"), fullPage: true });
+    await page.getByLabel("Direction").selectOption("outbound");
+    await expect.poll(() => page.url()).toContain("direction=outbound");
+    const directions = () => page.getByTestId("call").evaluateAll((rows) => [...new Set(rows.map((r) => r.querySelector("[title]")?.getAttribute("title")))]);
+    await expect.poll(directions).toEqual(["outbound"]);
+    await page.getByLabel("Direction").selectOption("");
+    await page.getByLabel("Agent").fill("janecek");
+    await expect.poll(() => page.getByTestId("group").count()).toBe(1);
+    await page.getByLabel("Agent").fill("");
+    await page.getByRole("button", { name: "Wallboard" }).click();
+    await expect.poll(() => page.url()).toContain("wallboard=1");
+    await page.getByTestId("leave-wallboard").waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, "board-wallboard.png"), fullPage: true });
+    await page.getByTestId("leave-wallboard").click();
   });
 
   it("an agent sees their own call and not a colleague's", async () => {
