@@ -170,12 +170,23 @@ export function buildGroups(state: BoardState, lens: Lens, now: number, filters:
   const sortCalls = (list: Call[]) => list.sort((a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || b.startedAt - a.startedAt);
 
   if (lens === "agent") {
+    // One pass over the calls, indexed by agent: the board must stay fast with hundreds of agents and a thousand calls.
+    const byAgent = new Map<string, { shown: Call[]; all: Call[] }>();
+    const entry = (id: string) => byAgent.get(id) ?? byAgent.set(id, { shown: [], all: [] }).get(id)!;
+    const shown = new Set(calls);
+    for (const call of state.calls.values()) {
+      for (const id of agentsOfCall(call)) {
+        const e = entry(id);
+        e.all.push(call);
+        if (shown.has(call)) e.shown.push(call);
+      }
+    }
     const agents = [...state.agents.values()].filter(
       (agent) => (!filters.connection || agent.connectionId === filters.connection) && matchesAgent(agent, filters.agent),
     );
     const groups: Group[] = agents.map((agent) => {
-      const mine = sortCalls(calls.filter((call) => agentsOfCall(call).has(agent.id)));
-      const allMine = [...state.calls.values()].filter((call) => agentsOfCall(call).has(agent.id));
+      const mine = sortCalls(byAgent.get(agent.id)?.shown ?? []);
+      const allMine = byAgent.get(agent.id)?.all ?? [];
       return {
         id: agent.id,
         title: agent.name ?? agent.externalId,
@@ -197,9 +208,11 @@ export function buildGroups(state: BoardState, lens: Lens, now: number, filters:
   const keyOf = (call: Call) => (lens === "queue" ? call.queueId : call.projectId) ?? "none";
   const ids = new Set([...calls.map(keyOf), ...[...named.values()].filter((n) => !filters.connection || n.connectionId === filters.connection).map((n) => n.id)]);
   if (filters.queue && lens === "queue") for (const id of ids) if (id !== filters.queue) ids.delete(id);
+  const byKey = new Map<string, Call[]>();
+  for (const call of calls) byKey.get(keyOf(call))?.push(call) ?? byKey.set(keyOf(call), [call]);
   return [...ids]
     .map((id): Group => {
-      const mine = sortCalls(calls.filter((call) => keyOf(call) === id));
+      const mine = sortCalls(byKey.get(id) ?? []);
       return {
         id,
         title: id === "none" ? (lens === "queue" ? "No queue" : "No project") : (named.get(id)?.name ?? id),

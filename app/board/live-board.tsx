@@ -1,9 +1,10 @@
 "use client";
 
 import { useRouter, useSearchParams } from "next/navigation";
-import { Suspense, useEffect, useRef } from "react";
+import { memo, Suspense, useEffect, useRef, type ReactNode } from "react";
 import type { Call } from "@/server/domain/model";
 import { buildGroups, isStuck, type AgentStatus, type BoardState, type Filters, type Group, type Lens } from "./board-state";
+import { formatDuration, LiveTimer, setClockOffset } from "./live-timer";
 import { useBoard, useNow, type LinkStatus } from "./use-board";
 
 const LENSES: { id: Lens; label: string }[] = [
@@ -36,31 +37,21 @@ const LINK_STYLE: Record<LinkStatus, string> = {
   offline: "bg-red-600 text-white",
 };
 
-export function formatDuration(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  const mm = String(m).padStart(2, "0");
-  const ss = String(s).padStart(2, "0");
-  return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
-}
-
-function timerFor(call: Call, now: number, stuck: boolean): string {
-  if (stuck) return `since ${formatDuration(now - call.updatedAt)}`;
+function CallTimer({ call, stuck }: { call: Call; stuck: boolean }) {
+  if (stuck) return <LiveTimer since={call.updatedAt} prefix="since " testId="call-timer" />;
   if (call.state === "ended") {
     const talk = call.talkSeconds ?? 0;
-    return talk > 0 ? `talked ${formatDuration(talk * 1000)}` : (call.endReason ?? "ended").replace("_", " ");
+    return <span data-testid="call-timer">{talk > 0 ? `talked ${formatDuration(talk * 1000)}` : (call.endReason ?? "ended").replace("_", " ")}</span>;
   }
-  const since = call.state === "ringing" ? call.startedAt : (call.answeredAt ?? call.startedAt);
-  return formatDuration(now - since);
+  return <LiveTimer since={call.state === "ringing" ? call.startedAt : (call.answeredAt ?? call.startedAt)} testId="call-timer" />;
 }
 
-function CallRow({ call, now, state }: { call: Call; now: number; state: BoardState }) {
-  const stuck = isStuck(call, now, state.settings.stuckMs);
+/**
+ * One call. Memoized on plain values: with a thousand calls on the board, an update re-renders only the rows whose
+ * call changed; the timer ticks on its own (LiveTimer).
+ */
+const CallRow = memo(function CallRow({ call, stuck, agent, queue }: { call: Call; stuck: boolean; agent: string | null; queue: string | null }) {
   const style = STATE_STYLE[stuck ? "stuck" : call.state];
-  const queue = call.queueId ? state.queues.get(call.queueId)?.name : null;
-  const agent = call.agentId ? state.agents.get(call.agentId) : null;
   return (
     <li
       className="flex items-center gap-3 rounded-md border border-slate-200 bg-white px-3 py-2 text-sm"
@@ -79,17 +70,17 @@ function CallRow({ call, now, state }: { call: Call; now: number; state: BoardSt
           <span className="font-medium">{call.to ?? "unknown"}</span>
         </span>
         <span className="block truncate text-xs text-slate-500">
-          {[agent?.name ?? agent?.externalId, queue, call.provider].filter(Boolean).join(" · ")}
+          {[agent, queue, call.provider].filter(Boolean).join(" · ")}
         </span>
       </span>
-      <span className="shrink-0 font-mono tabular-nums text-slate-700" data-testid="call-timer">
-        {timerFor(call, now, stuck)}
+      <span className="shrink-0 font-mono tabular-nums text-slate-700">
+        <CallTimer call={call} stuck={stuck} />
       </span>
     </li>
   );
-}
+});
 
-function Figure({ label, value, testId, warn }: { label: string; value: string | number; testId?: string; warn?: boolean }) {
+function Figure({ label, value, testId, warn }: { label: string; value: ReactNode; testId?: string; warn?: boolean }) {
   return (
     <div className="min-w-0">
       <div className="truncate text-[11px] uppercase tracking-wide text-slate-500">{label}</div>
@@ -100,7 +91,7 @@ function Figure({ label, value, testId, warn }: { label: string; value: string |
   );
 }
 
-function GroupHeader({ group, now, serviceLevelSeconds }: { group: Group; now: number; serviceLevelSeconds: number }) {
+function GroupHeader({ group, serviceLevelSeconds }: { group: Group; serviceLevelSeconds: number }) {
   if (group.agent) {
     const { status, today } = group.agent;
     const style = STATUS_STYLE[status.status];
@@ -116,8 +107,8 @@ function GroupHeader({ group, now, serviceLevelSeconds }: { group: Group; now: n
             {style.label}
             {status.pauseReason ? `: ${status.pauseReason}` : ""}
           </span>
-          <span className="font-mono tabular-nums text-slate-700" data-testid="agent-timer">
-            {formatDuration(now - status.since)}
+          <span className="text-slate-700">
+            <LiveTimer since={status.since} testId="agent-timer" />
           </span>
           <span className="ml-auto text-xs text-slate-500" data-testid="agent-today">
             today {today?.answered ?? 0} answered · {today?.missed ?? 0} missed
@@ -138,7 +129,7 @@ function GroupHeader({ group, now, serviceLevelSeconds }: { group: Group; now: n
       {figures ? (
         <div className="mt-1 grid grid-cols-4 gap-2 text-sm" data-testid="queue-figures">
           <Figure label="Waiting" value={figures.waiting} testId="figure-waiting" warn={figures.waiting > 0} />
-          <Figure label="Longest wait" value={figures.longestWaitSince === null ? "–" : formatDuration(now - figures.longestWaitSince)} testId="figure-longest-wait" />
+          <Figure label="Longest wait" value={figures.longestWaitSince === null ? "–" : <LiveTimer since={figures.longestWaitSince} />} testId="figure-longest-wait" />
           <Figure label="Ringing" value={figures.ringing} testId="figure-ringing" />
           <Figure label="Talking" value={figures.talking} testId="figure-talking" />
           <Figure label="Answered" value={figures.today?.answered ?? 0} testId="figure-answered" />
@@ -148,6 +139,67 @@ function GroupHeader({ group, now, serviceLevelSeconds }: { group: Group; now: n
         </div>
       ) : null}
     </div>
+  );
+}
+
+type Names = { agentName: (id: string | null) => string | null; queueName: (id: string | null) => string | null };
+
+/** What a card shows, as plain values: a card re-renders only when one of them changed. */
+function cardKey(group: Group, now: number, stuckMs: number, names: Names): string {
+  const parts: unknown[] = [group.title];
+  if (group.agent) {
+    const { agent, status, today } = group.agent;
+    parts.push(agent.version, status.status, status.since, status.pauseReason, status.call?.id, today?.answered, today?.missed);
+  }
+  if (group.figures) {
+    const f = group.figures;
+    parts.push(f.waiting, f.longestWaitSince, f.ringing, f.talking, f.today?.answered, f.today?.missed, f.today?.abandoned, f.today?.serviceLevel);
+  }
+  for (const call of group.calls) parts.push(call.id, call.version, isStuck(call, now, stuckMs), names.agentName(call.agentId), names.queueName(call.queueId));
+  return JSON.stringify(parts);
+}
+
+const GroupSection = memo(
+  function GroupSection({ group, now, stuckMs, serviceLevelSeconds, names }: { group: Group; now: number; stuckMs: number; serviceLevelSeconds: number; names: Names; renderKey: string }) {
+    return (
+      // Off-screen cards skip layout and paint (content-visibility): a TV board can hold hundreds of them.
+      <section
+        className="rounded-lg border border-slate-200 bg-slate-100/60 p-3 [contain-intrinsic-size:auto_220px] [content-visibility:auto]"
+        data-testid="group"
+        data-group-title={group.title}
+      >
+        <GroupHeader group={group} serviceLevelSeconds={serviceLevelSeconds} />
+        {group.calls.length > 0 ? (
+          <ul className="flex flex-col gap-1.5">
+            {group.calls.map((call) => (
+              <CallRow key={call.id} call={call} stuck={isStuck(call, now, stuckMs)} agent={names.agentName(call.agentId)} queue={names.queueName(call.queueId)} />
+            ))}
+          </ul>
+        ) : null}
+      </section>
+    );
+  },
+  (before, after) => before.renderKey === after.renderKey && before.serviceLevelSeconds === after.serviceLevelSeconds,
+);
+
+function GroupCard({ group, now, state }: { group: Group; now: number; state: BoardState }) {
+  const names: Names = {
+    agentName: (id) => {
+      const agent = id ? state.agents.get(id) : undefined;
+      return agent ? (agent.name ?? agent.externalId) : null;
+    },
+    queueName: (id) => (id ? (state.queues.get(id)?.name ?? null) : null),
+  };
+  const stuckMs = state.settings.stuckMs;
+  return (
+    <GroupSection
+      group={group}
+      now={now}
+      stuckMs={stuckMs}
+      serviceLevelSeconds={state.settings.serviceLevelSeconds}
+      names={names}
+      renderKey={cardKey(group, now, stuckMs, names)}
+    />
   );
 }
 
@@ -175,7 +227,10 @@ function Board({ user }: { user: Viewer }) {
   const wallboard = params.get("wallboard") === "1";
   const filters = readFilters(params);
   const { state, status } = useBoard();
-  const now = useNow(state.clockOffset);
+  setClockOffset(state.clockOffset);
+  // Timers tick by themselves (LiveTimer); the board itself is recomputed every few seconds for stuck calls and for
+  // ended calls leaving, and on every update.
+  const now = useNow(state.clockOffset, 5000);
   const groups = buildGroups(state, lens, now, filters);
   const counts = { ringing: 0, talking: 0, held: 0, ended: 0 };
   const seen = new Set<string>();
@@ -300,16 +355,7 @@ function Board({ user }: { user: Viewer }) {
       ) : (
         <div className={`grid gap-4 md:grid-cols-2 ${wallboard ? "xl:grid-cols-4" : "xl:grid-cols-3"}`}>
           {groups.map((group) => (
-            <section key={group.id} className="rounded-lg border border-slate-200 bg-slate-100/60 p-3" data-testid="group" data-group-title={group.title}>
-              <GroupHeader group={group} now={now} serviceLevelSeconds={state.settings.serviceLevelSeconds} />
-              {group.calls.length > 0 ? (
-                <ul className="flex flex-col gap-1.5">
-                  {group.calls.map((call) => (
-                    <CallRow key={call.id} call={call} now={now} state={state} />
-                  ))}
-                </ul>
-              ) : null}
-            </section>
+            <GroupCard key={group.id} group={group} now={now} state={state} />
           ))}
         </div>
       )}

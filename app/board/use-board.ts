@@ -3,16 +3,22 @@
 import { useEffect, useReducer, useState } from "react";
 import { io, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/server/realtime/protocol";
-import { boardReducer, initialBoard } from "./board-state";
+import { boardReducer, initialBoard, type BoardAction } from "./board-state";
+import { eventArrived, stateCommitted } from "./metrics";
 
 export type LinkStatus = "connecting" | "live" | "reconnecting" | "offline";
 
 /** Subscribes to the live board: snapshot on every (re)connect, deltas after. */
 export function useBoard() {
-  const [state, dispatch] = useReducer(boardReducer, initialBoard);
+  const [state, rawDispatch] = useReducer(boardReducer, initialBoard);
   const [status, setStatus] = useState<LinkStatus>("connecting");
+  useEffect(stateCommitted, [state]);
 
   useEffect(() => {
+    const dispatch = (action: BoardAction) => {
+      eventArrived();
+      rawDispatch(action);
+    };
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ transports: ["websocket", "polling"] });
     socket.on("connect", () => setStatus("live"));
     socket.on("disconnect", (reason) => {
@@ -41,12 +47,12 @@ export function useBoard() {
   return { state, status };
 }
 
-/** A clock that ticks every second, for the timers. */
-export function useNow(offset: number): number {
+/** Server time, refreshed every `everyMs`. */
+export function useNow(offset: number, everyMs: number): number {
   const [now, setNow] = useState(() => Date.now() + offset);
   useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now() + offset), 1000);
+    const timer = setInterval(() => setNow(Date.now() + offset), everyMs);
     return () => clearInterval(timer);
-  }, [offset]);
+  }, [offset, everyMs]);
   return now;
 }
