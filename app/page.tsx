@@ -1,10 +1,12 @@
 import { requireUser } from "@/app/lib/session";
+import { AgentView } from "./board/agent-view";
 import { LiveBoard } from "./board/live-board";
 
 export const dynamic = "force-dynamic";
 
-/** The live board: calls ringing, talking/held and just ended, grouped by agent, queue or project. */
+/** Supervisors and admins get the live board; an agent gets their own view. */
 export default async function BoardPage() {
   const user = await requireUser("/");
+  if (user.role === "agent") return <AgentView name={user.name} />;
   return <LiveBoard user={{ name: user.name, role: user.role }} />;
 }

@@ -70,7 +70,11 @@ export function createRealtime(
 
   const snapshot = (user: AuthUser): Snapshot => {
     const now = Date.now();
-    const calls = deps.live.boardCalls(now, deps.recentEndedMs).filter((call) => canSeeCall(user, call));
+    // Agents get all of their calls of today (their view lists them); everyone else the board's live window.
+    const calls =
+      user.role === "agent"
+        ? [...deps.live.calls.values()].filter((call) => canSeeCall(user, call) && (call.state !== "ended" || call.startedAt >= startOfDay(now)))
+        : deps.live.boardCalls(now, deps.recentEndedMs).filter((call) => canSeeCall(user, call));
     const everything = user.role !== "agent" && !isLimited(user);
     const queueIds = new Set([...user.queueIds, ...calls.map((c) => c.queueId)]);
     const projectIds = new Set([...user.projectIds, ...calls.map((c) => c.projectId)]);

@@ -85,7 +85,7 @@ describe.skipIf(!browserAvailable())("admin pages in a real browser", () => {
     expect((await fetch(newUrl, { method: "POST", headers: { "content-type": "application/json" }, body })).status).toBe(200);
   });
 
-  it("a supervisor cannot open the admin pages", async () => {
+  it("a supervisor cannot open the admin pages, and sees only their queue on the board", async () => {
     const context = await browser.newContext();
     const other = await context.newPage();
     await other.goto(`${app.url}/admin/users`);
@@ -93,6 +93,10 @@ describe.skipIf(!browserAvailable())("admin pages in a real browser", () => {
     await other.getByLabel("Password").fill("nora-password-1");
     await other.getByRole("button", { name: "Sign in" }).click();
     await other.getByRole("heading", { name: "Admins only" }).waitFor();
+    // Her board holds only her queue.
+    await other.goto(`${app.url}/?lens=queue`);
+    await other.getByTestId("link-status").filter({ hasText: "live" }).waitFor();
+    await expect.poll(() => other.getByTestId("group").evaluateAll((groups) => groups.map((g) => g.getAttribute("data-group-title")))).toEqual(["NOC"]);
     await context.close();
   });
 });

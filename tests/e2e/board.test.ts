@@ -167,9 +167,18 @@ describe.skipIf(!browserAvailable())("live board in a real browser", () => {
     await expect.poll(() => mine.getAttribute("data-state")).toBe("talking");
     await page.locator(`[data-call-key="${other.expected.callKey}"]`).waitFor(); // the admin sees the colleague's call…
     expect(await agentPage.locator(`[data-call-key="${other.expected.callKey}"]`).count()).toBe(0); // …Jana does not
-    expect(await agentPage.getByTestId("call").count()).toBe(await agentPage.locator('[data-testid="call"]:has-text("janecek")').count());
+    // Her own view: on a call, with its caller and a running timer, and the call in today's list.
+    await expect.poll(() => agentPage.getByTestId("agent-view-status").getAttribute("data-status")).toBe("on_call");
+    const caller = JSON.parse(steps[0]!.body as string).From as string;
+    await expect.poll(() => agentPage.getByTestId("agent-view-call").textContent()).toContain(caller);
+    const timer = await agentPage.getByTestId("agent-view-timer").textContent();
+    await expect.poll(() => agentPage.getByTestId("agent-view-timer").textContent(), { timeout: 5000 }).not.toBe(timer);
     await agentPage.screenshot({ path: path.join(SCREENSHOTS, "agent-view.png"), fullPage: true });
     for (const step of steps.slice(4)) await post("voipex", step);
+    await expect.poll(() => mine.getAttribute("data-state")).toBe("ended");
+    await expect.poll(() => agentPage.getByTestId("agent-view-status").getAttribute("data-status")).toBe("available");
+    await expect.poll(() => agentPage.getByTestId("agent-view-today").textContent()).toMatch(/[1-9]\d* answered/);
+    await agentPage.screenshot({ path: path.join(SCREENSHOTS, "agent-view-after.png"), fullPage: true });
     await context.close();
   });
 });

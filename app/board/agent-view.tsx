@@ -1,0 +1,142 @@
+"use client";
+
+import type { Call } from "@/server/domain/model";
+import { agentStatus, isStuck, type AgentStatus } from "./board-state";
+import { formatDuration, LiveTimer, setClockOffset } from "./live-timer";
+import { useBoard, useNow, type LinkStatus } from "./use-board";
+
+const STATUS: Record<AgentStatus, { label: string; className: string }> = {
+  ringing: { label: "Ringing", className: "bg-amber-100 text-amber-900 ring-amber-300" },
+  on_call: { label: "On a call", className: "bg-emerald-100 text-emerald-900 ring-emerald-300" },
+  on_hold: { label: "Call on hold", className: "bg-sky-100 text-sky-900 ring-sky-300" },
+  available: { label: "Available", className: "bg-white text-slate-800 ring-slate-300" },
+  paused: { label: "Paused", className: "bg-violet-100 text-violet-900 ring-violet-300" },
+  logged_out: { label: "Logged out", className: "bg-slate-200 text-slate-600 ring-slate-300" },
+};
+
+const BUSY: AgentStatus[] = ["ringing", "on_hold", "on_call", "paused", "available", "logged_out"];
+
+const LINK: Record<LinkStatus, string> = {
+  connecting: "bg-slate-200 text-slate-700",
+  live: "bg-emerald-600 text-white",
+  reconnecting: "bg-amber-500 text-white",
+  offline: "bg-red-600 text-white",
+};
+
+function outcome(call: Call, stuck: boolean): string {
+  if (stuck) return "no news";
+  if (call.state !== "ended") return call.state === "held" ? "on hold" : call.state;
+  return (call.endReason ?? "ended").replace("_", " ");
+}
+
+const clock = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+
+/** What an agent keeps on their second screen: their state, their current call, and their calls of today. */
+export function AgentView({ name }: { name: string }) {
+  const { state, status } = useBoard();
+  setClockOffset(state.clockOffset);
+  const now = useNow(state.clockOffset, 5000);
+  const calls = [...state.calls.values()].sort((a, b) => b.startedAt - a.startedAt);
+  // One person can have an identity on several connections: show the busiest.
+  const statuses = [...state.agents.values()].map((agent) => agentStatus(agent, calls, now, state.settings.stuckMs));
+  const current = statuses.sort((a, b) => BUSY.indexOf(a.status) - BUSY.indexOf(b.status))[0];
+  const today = Object.values(state.stats?.agents ?? {}).reduce((sum, day) => ({ answered: sum.answered + day.answered, missed: sum.missed + day.missed }), { answered: 0, missed: 0 });
+  const call = current?.call ?? null;
+  const style = STATUS[current?.status ?? "available"];
+
+  return (
+    <main className="mx-auto max-w-3xl p-4">
+      <header className="mb-4 flex items-center gap-3">
+        <h1 className="text-xl font-bold">My calls</h1>
+        <span className={`rounded-full px-2.5 py-0.5 text-xs font-semibold ${LINK[status]}`} data-testid="link-status">
+          {status}
+        </span>
+        <form method="post" action="/api/auth/sign-out" className="ml-auto flex items-center gap-2 text-sm">
+          <span className="text-slate-600" data-testid="signed-in-as">
+            {name} <span className="text-slate-400">(agent)</span>
+          </span>
+          <button type="submit" className="rounded-md border border-slate-300 bg-white px-2 py-1 hover:bg-slate-100">
+            Sign out
+          </button>
+        </form>
+      </header>
+
+      {!state.ready ? (
+        <p className="text-slate-500">Connecting to the live feed…</p>
+      ) : state.agents.size === 0 ? (
+        <p className="rounded-md border border-dashed border-slate-300 p-6 text-slate-600">
+          Your account is not linked to a provider identity yet: ask an admin to link it on the Users page.
+        </p>
+      ) : (
+        <>
+          <section className={`mb-4 rounded-lg p-4 ring-1 ${style.className}`} aria-label="My state" data-testid="agent-view-status" data-status={current?.status}>
+            <div className="flex items-baseline gap-3">
+              <span className="text-2xl font-bold">
+                {style.label}
+                {current?.pauseReason ? `: ${current.pauseReason}` : ""}
+              </span>
+              {current ? <LiveTimer since={current.since} testId="agent-view-timer" /> : null}
+              <span className="ml-auto text-sm" data-testid="agent-view-today">
+                today {today.answered} answered · {today.missed} missed
+              </span>
+            </div>
+            {call ? (
+              <div className="mt-3 rounded-md bg-white/70 p-3 text-slate-900" data-testid="agent-view-call">
+                <div className="text-lg font-semibold">
+                  {call.direction === "outbound" ? `Calling ${call.to ?? "unknown"}` : `From ${call.from ?? "unknown"}`}
+                </div>
+                <div className="text-sm text-slate-600">
+                  {[call.direction, call.queueId ? state.queues.get(call.queueId)?.name : null, call.provider].filter(Boolean).join(" · ")}
+                  {call.answeredAt ? (
+                    <>
+                      {" · talk "}
+                      <LiveTimer since={call.answeredAt} />
+                    </>
+                  ) : null}
+                </div>
+              </div>
+            ) : null}
+          </section>
+
+          <section aria-label="Today's calls">
+            <h2 className="mb-2 font-semibold">Today</h2>
+            {calls.length === 0 ? (
+              <p className="text-sm text-slate-500">No calls yet today.</p>
+            ) : (
+              <table className="w-full text-sm">
+                <thead>
+                  <tr className="border-b border-slate-300 text-left text-slate-500">
+                    <th className="py-1">Time</th>
+                    <th>Number</th>
+                    <th>Queue</th>
+                    <th>Outcome</th>
+                    <th className="text-right">Talk</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {calls.map((c) => {
+                    const stuck = isStuck(c, now, state.settings.stuckMs);
+                    return (
+                      <tr key={c.id} className="border-b border-slate-200" data-testid="call" data-call-key={c.key} data-state={stuck ? "stuck" : c.state}>
+                        <td className="py-1.5 tabular-nums">{clock(c.startedAt)}</td>
+                        <td>
+                          <span className="text-slate-400">{c.direction === "inbound" ? "↙ " : c.direction === "outbound" ? "↗ " : "↔ "}</span>
+                          {c.direction === "outbound" ? c.to : c.from}
+                        </td>
+                        <td>{c.queueId ? state.queues.get(c.queueId)?.name : ""}</td>
+                        <td>{outcome(c, stuck)}</td>
+                        <td className="text-right font-mono tabular-nums">
+                          {c.state === "ended" ? formatDuration((c.talkSeconds ?? 0) * 1000) : c.answeredAt ? <LiveTimer since={c.answeredAt} /> : ""}
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            )}
+          </section>
+        </>
+      )}
+    </main>
+  );
+}
