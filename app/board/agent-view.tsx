@@ -3,25 +3,12 @@
 import type { Call } from "@/server/domain/model";
 import { agentStatus, isStuck, type AgentStatus } from "./board-state";
 import { formatDuration, LiveTimer, setClockOffset } from "./live-timer";
-import { useBoard, useNow, type LinkStatus } from "./use-board";
+import { LINK_STYLE, STATUS_STYLE } from "./styles";
+import { useBoard, useNow } from "./use-board";
 
-const STATUS: Record<AgentStatus, { label: string; className: string }> = {
-  ringing: { label: "Ringing", className: "bg-amber-100 text-amber-900 ring-amber-300" },
-  on_call: { label: "On a call", className: "bg-emerald-100 text-emerald-900 ring-emerald-300" },
-  on_hold: { label: "Call on hold", className: "bg-sky-100 text-sky-900 ring-sky-300" },
-  available: { label: "Available", className: "bg-white text-slate-800 ring-slate-300" },
-  paused: { label: "Paused", className: "bg-violet-100 text-violet-900 ring-violet-300" },
-  logged_out: { label: "Logged out", className: "bg-slate-200 text-slate-600 ring-slate-300" },
-};
 
 const BUSY: AgentStatus[] = ["ringing", "on_hold", "on_call", "paused", "available", "logged_out"];
 
-const LINK: Record<LinkStatus, string> = {
-  connecting: "bg-slate-200 text-slate-700",
-  live: "bg-emerald-600 text-white",
-  reconnecting: "bg-amber-500 text-white",
-  offline: "bg-red-600 text-white",
-};
 
 function outcome(call: Call, stuck: boolean): string {
   if (stuck) return "no news";
@@ -42,13 +29,13 @@ export function AgentView({ name }: { name: string }) {
   const current = statuses.sort((a, b) => BUSY.indexOf(a.status) - BUSY.indexOf(b.status))[0];
   const today = Object.values(state.stats?.agents ?? {}).reduce((sum, day) => ({ answered: sum.answered + day.answered, missed: sum.missed + day.missed }), { answered: 0, missed: 0 });
   const call = current?.call ?? null;
-  const style = STATUS[current?.status ?? "available"];
+  const style = STATUS_STYLE[current?.status ?? "available"];
 
   return (
     <main className="mx-auto max-w-3xl p-4">
       <header className="mb-4 flex items-center gap-3">
         <h1 className="text-xl font-bold">My calls</h1>
-        <span className={`rounded-full px-2.5 py-0.5 text-xs font-semibold ${LINK[status]}`} data-testid="link-status">
+        <span className={`rounded-full px-2.5 py-0.5 text-xs font-semibold ${LINK_STYLE[status]}`} data-testid="link-status">
           {status}
         </span>
         <form method="post" action="/api/auth/sign-out" className="ml-auto flex items-center gap-2 text-sm">

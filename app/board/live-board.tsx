@@ -3,9 +3,10 @@
 import { useRouter, useSearchParams } from "next/navigation";
 import { memo, Suspense, useEffect, useRef, type ReactNode } from "react";
 import type { Call } from "@/server/domain/model";
-import { buildGroups, isStuck, type AgentStatus, type BoardState, type Filters, type Group, type Lens } from "./board-state";
+import { buildGroups, isStuck, type BoardState, type Filters, type Group, type Lens } from "./board-state";
 import { formatDuration, LiveTimer, setClockOffset } from "./live-timer";
-import { useBoard, useNow, type LinkStatus } from "./use-board";
+import { LINK_STYLE, STATE_STYLE, STATUS_STYLE } from "./styles";
+import { useBoard, useNow } from "./use-board";
 
 const LENSES: { id: Lens; label: string }[] = [
   { id: "agent", label: "By agent" },
@@ -13,29 +14,8 @@ const LENSES: { id: Lens; label: string }[] = [
   { id: "project", label: "By project" },
 ];
 
-const STATE_STYLE: Record<Call["state"] | "stuck", { label: string; className: string }> = {
-  ringing: { label: "Ringing", className: "bg-amber-100 text-amber-900 ring-amber-300" },
-  talking: { label: "Talking", className: "bg-emerald-100 text-emerald-900 ring-emerald-300" },
-  held: { label: "On hold", className: "bg-sky-100 text-sky-900 ring-sky-300" },
-  ended: { label: "Ended", className: "bg-slate-100 text-slate-600 ring-slate-300" },
-  stuck: { label: "No news", className: "bg-rose-100 text-rose-900 ring-rose-300" },
-};
 
-const STATUS_STYLE: Record<AgentStatus, { label: string; className: string }> = {
-  ringing: { label: "Ringing", className: "bg-amber-100 text-amber-900 ring-amber-300" },
-  on_call: { label: "On call", className: "bg-emerald-100 text-emerald-900 ring-emerald-300" },
-  on_hold: { label: "On hold", className: "bg-sky-100 text-sky-900 ring-sky-300" },
-  available: { label: "Available", className: "bg-white text-slate-700 ring-slate-300" },
-  paused: { label: "Paused", className: "bg-violet-100 text-violet-900 ring-violet-300" },
-  logged_out: { label: "Logged out", className: "bg-slate-200 text-slate-500 ring-slate-300" },
-};
 
-const LINK_STYLE: Record<LinkStatus, string> = {
-  connecting: "bg-slate-200 text-slate-700",
-  live: "bg-emerald-600 text-white",
-  reconnecting: "bg-amber-500 text-white",
-  offline: "bg-red-600 text-white",
-};
 
 function CallTimer({ call, stuck }: { call: Call; stuck: boolean }) {
   if (stuck) return <LiveTimer since={call.updatedAt} prefix="since " testId="call-timer" />;
