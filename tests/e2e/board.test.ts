@@ -100,6 +100,9 @@ describe.skipIf(!browserAvailable())("live board in a real browser", () => {
     await page.getByRole("button", { name: "By queue" }).click();
     await expect.poll(() => sales.getByTestId("figure-answered").textContent()).toBe("1");
     await expect.poll(() => sales.getByTestId("figure-service-level").textContent()).toBe("100%");
+    // …and on its project (the TeleCMI app).
+    await page.getByRole("button", { name: "By project" }).click();
+    await expect.poll(() => page.getByTestId("group").filter({ has: row }).getAttribute("data-group-title")).toBe("App 2222223");
     await page.getByRole("button", { name: "By agent" }).click();
     // Grouped under its agent (the agent's TeleCMI user id) on the default lens.
     await expect.poll(() => page.getByTestId("group").filter({ has: row }).locator("h2").textContent()).toContain(scenario.expected.agent as string);
