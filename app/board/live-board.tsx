@@ -238,7 +238,7 @@ function Board({ user }: { user: Viewer }) {
   const select = "rounded-md border border-slate-300 bg-white px-2 py-1 text-sm";
 
   return (
-    <main className={wallboard ? "min-h-screen bg-slate-950 p-4 text-slate-100 [&_section]:bg-slate-900 [&_section]:border-slate-700 [&_li]:bg-slate-800 [&_li]:border-slate-700 [&_li]:text-slate-100" : "mx-auto max-w-7xl p-4"}>
+    <main className={wallboard ? "min-h-screen bg-slate-950 p-4 text-slate-100 [&_section]:bg-slate-900 [&_section]:border-slate-700 [&_li]:bg-slate-800 [&_li]:border-slate-700 [&_li]:text-slate-100 [&_.text-slate-700]:text-slate-100 [&_.text-slate-600]:text-slate-300 [&_.text-slate-500]:text-slate-300" : "mx-auto max-w-7xl p-4"}>
       <header className="mb-4 flex flex-wrap items-center gap-3">
         <h1 className={`${wallboard ? "text-3xl" : "text-xl"} font-bold`}>{user.role === "agent" ? "My calls" : "Callboard"}</h1>
         <span className={`rounded-full px-2.5 py-0.5 text-xs font-semibold ${LINK_STYLE[status]}`} data-testid="link-status">
