@@ -9,6 +9,7 @@ import { openDatabase, type Db } from "./db/client";
 import { migrateDatabase } from "./db/migrate";
 import { Store } from "./db/store";
 import { GroupCommitter } from "./ingest/group-commit";
+import { HistoryService } from "./history/history-service";
 import { Ingestor } from "./ingest/ingestor";
 import { DEFAULT_LIVE_OPTIONS, LiveState } from "./live/live-state";
 import type { Logger } from "./log";
@@ -79,6 +80,7 @@ export async function startCallboard(options: {
     db,
     registry,
     live,
+    history: new HistoryService(db),
     bodyLimit: config.bodyLimit,
     silentAfterMs: config.silentAfterMs,
     publicUrl: config.publicUrl ?? "",

@@ -1,6 +1,7 @@
 import type { AuthService } from "./auth/auth-service";
 import type { ConnectionRegistry } from "./connections/registry";
 import type { Db } from "./db/client";
+import type { HistoryService } from "./history/history-service";
 import type { Ingestor } from "./ingest/ingestor";
 import type { LiveState } from "./live/live-state";
 
@@ -14,6 +15,7 @@ export interface Runtime {
   db: Db;
   registry: ConnectionRegistry;
   live: LiveState;
+  history: HistoryService;
   bodyLimit: number;
   /** A connection silent for this long gets a warning. */
   silentAfterMs: number;

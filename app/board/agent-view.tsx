@@ -38,7 +38,10 @@ export function AgentView({ name }: { name: string }) {
         <span className={`rounded-full px-2.5 py-0.5 text-xs font-semibold ${LINK_STYLE[status]}`} data-testid="link-status">
           {status}
         </span>
-        <form method="post" action="/api/auth/sign-out" className="ml-auto flex items-center gap-2 text-sm">
+        <a href="/history" className="ml-auto text-sm text-sky-700 underline">
+          History
+        </a>
+        <form method="post" action="/api/auth/sign-out" className="flex items-center gap-2 text-sm">
           <span className="text-slate-600" data-testid="signed-in-as">
             {name} <span className="text-slate-400">(agent)</span>
           </span>

@@ -275,6 +275,9 @@ function Board({ user }: { user: Viewer }) {
                 Wallboard
               </button>
             ) : null}
+            <a href="/history" className="text-sm text-sky-700 underline">
+              History
+            </a>
             {user.role === "admin" ? (
               <a href="/admin/users" className="text-sm text-sky-700 underline">
                 Admin

@@ -182,6 +182,41 @@ describe.skipIf(!browserAvailable())("live board in a real browser", () => {
     await expect.poll(() => agentPage.getByTestId("agent-view-status").getAttribute("data-status")).toBe("available");
     await expect.poll(() => agentPage.getByTestId("agent-view-today").textContent()).toMatch(/[1-9]\d* answered/);
     await agentPage.screenshot({ path: path.join(SCREENSHOTS, "agent-view-after.png"), fullPage: true });
+
+    // The JSON API answers her like the pages: her calls only; a colleague's call does not exist for her.
+    const api = await agentPage.request.get(`${app.url}/api/calls?limit=500`);
+    expect(api.status()).toBe(200);
+    const body = (await api.json()) as { calls: { id: string; provider: string }[] };
+    expect(body.calls.length).toBeGreaterThan(0);
+    expect(new Set(body.calls.map((c) => c.provider))).toEqual(new Set(["voipex"]));
+    const everything = (await (await page.request.get(`${app.url}/api/calls?limit=500&provider=telecmi`)).json()) as { calls: { id: string }[] };
+    expect((await agentPage.request.get(`${app.url}/api/calls/${everything.calls[0]!.id}`)).status()).toBe(404);
+    expect((await page.request.get(`${app.url}/api/calls/${everything.calls[0]!.id}`)).status()).toBe(200);
     await context.close();
+  });
+
+  it("history: filter, open a call, read its timeline with the raw deliveries (shown as text)", async () => {
+    // A delivery whose text contains markup: it must be shown, never run.
+    const hostile = { EventName: "NewCall", From: "777000111", To: "222333444", UniqueId: "1999.42", Queue: "<img src=x onerror=\"window.pwned=1\">", Direction: "incoming" };
+    await post("voipex", { suffix: "", method: "POST", contentType: "application/json", body: JSON.stringify(hostile), offsetMs: 0 });
+    await post("voipex", { suffix: "", method: "POST", contentType: "application/json", body: JSON.stringify({ ...hostile, EventName: "CDR", Reason: "No user response" }), offsetMs: 0 });
+
+    await page.goto(`${app.url}/history`);
+    await page.getByRole("heading", { name: "History" }).waitFor();
+    expect(await page.getByTestId("history-row").count()).toBeGreaterThan(10);
+    await page.getByLabel("Outcome").selectOption("missed");
+    await page.getByLabel("Phone number").fill("777000111");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await expect.poll(() => page.url()).toContain("outcome=missed");
+    await expect.poll(() => page.getByTestId("history-row").count()).toBe(1);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "history.png"), fullPage: true });
+    await page.getByTestId("history-row").getByRole("link").click();
+    await page.getByTestId("timeline").waitFor();
+    expect(await page.getByTestId("timeline-entry").count()).toBe(2);
+    await page.getByText("Raw delivery").first().click();
+    await expect.poll(() => page.getByTestId("raw-delivery").first().textContent()).toContain('<img src=x onerror=\\"window.pwned=1\\">');
+    expect(await page.locator("[data-testid=raw-delivery] img").count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    await page.screenshot({ path: path.join(SCREENSHOTS, "history-call.png"), fullPage: true });
   });
 });

@@ -1,0 +1,145 @@
+import Link from "next/link";
+import { requireUser } from "@/app/lib/session";
+import { PROVIDERS } from "@/server/domain/events";
+import { OUTCOMES, parseHistoryFilters, type HistoryFilters } from "@/server/history/filters";
+import { getRuntime } from "@/server/runtime";
+import { namesOf } from "./names";
+
+export const dynamic = "force-dynamic";
+
+const control = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1 text-sm";
+const time = (iso: string | null) => (iso ? new Date(iso).toLocaleString([], { dateStyle: "short", timeStyle: "medium" }) : "");
+const seconds = (s: number | null) => (s === null ? "" : `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, "0")}`);
+
+/** Past calls, newest first: filters in the URL, a keyset cursor for the next page. */
+export default async function HistoryPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const raw = await searchParams;
+  const params = new URLSearchParams(Object.entries(raw).flatMap(([k, v]) => (typeof v === "string" ? [[k, v]] : [])));
+  const user = await requireUser(`/history?${params}`);
+  const runtime = getRuntime();
+  if (!runtime) return <p>Callboard is starting.</p>;
+  let filters: HistoryFilters;
+  let problem: string | null = null;
+  try {
+    filters = parseHistoryFilters(params);
+  } catch (error) {
+    problem = ((error as { issues?: { path: PropertyKey[]; message: string }[] }).issues ?? []).map((i) => `${i.path.map(String).join(".")}: ${i.message}`).join("; ");
+    filters = parseHistoryFilters(new URLSearchParams());
+  }
+  const page = await runtime.history.list(user, filters);
+  const names = namesOf(runtime);
+  const next = new URLSearchParams(params);
+  if (page.nextCursor) next.set("cursor", page.nextCursor);
+  const agents = [...runtime.live.agents.values()].filter((a) => user.role !== "agent" || user.agentIds.includes(a.id));
+
+  return (
+    <main className="mx-auto max-w-7xl p-4">
+      <header className="mb-4 flex items-center gap-4">
+        <Link href="/" className="text-xl font-bold">Callboard</Link>
+        <h1 className="text-xl">History</h1>
+        <span className="ml-auto text-sm text-slate-600">{user.name}</span>
+      </header>
+      <form method="get" className="mb-4 grid grid-cols-2 gap-2 rounded-md border border-slate-200 bg-white p-3 sm:grid-cols-4 lg:grid-cols-6" aria-label="Filters">
+        <label className="text-xs font-medium">From<input type="date" name="from" defaultValue={filters.from} className={control} /></label>
+        <label className="text-xs font-medium">To<input type="date" name="to" defaultValue={filters.to} className={control} /></label>
+        <label className="text-xs font-medium">
+          Provider
+          <select name="provider" defaultValue={filters.provider ?? ""} className={control}>
+            <option value="">All</option>
+            {PROVIDERS.map((p) => <option key={p} value={p}>{p}</option>)}
+          </select>
+        </label>
+        <label className="text-xs font-medium">
+          Direction
+          <select name="direction" defaultValue={filters.direction ?? ""} className={control}>
+            <option value="">Both</option>
+            <option value="inbound">Inbound</option>
+            <option value="outbound">Outbound</option>
+            <option value="internal">Internal</option>
+          </select>
+        </label>
+        <label className="text-xs font-medium">
+          Outcome
+          <select name="outcome" defaultValue={filters.outcome ?? ""} className={control}>
+            <option value="">Any</option>
+            {OUTCOMES.map((o) => <option key={o} value={o}>{o.replace("_", " ")}</option>)}
+          </select>
+        </label>
+        <label className="text-xs font-medium">Phone number<input name="phone" inputMode="tel" defaultValue={filters.phone} className={control} /></label>
+        <label className="text-xs font-medium">
+          Agent
+          <select name="agent" defaultValue={filters.agent ?? ""} className={control}>
+            <option value="">All</option>
+            {agents.map((a) => <option key={a.id} value={a.id}>{a.name ?? a.externalId}</option>)}
+          </select>
+        </label>
+        <label className="text-xs font-medium">
+          Queue
+          <select name="queue" defaultValue={filters.queue ?? ""} className={control}>
+            <option value="">All</option>
+            {[...runtime.live.queues.values()].map((q) => <option key={q.id} value={q.id}>{q.name}</option>)}
+          </select>
+        </label>
+        <label className="text-xs font-medium">
+          Project
+          <select name="project" defaultValue={filters.project ?? ""} className={control}>
+            <option value="">All</option>
+            {[...runtime.live.projects.values()].map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+          </select>
+        </label>
+        <label className="text-xs font-medium">
+          Connection
+          <select name="connection" defaultValue={filters.connection ?? ""} className={control}>
+            <option value="">All</option>
+            {runtime.registry.all().map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+          </select>
+        </label>
+        <div className="flex items-end gap-2">
+          <button type="submit" className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-semibold text-white">Apply</button>
+          <Link href="/history" className="px-2 py-1.5 text-sm text-slate-600 underline">Clear</Link>
+        </div>
+      </form>
+      {problem ? <p role="alert" className="mb-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200">{problem}</p> : null}
+      <table className="w-full border-collapse text-sm">
+        <thead>
+          <tr className="border-b border-slate-300 text-left text-slate-500">
+            <th className="py-2">Started</th>
+            <th>Direction</th>
+            <th>From</th>
+            <th>To</th>
+            <th>Agent</th>
+            <th>Queue</th>
+            <th>Outcome</th>
+            <th className="text-right">Wait</th>
+            <th className="text-right">Talk</th>
+          </tr>
+        </thead>
+        <tbody>
+          {page.calls.map((call) => (
+            <tr key={call.id} className="border-b border-slate-200 hover:bg-slate-50" data-testid="history-row" data-call-id={call.id}>
+              <td className="py-1.5">
+                <Link href={`/history/${call.id}`} className="text-sky-700 underline">{time(call.startedAt)}</Link>
+              </td>
+              <td>{call.direction}</td>
+              <td>{call.from}</td>
+              <td>{call.to}</td>
+              <td>{names.agent(call.agentId)}</td>
+              <td>{names.queue(call.queueId)}</td>
+              <td>{call.state === "ended" ? (call.endReason ?? "").replace("_", " ") : call.state}</td>
+              <td className="text-right tabular-nums">{seconds(call.waitSeconds)}</td>
+              <td className="text-right tabular-nums">{seconds(call.talkSeconds)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {page.calls.length === 0 ? <p className="p-6 text-center text-slate-500">No calls match these filters.</p> : null}
+      <nav className="mt-3 flex justify-end">
+        {page.nextCursor ? (
+          <Link href={`/history?${next}`} className="rounded-md px-3 py-1.5 text-sm ring-1 ring-slate-300 hover:bg-slate-100" data-testid="older">
+            Older calls →
+          </Link>
+        ) : null}
+      </nav>
+    </main>
+  );
+}

@@ -1,0 +1,138 @@
+import type { AuthUser } from "../auth/types";
+import type { Db } from "../db/client";
+import { Prisma } from "../db/generated/client";
+import type { EndReason } from "../domain/events";
+import { decodeCursor, encodeCursor, type HistoryFilters } from "./filters";
+
+/** One row of the history list / `GET /api/calls`. Times are ISO 8601. */
+export interface CallSummary {
+  id: string;
+  provider: string;
+  connectionId: string;
+  direction: string;
+  state: string;
+  from: string | null;
+  to: string | null;
+  agentId: string | null;
+  queueId: string | null;
+  projectId: string | null;
+  startedAt: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+  endReason: EndReason | null;
+  waitSeconds: number | null;
+  talkSeconds: number | null;
+  recording: string | null;
+}
+
+interface CallRow {
+  id: string;
+  provider: string;
+  connectionId: string;
+  direction: string;
+  state: string;
+  fromNumber: string | null;
+  toNumber: string | null;
+  agentId: string | null;
+  queueId: string | null;
+  projectId: string | null;
+  startedAt: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+  endReason: string | null;
+  waitSeconds: number | null;
+  talkSeconds: number | null;
+  recording: string | null;
+}
+
+/** Prisma's SQLite DateTime text, so comparisons in SQL are plain text comparisons. */
+const stored = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
+const iso = (text: string | null) => (text === null ? null : new Date(text).toISOString());
+
+/** Local-day bounds of `YYYY-MM-DD` (the server's time zone, like the board's "today"). */
+function dayStart(date: string): number {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  return new Date(y, m - 1, d).getTime();
+}
+
+/** What the user may see: agents their own calls, limited supervisors their queues/projects, everyone else all. */
+export function scopeCondition(user: AuthUser): Prisma.Sql {
+  if (user.role === "agent") {
+    if (user.agentIds.length === 0) return Prisma.sql`0`;
+    const ids = Prisma.join(user.agentIds);
+    return Prisma.sql`(c."agentId" IN (${ids}) OR EXISTS (SELECT 1 FROM "Leg" l WHERE l."callId" = c."id" AND l."agentId" IN (${ids})))`;
+  }
+  if (user.role === "supervisor" && (user.queueIds.length > 0 || user.projectIds.length > 0)) {
+    const parts: Prisma.Sql[] = [];
+    if (user.queueIds.length > 0) parts.push(Prisma.sql`c."queueId" IN (${Prisma.join(user.queueIds)})`);
+    if (user.projectIds.length > 0) parts.push(Prisma.sql`c."projectId" IN (${Prisma.join(user.projectIds)})`);
+    return Prisma.sql`(${Prisma.join(parts, " OR ")})`;
+  }
+  return Prisma.sql`1`;
+}
+
+/** The WHERE clause for filters (without the cursor), always including the user's scope. */
+export function whereClause(user: AuthUser, f: HistoryFilters): Prisma.Sql {
+  const parts: Prisma.Sql[] = [scopeCondition(user)];
+  if (f.from) parts.push(Prisma.sql`c."startedAt" >= ${stored(dayStart(f.from))}`);
+  if (f.to) parts.push(Prisma.sql`c."startedAt" < ${stored(dayStart(f.to) + 86_400_000)}`);
+  if (f.provider) parts.push(Prisma.sql`c."provider" = ${f.provider}`);
+  if (f.connection) parts.push(Prisma.sql`c."connectionId" = ${f.connection}`);
+  if (f.direction) parts.push(Prisma.sql`c."direction" = ${f.direction}`);
+  if (f.queue) parts.push(Prisma.sql`c."queueId" = ${f.queue}`);
+  if (f.project) parts.push(Prisma.sql`c."projectId" = ${f.project}`);
+  if (f.agent) {
+    parts.push(Prisma.sql`(c."agentId" = ${f.agent} OR EXISTS (SELECT 1 FROM "Leg" l WHERE l."callId" = c."id" AND l."agentId" = ${f.agent}))`);
+  }
+  if (f.outcome === "answered") parts.push(Prisma.sql`c."answeredAt" IS NOT NULL`);
+  else if (f.outcome === "live") parts.push(Prisma.sql`c."state" <> 'ended'`);
+  else if (f.outcome) parts.push(Prisma.sql`c."endReason" = ${f.outcome}`);
+  if (f.phone) {
+    const like = `%${f.phone}%`;
+    parts.push(Prisma.sql`(c."fromNumber" LIKE ${like} OR c."toNumber" LIKE ${like})`);
+  }
+  return Prisma.join(parts, " AND ");
+}
+
+const COLUMNS = Prisma.sql`c."id", c."provider", c."connectionId", c."direction", c."state", c."fromNumber", c."toNumber", c."agentId",
+  c."queueId", c."projectId", c."startedAt", c."answeredAt", c."endedAt", c."endReason", c."waitSeconds", c."talkSeconds", c."recording"`;
+
+export function toSummary(row: CallRow): CallSummary {
+  return {
+    id: row.id,
+    provider: row.provider,
+    connectionId: row.connectionId,
+    direction: row.direction,
+    state: row.state,
+    from: row.fromNumber,
+    to: row.toNumber,
+    agentId: row.agentId,
+    queueId: row.queueId,
+    projectId: row.projectId,
+    startedAt: iso(row.startedAt) as string,
+    answeredAt: iso(row.answeredAt),
+    endedAt: iso(row.endedAt),
+    endReason: row.endReason as EndReason | null,
+    waitSeconds: row.waitSeconds === null ? null : Number(row.waitSeconds),
+    talkSeconds: row.talkSeconds === null ? null : Number(row.talkSeconds),
+    recording: row.recording,
+  };
+}
+
+/** One page of calls, newest first, and the cursor of the next (older) page. */
+export async function listCalls(db: Db, user: AuthUser, f: HistoryFilters): Promise<{ calls: CallSummary[]; nextCursor: string | null }> {
+  const conditions = [whereClause(user, f)];
+  if (f.cursor) {
+    const cursor = decodeCursor(f.cursor);
+    const at = stored(cursor.startedAt);
+    conditions.push(Prisma.sql`(c."startedAt" < ${at} OR (c."startedAt" = ${at} AND c."id" < ${cursor.id}))`);
+  }
+  const rows = await db.$queryRaw<CallRow[]>`
+    SELECT ${COLUMNS} FROM "Call" c
+    WHERE ${Prisma.join(conditions, " AND ")}
+    ORDER BY c."startedAt" DESC, c."id" DESC
+    LIMIT ${f.limit + 1}`;
+  const page = rows.slice(0, f.limit).map(toSummary);
+  const last = page.at(-1);
+  return { calls: page, nextCursor: rows.length > f.limit && last ? encodeCursor(Date.parse(last.startedAt), last.id) : null };
+}

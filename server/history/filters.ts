@@ -1,0 +1,50 @@
+import { z } from "zod";
+import { Direction, END_REASONS, ProviderId } from "../domain/events";
+
+/** Outcomes one can filter by: the end reasons, plus `answered` (any answered call) and `live` (not ended yet). */
+export const OUTCOMES = ["answered", "live", ...END_REASONS] as const;
+
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "a date like 2026-11-21")
+  .optional();
+const id = z.string().trim().min(1).max(100).optional();
+
+/** History filters, as they appear in the URL (`/history?from=…&outcome=missed`) and in `GET /api/calls`. */
+export const HistoryFilters = z.object({
+  from: day,
+  to: day,
+  provider: ProviderId.optional(),
+  connection: id,
+  direction: Direction.optional(),
+  outcome: z.enum(OUTCOMES).optional(),
+  agent: id,
+  queue: id,
+  project: id,
+  /** Part of a phone number (digits; anything else is ignored). */
+  phone: z
+    .string()
+    .transform((s) => s.replace(/\D/g, ""))
+    .pipe(z.string().max(32))
+    .optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+export type HistoryFilters = z.infer<typeof HistoryFilters>;
+
+/** Reads filters from a query string; empty values mean "no filter". Throws a ZodError with readable issues. */
+export function parseHistoryFilters(params: URLSearchParams): HistoryFilters {
+  const raw = Object.fromEntries([...params].filter(([, value]) => value !== ""));
+  return HistoryFilters.parse(raw);
+}
+
+/** Keyset cursor: the (startedAt, id) of the last row shown. New calls never shift the pages after it. */
+export function encodeCursor(startedAt: number, id: string): string {
+  return Buffer.from(JSON.stringify([startedAt, id])).toString("base64url");
+}
+
+export function decodeCursor(cursor: string): { startedAt: number; id: string } {
+  const value: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  const [startedAt, callId] = z.tuple([z.number().int(), z.string().min(1)]).parse(value);
+  return { startedAt, id: callId };
+}

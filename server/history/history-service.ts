@@ -1,0 +1,18 @@
+import type { AuthUser } from "../auth/types";
+import type { Db } from "../db/client";
+import { callDetail, type CallDetail } from "./call-detail";
+import { listCalls, type CallSummary } from "./calls-query";
+import type { HistoryFilters } from "./filters";
+
+/** Past calls as a user may see them: what the history pages and the JSON API read. */
+export class HistoryService {
+  constructor(private readonly db: Db) {}
+
+  list(user: AuthUser, filters: HistoryFilters): Promise<{ calls: CallSummary[]; nextCursor: string | null }> {
+    return listCalls(this.db, user, filters);
+  }
+
+  detail(user: AuthUser, id: string): Promise<CallDetail | undefined> {
+    return callDetail(this.db, user, id);
+  }
+}

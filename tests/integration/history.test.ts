@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AuthUser } from "@/server/auth/types";
+import { HistoryFilters } from "@/server/history/filters";
+import { HistoryService } from "@/server/history/history-service";
+import { allScenarios } from "@/server/simulator/scenarios";
+import { startTestServer, type TestServer } from "../helpers/server";
+
+const admin: AuthUser = { id: "u-admin", email: "a@x.io", name: "A", role: "admin", queueIds: [], projectIds: [], agentIds: [] };
+
+describe("history: filters, pagination and who may see what", () => {
+  let server: TestServer;
+  let history: HistoryService;
+  const list = (filters: Record<string, unknown>, user: AuthUser = admin) => history.list(user, HistoryFilters.parse({ limit: 500, ...filters }));
+  const keys = async (filters: Record<string, unknown>, user?: AuthUser) => {
+    const page = await list(filters, user);
+    const byId = new Map([...server.app.live.calls.values()].map((c) => [c.id, c.key]));
+    return page.calls.map((c) => byId.get(c.id));
+  };
+  const agentId = (externalId: string) => [...server.app.live.agents.values()].find((a) => a.externalId === externalId)!.id;
+  const queueId = (externalId: string) => [...server.app.live.queues.values()].find((q) => q.externalId === externalId)!.id;
+  const projectId = (externalId: string) => [...server.app.live.projects.values()].find((p) => p.externalId === externalId)!.id;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    history = new HistoryService(server.app.db);
+    for (const scenario of allScenarios(Date.now() - 3_600_000)) await server.play(scenario);
+    await server.app.committer.drain();
+  });
+  afterAll(() => server.stop());
+
+  it("lists every call newest first", async () => {
+    const page = await list({});
+    expect(page.calls).toHaveLength(server.app.live.calls.size);
+    const starts = page.calls.map((c) => Date.parse(c.startedAt));
+    expect([...starts].sort((a, b) => b - a)).toEqual(starts);
+    expect(page.nextCursor).toBeNull();
+  });
+
+  it("filters by provider, connection, direction and outcome", async () => {
+    const all = [...server.app.live.calls.values()];
+    const count = (pred: (c: (typeof all)[number]) => boolean) => all.filter(pred).length;
+    expect((await list({ provider: "conpeek" })).calls).toHaveLength(count((c) => c.provider === "conpeek"));
+    expect((await list({ connection: "voipex" })).calls).toHaveLength(count((c) => c.connectionId === "voipex"));
+    expect((await list({ direction: "outbound" })).calls).toHaveLength(count((c) => c.direction === "outbound"));
+    expect((await list({ outcome: "missed" })).calls).toHaveLength(count((c) => c.endReason === "missed"));
+    expect((await list({ outcome: "answered" })).calls).toHaveLength(count((c) => c.answeredAt !== null));
+    expect((await list({ outcome: "missed" })).calls.length).toBeGreaterThan(3);
+  });
+
+  it("filters by agent (including calls that only rang them), queue and project", async () => {
+    const petr = await keys({ agent: agentId("petr.novak") });
+    expect(petr.length).toBeGreaterThanOrEqual(2); // the missed call, and the ring-all call janecek answered
+    const noc = await keys({ queue: queueId("NOC") });
+    expect(noc).toHaveLength(3);
+    const project = await keys({ project: projectId("2") });
+    expect(project).toHaveLength(2);
+  });
+
+  it("searches by part of a phone number, and by date range", async () => {
+    const someone = [...server.app.live.calls.values()].find((c) => c.provider === "voipnow")!;
+    const digits = (someone.from ?? "").slice(-6);
+    const found = await list({ phone: digits });
+    expect(found.calls.map((c) => c.id)).toContain(someone.id);
+    expect(found.calls.every((c) => (c.from ?? "").includes(digits) || (c.to ?? "").includes(digits))).toBe(true);
+    const today = new Date();
+    const day = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, "0")}-${String(today.getDate()).padStart(2, "0")}`;
+    expect((await list({ from: "2000-01-01", to: "2000-01-02" })).calls).toHaveLength(0);
+    expect((await list({ from: day, to: day })).calls.length).toBeGreaterThan(0);
+  });
+
+  it("pages with a cursor that stays stable while new calls arrive", async () => {
+    const first = await history.list(admin, HistoryFilters.parse({ limit: 5 }));
+    const reference = await history.list(admin, HistoryFilters.parse({ limit: 10 }));
+    expect(first.nextCursor).not.toBeNull();
+    // New calls arrive between the two pages (they started after everything listed so far).
+    for (const scenario of allScenarios(Date.now() + 60_000).slice(0, 4)) await server.play(scenario);
+    await server.app.committer.drain();
+    const second = await history.list(admin, HistoryFilters.parse({ limit: 5, cursor: first.nextCursor }));
+    expect([...first.calls, ...second.calls].map((c) => c.id)).toEqual(reference.calls.map((c) => c.id));
+    // The four new calls are on top of a fresh first page instead.
+    const fresh = await history.list(admin, HistoryFilters.parse({ limit: 4 }));
+    expect(fresh.calls.filter((c) => first.calls.some((old) => old.id === c.id))).toEqual([]);
+  });
+
+  it("an agent sees only calls they were on; a limited supervisor only their queue", async () => {
+    const jana: AuthUser = { ...admin, id: "u-jana", role: "agent", agentIds: [agentId("janecek")] };
+    const mine = await list({}, jana);
+    expect(mine.calls.length).toBeGreaterThan(0);
+    for (const call of mine.calls) {
+      const live = server.app.live.calls.get(call.id)!;
+      expect(live.agentId === agentId("janecek") || live.legs.some((leg) => leg.agentId === agentId("janecek"))).toBe(true);
+    }
+    const other = [...server.app.live.calls.values()].find((c) => c.provider === "telecmi")!;
+    expect(await history.detail(jana, other.id)).toBeUndefined();
+    expect(await history.detail(admin, other.id)).toBeDefined();
+    const nobody: AuthUser = { ...jana, agentIds: [] };
+    expect((await list({}, nobody)).calls).toHaveLength(0);
+    const nora: AuthUser = { ...admin, role: "supervisor", queueIds: [queueId("NOC")] };
+    expect((await list({}, nora)).calls.every((c) => c.queueId === queueId("NOC"))).toBe(true);
+  });
+
+  it("a call's detail has its legs and every event with the raw delivery it came from", async () => {
+    const conpeek = [...server.app.live.calls.values()].find((c) => c.provider === "conpeek" && c.direction === "outbound")!;
+    const detail = await history.detail(admin, conpeek.id);
+    expect(detail?.legs.map((leg) => leg.role).sort()).toEqual(["agent", "customer"]);
+    expect(detail?.timeline.length).toBeGreaterThanOrEqual(8);
+    expect(detail?.timeline[0]?.kind).toBe("call.created");
+    expect(detail?.timeline.every((entry) => entry.delivery !== null && entry.delivery.bodyText.includes("user_dialog"))).toBe(true);
+  });
+
+  it("rejects malformed filters with a readable reason", () => {
+    expect(() => HistoryFilters.parse({ from: "21.11.2026" })).toThrow(/2026-11-21/);
+    expect(() => HistoryFilters.parse({ outcome: "lost" })).toThrow();
+  });
+});
