@@ -29,6 +29,9 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
   const page = await runtime.history.list(user, filters);
   const names = namesOf(runtime);
   const next = new URLSearchParams(params);
+  const exportParams = new URLSearchParams(params);
+  exportParams.delete("cursor");
+  exportParams.delete("limit");
   if (page.nextCursor) next.set("cursor", page.nextCursor);
   const agents = [...runtime.live.agents.values()].filter((a) => user.role !== "agent" || user.agentIds.includes(a.id));
 
@@ -97,6 +100,9 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
         <div className="flex items-end gap-2">
           <button type="submit" className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-semibold text-white">Apply</button>
           <Link href="/history" className="px-2 py-1.5 text-sm text-slate-600 underline">Clear</Link>
+          <a href={`/api/calls/export?${exportParams}`} className="px-2 py-1.5 text-sm text-sky-700 underline" download>
+            Download CSV
+          </a>
         </div>
       </form>
       {problem ? <p role="alert" className="mb-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200">{problem}</p> : null}

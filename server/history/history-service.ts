@@ -2,6 +2,7 @@ import type { AuthUser } from "../auth/types";
 import type { Db } from "../db/client";
 import { callDetail, type CallDetail } from "./call-detail";
 import { listCalls, type CallSummary } from "./calls-query";
+import { exportCsv } from "./export-csv";
 import type { HistoryFilters } from "./filters";
 
 /** Past calls as a user may see them: what the history pages and the JSON API read. */
@@ -14,5 +15,10 @@ export class HistoryService {
 
   detail(user: AuthUser, id: string): Promise<CallDetail | undefined> {
     return callDetail(this.db, user, id);
+  }
+
+  /** Every matching call as CSV, streamed (the filters' `cursor` and `limit` are ignored). */
+  exportCsv(user: AuthUser, filters: HistoryFilters, names: Parameters<typeof exportCsv>[3]): ReadableStream<Uint8Array> {
+    return exportCsv(this.db, user, { ...filters, cursor: undefined }, names);
   }
 }

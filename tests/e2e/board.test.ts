@@ -210,6 +210,13 @@ describe.skipIf(!browserAvailable())("live board in a real browser", () => {
     await expect.poll(() => page.url()).toContain("outcome=missed");
     await expect.poll(() => page.getByTestId("history-row").count()).toBe(1);
     await page.screenshot({ path: path.join(SCREENSHOTS, "history.png"), fullPage: true });
+    // The CSV of the current filter downloads: a header and that one call.
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download CSV" }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^callboard-calls-.*\.csv$/);
+    const csv = fs.readFileSync((await download.path()) as string, "utf8").trim().split("\n");
+    expect(csv).toHaveLength(2);
+    expect(csv[0]).toMatch(/^id,provider,connectionId,direction/);
+    expect(csv[1]).toContain("777000111");
     await page.getByTestId("history-row").getByRole("link").click();
     await page.getByTestId("timeline").waitFor();
     expect(await page.getByTestId("timeline-entry").count()).toBe(2);

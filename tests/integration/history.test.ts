@@ -1,3 +1,4 @@
+import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuthUser } from "@/server/auth/types";
 import { HistoryFilters } from "@/server/history/filters";
@@ -106,6 +107,21 @@ describe("history: filters, pagination and who may see what", () => {
     expect(detail?.timeline.length).toBeGreaterThanOrEqual(8);
     expect(detail?.timeline[0]?.kind).toBe("call.created");
     expect(detail?.timeline.every((entry) => entry.delivery !== null && entry.delivery.bodyText.includes("user_dialog"))).toBe(true);
+  });
+
+  it("exports every matching call as streamed CSV with a header and ISO times, scoped like the list", async () => {
+    const names = { agent: () => "", queue: () => "", project: () => "" };
+    const read = async (user: AuthUser, filters: Record<string, unknown> = {}) =>
+      parse(await new Response(history.exportCsv(user, HistoryFilters.parse(filters), names)).text(), { columns: true }) as Record<string, string>[];
+    const all = await read(admin);
+    expect(all).toHaveLength(server.app.live.calls.size);
+    expect(Object.keys(all[0]!)).toEqual(expect.arrayContaining(["id", "provider", "direction", "from", "to", "startedAt", "endReason", "talkSeconds", "agentName"]));
+    expect(all.every((row) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(row.startedAt!))).toBe(true);
+    expect((await read(admin, { provider: "voipnow" })).every((row) => row.provider === "voipnow")).toBe(true);
+    const jana: AuthUser = { ...admin, id: "u-jana", role: "agent", agentIds: [agentId("janecek")] };
+    const hers = await read(jana);
+    expect(hers.map((row) => row.id).sort()).toEqual((await list({}, jana)).calls.map((c) => c.id).sort());
+    expect(hers.length).toBeLessThan(all.length);
   });
 
   it("rejects malformed filters with a readable reason", () => {

@@ -1,0 +1,22 @@
+import { namesOf } from "@/app/history/names";
+import { apiCaller } from "@/app/lib/api-user";
+import { parseHistoryFilters } from "@/server/history/filters";
+
+export const dynamic = "force-dynamic";
+
+/** `GET /api/calls/export?<history filters>`: every matching call as CSV, streamed. */
+export async function GET(request: Request): Promise<Response> {
+  const caller = await apiCaller();
+  if (caller instanceof Response) return caller;
+  let filters;
+  try {
+    filters = parseHistoryFilters(new URL(request.url).searchParams);
+  } catch {
+    return Response.json({ ok: false, error: "bad filters" }, { status: 400 });
+  }
+  const stream = caller.runtime.history.exportCsv(caller.user, filters, namesOf(caller.runtime));
+  const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-");
+  return new Response(stream, {
+    headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="callboard-calls-${stamp}.csv"`, "cache-control": "no-store" },
+  });
+}
