@@ -10,6 +10,7 @@ import { migrateDatabase } from "./db/migrate";
 import { Store } from "./db/store";
 import { GroupCommitter } from "./ingest/group-commit";
 import { HistoryService } from "./history/history-service";
+import { scheduleRetention } from "./history/retention";
 import { Ingestor } from "./ingest/ingestor";
 import { DEFAULT_LIVE_OPTIONS, LiveState } from "./live/live-state";
 import type { Logger } from "./log";
@@ -122,6 +123,7 @@ export async function startCallboard(options: {
 
   const evictTimer = setInterval(() => live.evict(Date.now()), 60_000);
   evictTimer.unref();
+  const stopRetention = scheduleRetention(db, config.deliveryRetentionDays, log);
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -144,6 +146,7 @@ export async function startCallboard(options: {
     committer,
     async close() {
       clearInterval(evictTimer);
+      stopRetention();
       await realtime?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await committer.drain();

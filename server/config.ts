@@ -10,6 +10,7 @@ const Env = z.object({
   CALLBOARD_SILENT_MINUTES: z.coerce.number().positive().default(30),
   CALLBOARD_SERVICE_LEVEL_SECONDS: z.coerce.number().int().positive().default(20),
   CALLBOARD_STUCK_MINUTES: z.coerce.number().positive().default(120),
+  CALLBOARD_DELIVERY_RETENTION_DAYS: z.coerce.number().positive().default(90),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -26,6 +27,8 @@ export interface Config {
   serviceLevelSeconds: number;
   /** A call with no news for this long is flagged as stuck instead of shown as talking forever. */
   stuckMs: number;
+  /** Raw deliveries older than this many days are pruned (calls are kept). */
+  deliveryRetentionDays: number;
   logLevel: z.infer<typeof Env>["LOG_LEVEL"];
 }
 
@@ -47,6 +50,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     silentAfterMs: e.CALLBOARD_SILENT_MINUTES * 60_000,
     serviceLevelSeconds: e.CALLBOARD_SERVICE_LEVEL_SECONDS,
     stuckMs: e.CALLBOARD_STUCK_MINUTES * 60_000,
+    deliveryRetentionDays: e.CALLBOARD_DELIVERY_RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
   };
 }

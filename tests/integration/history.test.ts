@@ -124,6 +124,23 @@ describe("history: filters, pagination and who may see what", () => {
     expect(hers.length).toBeLessThan(all.length);
   });
 
+  it("retention prunes old raw deliveries in batches and keeps the calls", async () => {
+    const { pruneDeliveries } = await import("@/server/history/retention");
+    const old = new Date(Date.now() - 100 * 86_400_000);
+    await server.app.db.delivery.createMany({
+      data: Array.from({ length: 25 }, (_, i) => ({
+        id: `old-${i}`, connectionId: "telecmi", provider: "telecmi", receivedAt: old, method: "POST", path: "/x", query: "",
+        bodyText: "{}", outcome: "accepted", httpStatus: 200,
+      })),
+    });
+    const before = await server.app.db.delivery.count();
+    const calls = await server.app.db.call.count();
+    expect(await pruneDeliveries(server.app.db, new Date(Date.now() - 90 * 86_400_000), 10)).toBe(25);
+    expect(await server.app.db.delivery.count()).toBe(before - 25);
+    expect(await server.app.db.call.count()).toBe(calls);
+    expect(await pruneDeliveries(server.app.db, new Date(Date.now() - 90 * 86_400_000), 10)).toBe(0);
+  });
+
   it("rejects malformed filters with a readable reason", () => {
     expect(() => HistoryFilters.parse({ from: "21.11.2026" })).toThrow(/2026-11-21/);
     expect(() => HistoryFilters.parse({ outcome: "lost" })).toThrow();

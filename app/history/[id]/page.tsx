@@ -86,7 +86,9 @@ export default async function CallPage({ params }: { params: Promise<{ id: strin
                   {entry.delivery.bodyText}
                 </pre>
               </details>
-            ) : null}
+            ) : (
+              <p className="mt-1 text-xs text-slate-500">Raw delivery pruned (older than the retention period).</p>
+            )}
           </li>
         ))}
       </ol>
