@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import type { Db } from "../db/client";
+import { ApiTokens } from "./api-tokens";
 import { dummyHash, verifyPassword } from "./password";
 import type { AuthUser } from "./types";
 import { Users } from "./users";
@@ -25,12 +26,14 @@ export type SignInResult =
  */
 export class AuthService {
   readonly users: Users;
+  readonly tokens: ApiTokens;
   private readonly cache = new Map<string, { user: AuthUser; sessionId: string; until: number; expiresAt: number }>();
   private readonly touched = new Map<string, number>();
   private readonly failures = new RateLimiterMemory({ points: 5, duration: 15 * 60, blockDuration: 60 });
 
   constructor(private readonly db: Db) {
     this.users = new Users(db);
+    this.tokens = new ApiTokens(db);
   }
 
   async signIn(email: string, password: string, address: string): Promise<SignInResult> {

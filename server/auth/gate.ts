@@ -23,6 +23,11 @@ export async function gate(req: IncomingMessage, res: ServerResponse, auth: Auth
   if (PUBLIC.some((pattern) => pattern.test(url))) return { pass: true };
   const user = await auth.userForToken(sessionToken(req.headers.cookie));
   if (user) return { user, pass: true };
+  // Integrations: the history API also takes an admin-created bearer token.
+  if (url.startsWith("/api/calls")) {
+    const principal = await auth.tokens.principal(req.headers.authorization);
+    if (principal) return { user: principal, pass: true };
+  }
   if (url.startsWith("/api/")) {
     res.writeHead(401, { "content-type": "application/json" }).end(JSON.stringify({ ok: false, error: "sign in first" }));
   } else {

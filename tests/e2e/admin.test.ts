@@ -85,6 +85,25 @@ describe.skipIf(!browserAvailable())("admin pages in a real browser", () => {
     expect((await fetch(newUrl, { method: "POST", headers: { "content-type": "application/json" }, body })).status).toBe(200);
   });
 
+  it("creates an API token that reads the history API until it is revoked", async () => {
+    await page.goto(`${app.url}/admin/tokens`);
+    await page.getByLabel("Name (what will use it)").fill("CRM sync");
+    await page.getByRole("button", { name: "Create token" }).click();
+    const token = (await page.getByTestId("new-token").textContent()) as string;
+    expect(token).toMatch(/^cb_/);
+    const api = await fetch(`${app.url}/api/calls?limit=5`, { headers: { authorization: `Bearer ${token}` } });
+    expect(api.status).toBe(200);
+    const body = (await api.json()) as { calls: unknown[]; nextCursor: string | null };
+    expect(body.calls.length).toBeGreaterThan(0);
+    const csv = await fetch(`${app.url}/api/calls/export`, { headers: { authorization: `Bearer ${token}` } });
+    expect(csv.headers.get("content-type")).toContain("text/csv");
+    expect((await csv.text()).split("\n")[0]).toMatch(/^id,provider/);
+    await page.reload();
+    await page.getByTestId("token-row").filter({ hasText: "CRM sync" }).getByRole("button", { name: "Revoke" }).click();
+    await page.getByRole("status").filter({ hasText: "revoked" }).waitFor();
+    expect((await fetch(`${app.url}/api/calls`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+  });
+
   it("a supervisor cannot open the admin pages, and sees only their queue on the board", async () => {
     const context = await browser.newContext();
     const other = await context.newPage();

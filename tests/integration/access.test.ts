@@ -80,6 +80,23 @@ describe("sign-in, sessions and what each role may see", () => {
     expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
   });
 
+  it("an admin-created API token opens the history API (only it), until revoked", async () => {
+    const { token, info } = await server.app.auth.tokens.create("CRM sync", "someone");
+    expect(token).toMatch(/^cb_[\w-]{40,}$/);
+    const bearer = { authorization: `Bearer ${token}` };
+    expect((await fetch(`${server.app.url}/api/calls`, { headers: bearer })).status).toBe(404); // past the gate: no Next.js routes in this test server
+    expect((await fetch(`${server.app.url}/api/calls`)).status).toBe(401);
+    expect((await fetch(`${server.app.url}/api/other`, { headers: bearer })).status).toBe(401);
+    expect((await fetch(`${server.app.url}/admin/users`, { headers: bearer, redirect: "manual" })).status).toBe(303);
+    expect((await fetch(`${server.app.url}/api/calls`, { headers: { authorization: `Bearer ${token}x` } })).status).toBe(401);
+    const principal = await server.app.auth.tokens.principal(`Bearer ${token}`);
+    expect(principal).toMatchObject({ role: "supervisor", queueIds: [], projectIds: [] });
+    expect((await server.app.db.apiToken.findUnique({ where: { id: info.id } }))?.lastUsedAt).not.toBeNull();
+    expect(JSON.stringify(await server.app.db.apiToken.findMany())).not.toContain(token);
+    await server.app.auth.tokens.revoke(info.id);
+    expect((await fetch(`${server.app.url}/api/calls`, { headers: bearer })).status).toBe(401);
+  });
+
   it("a socket without a session is refused", async () => {
     const anonymous = listen(server.app.url);
     await until(() => anonymous.error() !== undefined, "connect_error");
