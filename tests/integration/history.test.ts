@@ -144,5 +144,6 @@ describe("history: filters, pagination and who may see what", () => {
   it("rejects malformed filters with a readable reason", () => {
     expect(() => HistoryFilters.parse({ from: "21.11.2026" })).toThrow(/2026-11-21/);
     expect(() => HistoryFilters.parse({ outcome: "lost" })).toThrow();
+    expect(() => HistoryFilters.parse({ phone: "+4 2" })).toThrow(/at least 3 digits/);
   });
 });
