@@ -40,6 +40,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
       <header className="mb-4 flex items-center gap-4">
         <Link href="/" className="text-xl font-bold">Callboard</Link>
         <h1 className="text-xl">History</h1>
+        <Link href={`/history/figures?${exportParams}`} className="text-sky-700 underline">Figures</Link>
         <span className="ml-auto text-sm text-slate-600">{user.name}</span>
       </header>
       <form method="get" className="mb-4 grid grid-cols-2 gap-2 rounded-md border border-slate-200 bg-white p-3 sm:grid-cols-4 lg:grid-cols-6" aria-label="Filters">

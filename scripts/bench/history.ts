@@ -44,6 +44,8 @@ async function main() {
     ["project + missed", () => history.list(admin, HistoryFilters.parse({ project: sample.projectId ?? undefined, outcome: "missed" }))],
     ["phone number", () => history.list(admin, HistoryFilters.parse({ phone: sample.fromNumber ?? undefined }))],
     ["agent's own calls (agent role)", () => history.list({ ...admin, role: "agent", agentIds: [agent?.agentId ?? ""] }, HistoryFilters.parse({}))],
+    ["figures, last 7 days", () => history.figures(admin, HistoryFilters.parse({ from: day(6), to: day(0) }))],
+    ["figures, one queue, 90 days", () => history.figures(admin, HistoryFilters.parse({ queue: sample.queueId ?? undefined }))],
   ];
   console.log(`history benchmark: ${total.toLocaleString()} calls, ${runs} runs per query, first page of 50`);
   for (const [name, run] of cases) {

@@ -4,6 +4,7 @@ import { callDetail, type CallDetail } from "./call-detail";
 import { listCalls, type CallSummary } from "./calls-query";
 import { exportCsv } from "./export-csv";
 import type { HistoryFilters } from "./filters";
+import { figures, type Figures } from "./figures";
 
 /** Past calls as a user may see them: what the history pages and the JSON API read. */
 export class HistoryService {
@@ -15,6 +16,10 @@ export class HistoryService {
 
   detail(user: AuthUser, id: string): Promise<CallDetail | undefined> {
     return callDetail(this.db, user, id);
+  }
+
+  figures(user: AuthUser, filters: HistoryFilters): Promise<Figures> {
+    return figures(this.db, user, filters);
   }
 
   /** Every matching call as CSV, streamed (the filters' `cursor` and `limit` are ignored). */

@@ -225,5 +225,13 @@ describe.skipIf(!browserAvailable())("live board in a real browser", () => {
     expect(await page.locator("[data-testid=raw-delivery] img").count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
     await page.screenshot({ path: path.join(SCREENSHOTS, "history-call.png"), fullPage: true });
+
+    // Figures for the last 7 days, with charts.
+    await page.goto(`${app.url}/history/figures`);
+    await page.getByTestId("figure-tiles").waitFor();
+    await page.getByTestId("chart-hours").getByRole("application").waitFor();
+    await page.locator("[data-testid=chart-hours] .recharts-bar-rectangle").first().waitFor();
+    expect(await page.getByTestId("figures-queues").locator("tbody tr").count()).toBeGreaterThan(1);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "history-figures.png"), fullPage: true });
   });
 });

@@ -141,6 +141,21 @@ describe("history: filters, pagination and who may see what", () => {
     expect(await pruneDeliveries(server.app.db, new Date(Date.now() - 90 * 86_400_000), 10)).toBe(0);
   });
 
+  it("figures: totals, per hour, per day, per queue and per agent agree with the calls, scoped like the list", async () => {
+    const figures = await history.figures(admin, HistoryFilters.parse({}));
+    const all = [...server.app.live.calls.values()];
+    expect(figures.totals.calls).toBe(all.length);
+    expect(figures.totals.answered).toBe(all.filter((c) => c.answeredAt !== null).length);
+    expect(figures.totals.missed).toBe(all.filter((c) => c.state === "ended" && c.answeredAt === null).length);
+    expect(figures.byHour).toHaveLength(24);
+    expect(figures.byHour.reduce((n, h) => n + h.calls, 0)).toBe(all.length);
+    expect(figures.byDay.reduce((n, d) => n + d.calls, 0)).toBe(all.length);
+    expect(figures.byQueue.find((q) => q.queueId === queueId("NOC"))?.calls).toBe(3);
+    expect(figures.totals.avgTalk).toBeGreaterThan(0);
+    const jana: AuthUser = { ...admin, id: "u-jana", role: "agent", agentIds: [agentId("janecek")] };
+    expect((await history.figures(jana, HistoryFilters.parse({}))).totals.calls).toBe((await list({}, jana)).calls.length);
+  });
+
   it("rejects malformed filters with a readable reason", () => {
     expect(() => HistoryFilters.parse({ from: "21.11.2026" })).toThrow(/2026-11-21/);
     expect(() => HistoryFilters.parse({ outcome: "lost" })).toThrow();
