@@ -192,6 +192,14 @@ describe.skipIf(!browserAvailable())("live board in a real browser", () => {
     const everything = (await (await page.request.get(`${app.url}/api/calls?limit=500&provider=telecmi`)).json()) as { calls: { id: string }[] };
     expect((await agentPage.request.get(`${app.url}/api/calls/${everything.calls[0]!.id}`)).status()).toBe(404);
     expect((await page.request.get(`${app.url}/api/calls/${everything.calls[0]!.id}`)).status()).toBe(200);
+    // The history pages and the export hold the same: her calls, and a colleague's call is not found.
+    await agentPage.goto(`${app.url}/history`);
+    const rows = await agentPage.getByTestId("history-row").evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-call-id")));
+    expect(new Set(rows)).toEqual(new Set(body.calls.map((c) => c.id)));
+    const colleague = await agentPage.goto(`${app.url}/history/${everything.calls[0]!.id}`);
+    expect(colleague?.status()).toBe(404);
+    const csv = (await (await agentPage.request.get(`${app.url}/api/calls/export`)).text()).trim().split("\n");
+    expect(csv.length - 1).toBe(body.calls.length);
     await context.close();
   });
 
