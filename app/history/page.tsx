@@ -11,6 +11,22 @@ const control = "mt-1 block w-full rounded-md border border-slate-300 bg-white p
 const time = (iso: string | null) => (iso ? new Date(iso).toLocaleString([], { dateStyle: "short", timeStyle: "medium" }) : "");
 const seconds = (s: number | null) => (s === null ? "" : `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, "0")}`);
 
+function Choice({ label, name, value, all, options }: { label: string; name: string; value: string | undefined; all: string; options: { id: string; label: string }[] }) {
+  return (
+    <label className="text-xs font-medium">
+      {label}
+      <select name={name} defaultValue={value ?? ""} className={control}>
+        <option value="">{all}</option>
+        {options.map((o) => (
+          <option key={o.id} value={o.id}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 /** Past calls, newest first: filters in the URL, a keyset cursor for the next page. */
 export default async function HistoryPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const raw = await searchParams;
@@ -46,58 +62,14 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
       <form method="get" className="mb-4 grid grid-cols-2 gap-2 rounded-md border border-slate-200 bg-white p-3 sm:grid-cols-4 lg:grid-cols-6" aria-label="Filters">
         <label className="text-xs font-medium">From<input type="date" name="from" defaultValue={filters.from} className={control} /></label>
         <label className="text-xs font-medium">To<input type="date" name="to" defaultValue={filters.to} className={control} /></label>
-        <label className="text-xs font-medium">
-          Provider
-          <select name="provider" defaultValue={filters.provider ?? ""} className={control}>
-            <option value="">All</option>
-            {PROVIDERS.map((p) => <option key={p} value={p}>{p}</option>)}
-          </select>
-        </label>
-        <label className="text-xs font-medium">
-          Direction
-          <select name="direction" defaultValue={filters.direction ?? ""} className={control}>
-            <option value="">Both</option>
-            <option value="inbound">Inbound</option>
-            <option value="outbound">Outbound</option>
-            <option value="internal">Internal</option>
-          </select>
-        </label>
-        <label className="text-xs font-medium">
-          Outcome
-          <select name="outcome" defaultValue={filters.outcome ?? ""} className={control}>
-            <option value="">Any</option>
-            {OUTCOMES.map((o) => <option key={o} value={o}>{o.replace("_", " ")}</option>)}
-          </select>
-        </label>
+        <Choice label="Provider" name="provider" value={filters.provider} all="All" options={PROVIDERS.map((p) => ({ id: p, label: p }))} />
+        <Choice label="Direction" name="direction" value={filters.direction} all="Both" options={[{ id: "inbound", label: "Inbound" }, { id: "outbound", label: "Outbound" }, { id: "internal", label: "Internal" }]} />
+        <Choice label="Outcome" name="outcome" value={filters.outcome} all="Any" options={OUTCOMES.map((o) => ({ id: o, label: o.replace("_", " ") }))} />
         <label className="text-xs font-medium">Phone number<input name="phone" inputMode="tel" defaultValue={filters.phone} className={control} /></label>
-        <label className="text-xs font-medium">
-          Agent
-          <select name="agent" defaultValue={filters.agent ?? ""} className={control}>
-            <option value="">All</option>
-            {agents.map((a) => <option key={a.id} value={a.id}>{a.name ?? a.externalId}</option>)}
-          </select>
-        </label>
-        <label className="text-xs font-medium">
-          Queue
-          <select name="queue" defaultValue={filters.queue ?? ""} className={control}>
-            <option value="">All</option>
-            {[...runtime.live.queues.values()].map((q) => <option key={q.id} value={q.id}>{q.name}</option>)}
-          </select>
-        </label>
-        <label className="text-xs font-medium">
-          Project
-          <select name="project" defaultValue={filters.project ?? ""} className={control}>
-            <option value="">All</option>
-            {[...runtime.live.projects.values()].map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
-          </select>
-        </label>
-        <label className="text-xs font-medium">
-          Connection
-          <select name="connection" defaultValue={filters.connection ?? ""} className={control}>
-            <option value="">All</option>
-            {runtime.registry.all().map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
-          </select>
-        </label>
+        <Choice label="Agent" name="agent" value={filters.agent} all="All" options={agents.map((a) => ({ id: a.id, label: a.name ?? a.externalId }))} />
+        <Choice label="Queue" name="queue" value={filters.queue} all="All" options={[...runtime.live.queues.values()].map((q) => ({ id: q.id, label: q.name }))} />
+        <Choice label="Project" name="project" value={filters.project} all="All" options={[...runtime.live.projects.values()].map((p) => ({ id: p.id, label: p.name }))} />
+        <Choice label="Connection" name="connection" value={filters.connection} all="All" options={runtime.registry.all().map((c) => ({ id: c.id, label: c.name }))} />
         <div className="flex items-end gap-2">
           <button type="submit" className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-semibold text-white">Apply</button>
           <Link href="/history" className="px-2 py-1.5 text-sm text-slate-600 underline">Clear</Link>

@@ -1,5 +1,4 @@
-import { apiCaller } from "@/app/lib/api-user";
-import { parseHistoryFilters } from "@/server/history/filters";
+import { apiCaller, apiFilters } from "@/app/lib/api-user";
 
 export const dynamic = "force-dynamic";
 
@@ -7,13 +6,8 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request): Promise<Response> {
   const caller = await apiCaller();
   if (caller instanceof Response) return caller;
-  let filters;
-  try {
-    filters = parseHistoryFilters(new URL(request.url).searchParams);
-  } catch (error) {
-    const issues = (error as { issues?: { path: PropertyKey[]; message: string }[] }).issues ?? [];
-    return Response.json({ ok: false, error: issues.map((i) => `${i.path.map(String).join(".")}: ${i.message}`).join("; ") || "bad query" }, { status: 400 });
-  }
+  const filters = apiFilters(request);
+  if (filters instanceof Response) return filters;
   const page = await caller.runtime.history.list(caller.user, filters);
   return Response.json({ ok: true, ...page });
 }

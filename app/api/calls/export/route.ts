@@ -1,6 +1,5 @@
 import { namesOf } from "@/app/history/names";
-import { apiCaller } from "@/app/lib/api-user";
-import { parseHistoryFilters } from "@/server/history/filters";
+import { apiCaller, apiFilters } from "@/app/lib/api-user";
 
 export const dynamic = "force-dynamic";
 
@@ -8,12 +7,8 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request): Promise<Response> {
   const caller = await apiCaller();
   if (caller instanceof Response) return caller;
-  let filters;
-  try {
-    filters = parseHistoryFilters(new URL(request.url).searchParams);
-  } catch {
-    return Response.json({ ok: false, error: "bad filters" }, { status: 400 });
-  }
+  const filters = apiFilters(request);
+  if (filters instanceof Response) return filters;
   const stream = caller.runtime.history.exportCsv(caller.user, filters, namesOf(caller.runtime));
   const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-");
   return new Response(stream, {
