@@ -35,15 +35,3 @@ export function setRuntime(runtime: Runtime | undefined): void {
 export function getRuntime(): Runtime | undefined {
   return (globalThis as Holder)[KEY];
 }
-
-/** A request handed to the route handlers can carry its own runtime (several run in one process in tests). */
-const bound = new WeakMap<Request, Runtime>();
-
-export function bindRuntime(request: Request, runtime: Runtime): Request {
-  bound.set(request, runtime);
-  return request;
-}
-
-export function runtimeFor(request: Request): Runtime | undefined {
-  return bound.get(request) ?? getRuntime();
-}

@@ -183,9 +183,10 @@ function GroupCard({ group, now, state }: { group: Group; now: number; state: Bo
   );
 }
 
+/** Admins and supervisors; agents get their own view (agent-view.tsx). */
 interface Viewer {
   name: string;
-  role: "admin" | "supervisor" | "agent";
+  role: "admin" | "supervisor";
 }
 
 function readFilters(params: URLSearchParams): Filters {
@@ -202,8 +203,7 @@ function Board({ user }: { user: Viewer }) {
   const router = useRouter();
   const params = useSearchParams();
   const lensParam = params.get("lens");
-  // An agent sees only their own calls: the lenses would all show the same one group.
-  const lens: Lens = user.role !== "agent" && (lensParam === "queue" || lensParam === "project") ? lensParam : "agent";
+  const lens: Lens = lensParam === "queue" || lensParam === "project" ? lensParam : "agent";
   const wallboard = params.get("wallboard") === "1";
   const filters = readFilters(params);
   const { state, status } = useBoard();
@@ -240,7 +240,7 @@ function Board({ user }: { user: Viewer }) {
   return (
     <main className={wallboard ? "min-h-screen bg-slate-950 p-4 text-slate-100 [&_section]:bg-slate-900 [&_section]:border-slate-700 [&_li]:bg-slate-800 [&_li]:border-slate-700 [&_li]:text-slate-100 [&_.text-slate-700]:text-slate-100 [&_.text-slate-600]:text-slate-300 [&_.text-slate-500]:text-slate-300" : "mx-auto max-w-7xl p-4"}>
       <header className="mb-4 flex flex-wrap items-center gap-3">
-        <h1 className={`${wallboard ? "text-3xl" : "text-xl"} font-bold`}>{user.role === "agent" ? "My calls" : "Callboard"}</h1>
+        <h1 className={`${wallboard ? "text-3xl" : "text-xl"} font-bold`}>Callboard</h1>
         <span className={`rounded-full px-2.5 py-0.5 text-xs font-semibold ${LINK_STYLE[status]}`} data-testid="link-status">
           {status}
         </span>
@@ -250,7 +250,7 @@ function Board({ user }: { user: Viewer }) {
           </button>
         ) : (
           <>
-            <nav className={`ml-auto flex rounded-md border border-slate-300 bg-white p-0.5 ${user.role === "agent" ? "invisible" : ""}`} aria-label="Group calls">
+            <nav className="ml-auto flex rounded-md border border-slate-300 bg-white p-0.5" aria-label="Group calls">
               {LENSES.map((item) => (
                 <button
                   key={item.id}
@@ -263,18 +263,16 @@ function Board({ user }: { user: Viewer }) {
                 </button>
               ))}
             </nav>
-            {user.role !== "agent" ? (
-              <button
-                type="button"
-                onClick={() => {
-                  setParam("wallboard", "1");
-                  void document.documentElement.requestFullscreen?.().catch(() => undefined);
-                }}
-                className="rounded-md border border-slate-300 bg-white px-2.5 py-1 text-sm hover:bg-slate-100"
-              >
-                Wallboard
-              </button>
-            ) : null}
+            <button
+              type="button"
+              onClick={() => {
+                setParam("wallboard", "1");
+                void document.documentElement.requestFullscreen?.().catch(() => undefined);
+              }}
+              className="rounded-md border border-slate-300 bg-white px-2.5 py-1 text-sm hover:bg-slate-100"
+            >
+              Wallboard
+            </button>
             <a href="/history" className="text-sm text-sky-700 underline">
               History
             </a>
@@ -294,7 +292,7 @@ function Board({ user }: { user: Viewer }) {
           </>
         )}
       </header>
-      {!wallboard && user.role !== "agent" ? (
+      {!wallboard ? (
         <section className="mb-4 flex flex-wrap items-center gap-2 rounded-md border border-slate-200 bg-white p-2" aria-label="Filters">
           <select aria-label="Connection" className={select} value={filters.connection ?? ""} onChange={(e) => setParam("connection", e.target.value || null)}>
             <option value="">All connections</option>

@@ -1,4 +1,4 @@
-import { runtimeFor, type Runtime } from "../runtime";
+import { getRuntime, type Runtime } from "../runtime";
 import type { IncomingWebhook, Reply } from "./ingestor";
 
 export interface WebhookParams {
@@ -50,7 +50,7 @@ async function readBody(request: Request, limit: number): Promise<{ text: string
 
 /** The App Router route handler: Web Request in, Web Response out (app/api/webhooks/…/route.ts). */
 export async function handleWebhookRequest(request: Request, params: WebhookParams): Promise<Response> {
-  const runtime = runtimeFor(request);
+  const runtime = getRuntime();
   const receivedAt = Date.now();
   const url = new URL(request.url);
   const body = runtime ? await readBody(request, runtime.bodyLimit) : { text: "", tooLarge: false };

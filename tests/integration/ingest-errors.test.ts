@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as eventRoute from "@/app/api/webhooks/[provider]/[key]/[event]/route";
 import * as keyRoute from "@/app/api/webhooks/[provider]/[key]/route";
-import { bindRuntime, getRuntime } from "@/server/runtime";
+import { getRuntime } from "@/server/runtime";
 import { startTestServer, type TestServer } from "../helpers/server";
 
 /** Bad inputs get their status code and a JSON reason, and are stored for inspection; bad credentials get 401. */
@@ -137,29 +137,27 @@ describe("webhook edge cases over real HTTP", () => {
     expect(runtime).toBeDefined();
     const key = server.keyOf("telecmi");
     const body = JSON.stringify({ type: "event", status: "waiting", direction: "inbound", cmiuuid: "route-1", conversation_uuid: "route-1", from: "4401", app_id: 1, time: Date.now() });
-    const request = bindRuntime(
-      new Request(`http://localhost/api/webhooks/telecmi/${key}`, { method: "POST", headers: { "content-type": "application/json" }, body }),
-      runtime!,
-    );
+    // The handlers find the pipeline through the process-wide runtime, as under Next.js.
+    const request = new Request(`http://localhost/api/webhooks/telecmi/${key}`, { method: "POST", headers: { "content-type": "application/json" }, body });
     const response = await keyRoute.POST(request, { params: Promise.resolve({ provider: "telecmi", key }) });
     expect(response.status).toBe(200);
     const reply = await response.json();
     expect(reply.status).toBe("accepted");
     expect(await stored(reply.delivery)).toMatchObject({ outcome: "accepted", path: `/api/webhooks/telecmi/${key.slice(0, 4)}…` });
     const repeat = await keyRoute.POST(
-      bindRuntime(new Request(`http://localhost/api/webhooks/telecmi/${key}`, { method: "POST", headers: { "content-type": "application/json" }, body }), runtime!),
+      new Request(`http://localhost/api/webhooks/telecmi/${key}`, { method: "POST", headers: { "content-type": "application/json" }, body }),
       { params: Promise.resolve({ provider: "telecmi", key }) },
     );
     expect((await repeat.json()).status).toBe("duplicate");
 
     const voipnowKey = server.keyOf("voipnow");
     const dialIn = await eventRoute.GET(
-      bindRuntime(new Request(`http://localhost/api/webhooks/voipnow/${voipnowKey}/dial-in?CallID=route-2&CalledExtension=0101&CallFlow=IN&CallStatus=CALLING`), runtime!),
+      new Request(`http://localhost/api/webhooks/voipnow/${voipnowKey}/dial-in?CallID=route-2&CalledExtension=0101&CallFlow=IN&CallStatus=CALLING`),
       { params: Promise.resolve({ provider: "voipnow", key: voipnowKey, event: "dial-in" }) },
     );
     expect(dialIn.status).toBe(200);
     const tooBig = await keyRoute.POST(
-      bindRuntime(new Request(`http://localhost/api/webhooks/telecmi/${key}`, { method: "POST", headers: { "content-type": "application/json" }, body: "x".repeat(5000) }), runtime!),
+      new Request(`http://localhost/api/webhooks/telecmi/${key}`, { method: "POST", headers: { "content-type": "application/json" }, body: "x".repeat(5000) }),
       { params: Promise.resolve({ provider: "telecmi", key }) },
     );
     expect(tooBig.status).toBe(413);
