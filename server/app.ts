@@ -17,6 +17,10 @@ import type { Logger } from "./log";
 import { createRealtime, type Realtime } from "./realtime/io";
 import { getRuntime, setRuntime, type Runtime } from "./runtime";
 import { serveWebhook } from "./webhook-routes";
+import { SqliteStoredCalls } from "./db/stored-calls";
+import { createMetrics, type Metrics } from "./observability/metrics";
+import { countMigrations } from "./observability/readiness";
+import { serveOperations } from "./observability/routes";
 
 /** Handles the requests that are not webhooks (pages, assets): Next.js in production. */
 export type PageHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -32,6 +36,7 @@ export interface Callboard {
   live: LiveState;
   realtime: Realtime;
   committer: GroupCommitter;
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -56,7 +61,8 @@ export async function startCallboard(options: {
   const auth = new AuthService(db);
   const firstAdmin = await auth.users.bootstrapAdmin(options.env ?? process.env);
 
-  const live = new LiveState(DEFAULT_LIVE_OPTIONS);
+  const storedCalls = new SqliteStoredCalls(config.databaseUrl);
+  const live = new LiveState(DEFAULT_LIVE_OPTIONS, storedCalls);
   const now = Date.now();
   live.load(
     await store.loadLive(now, {
@@ -69,12 +75,40 @@ export async function startCallboard(options: {
 
   let realtime: Realtime | undefined;
   const writer = new BatchWriter(config.databaseUrl);
+  const metrics = createMetrics({
+    commitQueue: () => ({ waiting: committer.waiting(), oldestMs: committer.oldestWaitMs() }),
+    calls: () => {
+      const now = Date.now();
+      let open = 0;
+      let stuck = 0;
+      for (const call of live.calls.values()) {
+        if (call.endedAt !== null) continue;
+        open++;
+        if (live.changedAt(call) < now - config.stuckMs) stuck++;
+      }
+      return { open, stuck };
+    },
+    sockets: () => realtime?.io.engine.clientsCount ?? 0,
+  });
   const committer = new GroupCommitter(
     (batch) => writer.write(batch),
-    (batch) => realtime?.publish(batch),
-    (error, batch) => log.error({ err: error, deliveries: batch.deliveries.length }, "batch commit failed"),
+    (batch, ms) => {
+      metrics.committed(batch, ms);
+      try {
+        realtime?.publish(batch);
+      } catch (error) {
+        log.error({ err: error }, "publishing a committed batch failed");
+      }
+    },
+    (error, batch, kind) => {
+      metrics.commitFailed(kind);
+      log.error(
+        { err: error, kind, deliveries: batch.deliveries.map((d) => d.id) },
+        kind === "transient" ? "batch commit failed; answered 503" : "batch commit refused its data; splitting it",
+      );
+    },
   );
-  const ingestor = new Ingestor({ registry, live, committer, log, bodyLimit: config.bodyLimit });
+  const ingestor = new Ingestor({ registry, live, committer, log, bodyLimit: config.bodyLimit, metrics });
   const runtime: Runtime = {
     ingestor,
     auth,
@@ -92,16 +126,14 @@ export async function startCallboard(options: {
   };
   setRuntime(runtime);
 
+  const readiness = { db, pingWriter: () => writer.ping(), oldestCommitWaitMs: () => committer.oldestWaitMs(), expectedMigrations: countMigrations() };
   const server = createServer((req, res) => {
     serveWebhook(req, res, runtime)
       .then(async (handled) => {
         if (handled) return;
+        if (await serveOperations(req, res, { auth, metrics, readiness })) return;
         const { pass } = await gate(req, res, auth);
         if (!pass) return;
-        if (req.url === "/healthz") {
-          res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true }));
-          return;
-        }
         if (options.pages) return options.pages(req, res);
         res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ ok: false, error: "not found" }));
       })
@@ -144,6 +176,7 @@ export async function startCallboard(options: {
     live,
     realtime,
     committer,
+    metrics,
     async close() {
       clearInterval(evictTimer);
       stopRetention();
@@ -152,6 +185,7 @@ export async function startCallboard(options: {
       await committer.drain();
       if (getRuntime() === runtime) setRuntime(undefined);
       await writer.close();
+      storedCalls.close();
       await db.$disconnect();
     },
   };

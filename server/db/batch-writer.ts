@@ -3,6 +3,7 @@ import type { Call } from "../domain/model";
 import type { EventRecord } from "../live/live-state";
 import type { Batch, DeliveryRow } from "./store";
 import { sqliteFileFromUrl } from "./url";
+import { isTransientCode, WriteError } from "./write-error";
 
 /**
  * Writes one group-commit batch in one SQLite transaction with prepared statements, on a writer thread
@@ -15,41 +16,54 @@ export class BatchWriter {
   private readonly worker: Worker;
   private readonly pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   private nextId = 1;
-  private failed: Error | null = null;
+  private failed: WriteError | null = null;
 
   constructor(databaseUrl: string) {
     this.worker = new Worker(new URL("./sql-writer-worker.mjs", import.meta.url), {
       workerData: { file: sqliteFileFromUrl(databaseUrl), statements: STATEMENTS },
     });
-    this.worker.on("message", (message: { id: number; ok: boolean; error?: string }) => {
+    this.worker.on("message", (message: { id: number; ok: boolean; error?: string; code?: string }) => {
       const waiting = this.pending.get(message.id);
       this.pending.delete(message.id);
       if (message.ok) waiting?.resolve();
-      else waiting?.reject(new Error(message.error ?? "batch write failed"));
+      else waiting?.reject(new WriteError(message.error ?? "batch write failed", message.code, isTransientCode(message.code)));
     });
     const fail = (error: Error) => {
-      this.failed = error;
-      for (const waiting of this.pending.values()) waiting.reject(error);
+      this.failed = new WriteError(error.message, "WRITER_STOPPED", true);
+      for (const waiting of this.pending.values()) waiting.reject(this.failed);
       this.pending.clear();
     };
     this.worker.on("error", fail);
     this.worker.on("exit", (code) => fail(new Error(`database writer stopped (exit ${code})`)));
   }
 
-  /** Resolves once the batch is committed (durable); rejects if the transaction failed (nothing of it is stored). */
+  /**
+   * Resolves once the batch is committed (durable); rejects with a WriteError if the transaction failed (nothing of
+   * it is stored), including when a row cannot even be encoded.
+   */
   write({ deliveries, changes }: Batch): Promise<void> {
-    const calls = [...changes.calls.values()];
-    const ops: [StatementName, Record<string, unknown>[]][] = [
-      ["delivery", deliveries.map(deliveryRow)],
-      ["event", changes.records.map(eventRow)],
-      ["relink", changes.relinked],
-      ["call", calls.map(callRow)],
-      ["leg", calls.flatMap((call) => call.legs.map((leg) => legRow(call.id, leg)))],
-      ["agent", [...changes.agents.values()].map((agent) => ({ ...agent, presenceSince: time(agent.presenceSince) }))],
-      ["queue", [...changes.queues.values()]],
-      ["project", [...changes.projects.values()]],
-    ];
+    let ops: [StatementName, Record<string, unknown>[]][];
+    try {
+      const calls = [...changes.calls.values()];
+      ops = [
+        ["delivery", deliveries.map(deliveryRow)],
+        ["event", changes.records.map(eventRow)],
+        ["relink", changes.relinked],
+        ["call", calls.map(callRow)],
+        ["leg", calls.flatMap((call) => call.legs.map((leg) => legRow(call, leg)))],
+        ["agent", [...changes.agents.values()].map((agent) => ({ ...agent, presenceSince: time(agent.presenceSince) }))],
+        ["queue", [...changes.queues.values()]],
+        ["project", [...changes.projects.values()]],
+      ];
+    } catch (error) {
+      return Promise.reject(new WriteError(`a row cannot be encoded: ${error instanceof Error ? error.message : String(error)}`, undefined, false));
+    }
     return this.send({ ops: ops.filter(([, rows]) => rows.length > 0) });
+  }
+
+  /** Resolves when the writer thread can take the database's write lock (readiness); rejects otherwise. */
+  ping(): Promise<void> {
+    return this.send({ ping: true });
   }
 
   async close(): Promise<void> {
@@ -57,7 +71,7 @@ export class BatchWriter {
     await this.worker.terminate();
   }
 
-  private send(message: { ops?: unknown; close?: boolean }): Promise<void> {
+  private send(message: { ops?: unknown; close?: boolean; ping?: boolean }): Promise<void> {
     if (this.failed) return Promise.reject(this.failed);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -67,9 +81,11 @@ export class BatchWriter {
   }
 }
 
-const upsert = (table: string, columns: string[]) =>
+/** `guard`: the update applies only when it holds, so an older version never overwrites a newer one. */
+const upsert = (table: string, columns: string[], guard?: string) =>
   `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${columns.map((c) => `@${c}`).join(", ")}) ` +
-  `ON CONFLICT ("id") DO UPDATE SET ${columns.filter((c) => c !== "id").map((c) => `"${c}" = excluded."${c}"`).join(", ")}`;
+  `ON CONFLICT ("id") DO UPDATE SET ${columns.filter((c) => c !== "id").map((c) => `"${c}" = excluded."${c}"`).join(", ")}` +
+  (guard ? ` WHERE ${guard}` : "");
 const insert = (table: string, columns: string[]) =>
   `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${columns.map((c) => `@${c}`).join(", ")})`;
 
@@ -84,9 +100,18 @@ const STATEMENTS = {
     "id", "connectionId", "provider", "externalKey", "direction", "state", "fromNumber", "toNumber", "agentId", "queueId",
     "projectId", "startedAt", "answeredAt", "endedAt", "endReason", "waitSeconds", "talkSeconds", "recording", "detail",
     "version", "updatedAt",
-  ]),
-  leg: upsert("Leg", ["id", "callId", "externalKey", "role", "state", "agentId", "number", "startedAt", "answeredAt", "endedAt", "endReason"]),
-  agent: upsert("Agent", ["id", "connectionId", "externalId", "name", "extension", "presence", "pauseReason", "presenceSince", "version"]),
+  ], `excluded."version" >= "Call"."version"`),
+  // A leg is written with its call's version: after the call's guarded upsert, only the newest version's legs apply.
+  leg: upsert(
+    "Leg",
+    ["id", "callId", "externalKey", "role", "state", "agentId", "number", "startedAt", "answeredAt", "endedAt", "endReason"],
+    `(SELECT "version" FROM "Call" WHERE "id" = excluded."callId") <= @callVersion`,
+  ),
+  agent: upsert(
+    "Agent",
+    ["id", "connectionId", "externalId", "name", "extension", "presence", "pauseReason", "presenceSince", "version"],
+    `excluded."version" >= "Agent"."version"`,
+  ),
   queue: upsert("Queue", ["id", "connectionId", "externalId", "name"]),
   project: upsert("Project", ["id", "connectionId", "externalId", "name"]),
 };
@@ -140,10 +165,11 @@ function callRow(call: Call) {
   };
 }
 
-function legRow(callId: string, leg: Call["legs"][number]) {
+function legRow(call: Call, leg: Call["legs"][number]) {
   return {
     id: leg.id,
-    callId,
+    callId: call.id,
+    callVersion: call.version,
     externalKey: leg.key,
     role: leg.role,
     state: leg.state,

@@ -23,16 +23,32 @@ const runAll = db.transaction((/** @type {[string, Record<string, unknown>[]][]}
   }
 });
 
-parentPort?.on("message", (/** @type {{ id: number, ops?: [string, Record<string, unknown>[]][], close?: boolean }} */ message) => {
+// Readiness: can this thread take the write lock right now?
+const begin = db.prepare("BEGIN IMMEDIATE");
+const rollback = db.prepare("ROLLBACK");
+const ping = () => {
+  begin.run();
+  rollback.run();
+};
+
+parentPort?.on("message", (/** @type {{ id: number, ops?: [string, Record<string, unknown>[]][], close?: boolean, ping?: boolean }} */ message) => {
   if (message.close) {
     db.close();
     parentPort?.postMessage({ id: message.id, ok: true });
     return;
   }
   try {
-    runAll(message.ops ?? []);
+    if (message.ping) ping();
+    else runAll(message.ops ?? []);
     parentPort?.postMessage({ id: message.id, ok: true });
   } catch (error) {
-    parentPort?.postMessage({ id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) });
+    // The SQLite result code (SQLITE_BUSY, SQLITE_CONSTRAINT_UNIQUE, …) tells the committer whether a retry can help.
+    const code = /** @type {{ code?: unknown }} */ (error)?.code;
+    parentPort?.postMessage({
+      id: message.id,
+      ok: false,
+      error: error instanceof Error ? error.message : String(error),
+      code: typeof code === "string" ? code : undefined,
+    });
   }
 });

@@ -1,8 +1,8 @@
-import { z } from "zod";
 import type { ProviderId } from "../domain/events";
 import { CanonicalEvent as CanonicalEventSchema } from "../domain/events";
-import { Call, CallFacts, Leg, type Agent, type Presence, type Project, type Queue } from "../domain/model";
+import type { Agent, Presence, Project, Queue } from "../domain/model";
 import type { Changes, EventRecord } from "../live/live-state";
+import { callFromRow } from "./call-row";
 import type { Db } from "./client";
 
 /** A webhook request exactly as received, plus what Callboard answered. */
@@ -31,8 +31,6 @@ export interface Batch {
   changes: Changes;
 }
 
-const CallDetail = z.object({ facts: CallFacts, legs: z.array(Leg) });
-
 const date = (ms: number) => new Date(ms);
 
 /** Reads for the live pipeline (its writes go through BatchWriter, in one transaction per batch). */
@@ -43,7 +41,8 @@ export class Store {
   async loadLive(now: number, memory: { endedCallMs: number; dedupeMs: number; parkedMs: number }) {
     const [callRows, agentRows, queues, projects, dedupeRows, parkedRows] = await Promise.all([
       this.db.call.findMany({
-        where: { OR: [{ endedAt: null }, { endedAt: { gte: date(now - memory.endedCallMs) } }, { updatedAt: { gte: date(now - memory.endedCallMs) } }] },
+        // Calls ended or silent for longer are found on demand (SqliteStoredCalls) when a late event names them.
+        where: { OR: [{ endedAt: { gte: date(now - memory.endedCallMs) } }, { updatedAt: { gte: date(now - memory.endedCallMs) } }] },
       }),
       this.db.agent.findMany(),
       this.db.queue.findMany(),
@@ -57,33 +56,7 @@ export class Store {
         orderBy: { id: "asc" },
       }),
     ]);
-    const calls = callRows.map((row): Call => {
-      const detail = CallDetail.parse(JSON.parse(row.detail));
-      return Call.parse({
-        id: row.id,
-        connectionId: row.connectionId,
-        provider: row.provider,
-        key: row.externalKey,
-        direction: row.direction,
-        state: row.state,
-        from: row.fromNumber,
-        to: row.toNumber,
-        agentId: row.agentId,
-        queueId: row.queueId,
-        projectId: row.projectId,
-        startedAt: row.startedAt.getTime(),
-        answeredAt: row.answeredAt?.getTime() ?? null,
-        endedAt: row.endedAt?.getTime() ?? null,
-        endReason: row.endReason,
-        waitSeconds: row.waitSeconds,
-        talkSeconds: row.talkSeconds,
-        recording: row.recording,
-        legs: detail.legs,
-        facts: detail.facts,
-        version: row.version,
-        updatedAt: row.updatedAt.getTime(),
-      });
-    });
+    const calls = callRows.map(callFromRow);
     const agents = agentRows.map(
       (row): Agent => ({ ...row, presence: row.presence as Presence, presenceSince: row.presenceSince.getTime() }),
     );

@@ -59,10 +59,22 @@ export const CallContext = z.object({
 });
 export type CallContext = z.infer<typeof CallContext>;
 
+/** Times Callboard accepts: 2000-01-01 to 2100-01-01 UTC (normalizers also refuse more than a day past receipt). */
+export const TIME_MIN = Date.UTC(2000, 0, 1);
+export const TIME_MAX = Date.UTC(2100, 0, 1);
+/** A provider clock may run ahead of ours by this much before its time is not believed. */
+export const FUTURE_SLACK_MS = 24 * 3600_000;
+export const EpochMs = z.number().int().min(TIME_MIN).max(TIME_MAX);
+/** The longest a call (or any duration in it) can last: 31 days. */
+export const MAX_CALL_SECONDS = 31 * 24 * 3600;
+export const Seconds = z.number().nonnegative().max(MAX_CALL_SECONDS);
+
 const timing = {
-  /** Epoch milliseconds: the provider's time when it sent one, else the receive time. */
-  at: z.number().int(),
+  /** Epoch milliseconds: the provider's time when it sent a plausible one, else the receive time. */
+  at: EpochMs,
   timeSource: z.enum(["provider", "received"]),
+  /** The provider's time when it was not plausible (and the receive time was used instead). */
+  rejectedTime: z.string().max(64).optional(),
 };
 
 const callEvent = <K extends string>(kind: K) =>
@@ -91,11 +103,11 @@ export const CallSummary = callEvent("call.summary").extend({
   scope: z.enum(["leg", "call"]),
   reason: EndReason.optional(),
   providerReason: z.string().optional(),
-  startedAt: z.number().int().optional(),
-  answeredAt: z.number().int().optional(),
-  endedAt: z.number().int().optional(),
-  waitSeconds: z.number().nonnegative().optional(),
-  talkSeconds: z.number().nonnegative().optional(),
+  startedAt: EpochMs.optional(),
+  answeredAt: EpochMs.optional(),
+  endedAt: EpochMs.optional(),
+  waitSeconds: Seconds.optional(),
+  talkSeconds: Seconds.optional(),
   recording: z.string().optional(),
 });
 export const MediaConnected = callEvent("media.connected").extend({ detail: z.string().optional() });

@@ -254,13 +254,20 @@ export function derive(call: Call): Call {
     number | null
   >((acc, value) => minOf(acc, value), null);
 
+  // Times are kept in order whatever the provider reported: a call starts no later than it is answered, and
+  // ends no earlier than it started or was answered.
+  const startedAt = [call.startedAt, facts.cdr.startedAt, answeredAt].reduce<number>(
+    (acc, value) => minOf(acc, value) ?? acc,
+    call.startedAt,
+  );
+
   let endedAt: number | null = null;
   if (closed) {
     endedAt = [facts.endedAt, ...legs.map((leg) => leg.facts.endedAt)].reduce<number | null>(
       (acc, value) => maxOf(acc, value),
       null,
     );
-    endedAt = Math.max(endedAt ?? call.updatedAt, call.startedAt);
+    endedAt = Math.max(endedAt ?? call.updatedAt, startedAt, answeredAt ?? startedAt);
     const callEnd = endedAt;
     // Legs still open when the call ends are closed with it.
     legs = legs.map((leg) =>
@@ -301,7 +308,6 @@ export function derive(call: Call): Call {
     }
   }
 
-  const startedAt = minOf(call.startedAt, facts.cdr.startedAt) ?? call.startedAt;
   const waitUntil = answeredAt ?? endedAt;
   const waitSeconds =
     facts.cdr.waitSeconds ?? (waitUntil !== null ? Math.max(0, Math.round((waitUntil - startedAt) / 1000)) : null);

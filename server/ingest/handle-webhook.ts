@@ -20,9 +20,27 @@ export function receiveWebhook(runtime: Runtime | undefined, params: WebhookPara
     provider: params.provider,
     key: params.key,
     urlEvent: params.event,
-    // The key is a secret: the stored path keeps only its start.
-    path: input.path.replace(params.key, `${params.key.slice(0, 4)}…`),
+    path: redactKey(input.path),
   });
+}
+
+/**
+ * The key is a secret: the stored path keeps only its first four characters. The path is cut by position
+ * (`/api/webhooks/<provider>/<key>/…`), not by matching the key's text, which may arrive percent-encoded.
+ */
+export function redactKey(path: string): string {
+  const segments = path.split("/");
+  const key = segments[4];
+  if (key !== undefined) segments[4] = `${safeDecode(key).slice(0, 4)}…`;
+  return segments.join("/");
+}
+
+function safeDecode(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
 }
 
 /** Reads at most `limit` bytes of a Web request body; reports whether there was more. */

@@ -1,13 +1,15 @@
 import { randomUUID } from "node:crypto";
+import type { Changes } from "../live/live-state";
 import type { ConnectionRegistry } from "../connections/registry";
 import type { ConnectionConfig } from "../connections/types";
 import type { DeliveryRow } from "../db/store";
 import { ProviderId } from "../domain/events";
 import type { LiveState } from "../live/live-state";
 import type { Logger } from "../log";
-import { providerAdapter } from "../providers";
+import type { IngestMetrics } from "../observability/metrics";
+import { normalizeDelivery, providerAdapter } from "../providers";
 import { checkCredentials, type HeaderReader } from "./auth";
-import type { GroupCommitter } from "./group-commit";
+import { PoisonDeliveryError, type GroupCommitter } from "./group-commit";
 import { parseFields } from "./parse-request";
 
 /** One webhook request, as the HTTP layer hands it over. */
@@ -33,13 +35,27 @@ export interface Reply {
 }
 
 const unauthorized: Reply = { status: 401, body: { ok: false, error: "unauthorized" } };
+const unavailable: Reply = { status: 503, body: { ok: false, error: "could not store the delivery; retry later" } };
+
+type Events = Extract<ReturnType<typeof normalizeDelivery>, { outcome: "events" }>;
+
+const slotOf = (connectionId: string, dedupeKey: string) => `${connectionId}|${dedupeKey}`;
 
 /**
  * The webhook path, in one fixed order: find the connection → check credentials → store the delivery as
  * received → parse → normalize → de-duplicate → apply to the live state → group-commit → answer.
  * Everything up to the commit is synchronous, so deliveries are applied in the order they arrived.
+ *
+ * Every request is answered: whatever throws becomes a 503 (retry) or, for a delivery the database refuses on its
+ * own, a 422 with the raw delivery kept; a commit that takes longer than `commitTimeoutMs` is answered 503.
  */
 export class Ingestor {
+  /**
+   * Accepted deliveries whose commit is still under way, by identity: a retry that arrives meanwhile is answered
+   * `duplicate` only once its original is durable, and applied as the original if that commit failed.
+   */
+  private readonly originals = new Map<string, Promise<boolean>>();
+
   constructor(
     private readonly deps: {
       registry: ConnectionRegistry;
@@ -47,28 +63,38 @@ export class Ingestor {
       committer: GroupCommitter;
       log: Logger;
       bodyLimit: number;
+      metrics?: IngestMetrics;
+      /** Longest a request waits for its commit before it is answered 503 (default 30 s). */
+      commitTimeoutMs?: number;
     },
   ) {}
 
   async receive(request: IncomingWebhook): Promise<Reply> {
     const { registry, log } = this.deps;
     const provider = ProviderId.safeParse(request.provider);
-    if (!provider.success) return { status: 404, body: { ok: false, error: `unknown provider "${request.provider}"` } };
-    const connection = registry.findByKey(request.key);
-    const credentialsProblem = connection
-      ? connection.provider !== provider.data
-        ? "key belongs to another provider"
-        : checkCredentials(connection, request.headers)
-      : "unknown connection key";
-    if (!connection || credentialsProblem) {
-      log.warn(
-        { provider: request.provider, key: `${request.key.slice(0, 4)}…`, method: request.method, reason: credentialsProblem },
-        "webhook rejected: unauthorized",
-      );
-      return unauthorized;
+    if (!provider.success) return { status: 404, body: { ok: false, error: "unknown provider" } };
+    try {
+      const connection = registry.findByKey(request.key);
+      const credentialsProblem = connection
+        ? connection.provider !== provider.data
+          ? "key belongs to another provider"
+          : checkCredentials(connection, request.headers)
+        : "unknown connection key";
+      if (!connection || credentialsProblem) {
+        log.warn(
+          { provider: provider.data, key: `${request.key.slice(0, 4)}…`, method: request.method, reason: credentialsProblem },
+          "webhook rejected: unauthorized",
+        );
+        this.deps.metrics?.delivery(provider.data, "unauthorized", 401, (Date.now() - request.receivedAt) / 1000);
+        return unauthorized;
+      }
+      if (request.urlEvent === "token" && connection.provider === "voipex") return this.token(connection);
+      return await this.ingest(connection, request);
+    } catch (error) {
+      log.error({ err: error, provider: provider.data }, "webhook failed unexpectedly; answered 503");
+      this.deps.metrics?.delivery(provider.data, "error", 503, (Date.now() - request.receivedAt) / 1000);
+      return unavailable;
     }
-    if (request.urlEvent === "token" && connection.provider === "voipex") return this.token(connection);
-    return this.ingest(connection, request);
   }
 
   /** VOIPEX fetches its bearer token from a URL before posting: this is that URL. */
@@ -80,7 +106,6 @@ export class Ingestor {
   }
 
   private async ingest(connection: ConnectionConfig, request: IncomingWebhook): Promise<Reply> {
-    const { live, bodyLimit } = this.deps;
     const adapter = providerAdapter(connection.provider);
     const delivery: DeliveryRow = {
       id: randomUUID(),
@@ -100,17 +125,32 @@ export class Ingestor {
       dedupeKey: null,
       duplicateOf: null,
     };
-    const reject = (status: number, outcome: "rejected" | "invalid", error: string) =>
-      this.commit(delivery, null, status, { ok: false, status: outcome, delivery: delivery.id, error }, { outcome, error });
+    // Every line logged about this delivery carries its id, so a provider's complaint can be traced to the row.
+    const log = this.deps.log.child({ delivery: delivery.id, provider: connection.provider });
+    const reply = await this.handle(connection, request, adapter, delivery, log);
+    this.deps.metrics?.delivery(connection.provider, String(reply.body.status ?? delivery.outcome), reply.status, (Date.now() - request.receivedAt) / 1000);
+    if (reply.status >= 400) log.info({ status: reply.status, error: reply.body.error }, "webhook not accepted");
+    return reply;
+  }
 
-    if (request.tooLarge) return reject(413, "rejected", `body exceeds ${bodyLimit} bytes`);
+  private async handle(
+    connection: ConnectionConfig,
+    request: IncomingWebhook,
+    adapter: ReturnType<typeof providerAdapter>,
+    delivery: DeliveryRow,
+    log: Logger,
+  ): Promise<Reply> {
+    const reject = (status: number, outcome: "rejected" | "invalid", error: string) =>
+      this.store(delivery, null, status, { ok: false, status: outcome, delivery: delivery.id, error }, { outcome, error }, log);
+
+    if (request.tooLarge) return reject(413, "rejected", `body exceeds ${this.deps.bodyLimit} bytes`);
     if (!(adapter.methods as readonly string[]).includes(request.method)) {
       return reject(405, "rejected", `${adapter.label} webhooks use ${adapter.methods.join(" or ")}`);
     }
     const parsed = parseFields(request.method, request.contentType, request.query, request.bodyText);
     if (!parsed.ok) return reject(parsed.status, parsed.status === 415 ? "rejected" : "invalid", parsed.error);
 
-    const result = adapter.normalize({
+    const result = normalizeDelivery(adapter, {
       fields: parsed.fields,
       receivedAt: request.receivedAt,
       urlEvent: request.urlEvent,
@@ -118,51 +158,119 @@ export class Ingestor {
     });
     if (result.outcome === "invalid") return reject(400, "invalid", result.reason);
     if (result.outcome === "ignored") {
-      return this.commit(
+      return this.store(
         delivery,
         null,
         202,
         { ok: true, status: "ignored", delivery: delivery.id, reason: result.reason },
         { outcome: "ignored", eventName: result.eventName },
+        log,
       );
     }
-    const duplicateOf = live.findDuplicate(connection.id, result.dedupeKey);
+    return this.apply(connection, delivery, result, log);
+  }
+
+  /** De-duplicates, applies to the live state and commits one delivery's events. */
+  private async apply(connection: ConnectionConfig, delivery: DeliveryRow, result: Events, log: Logger, attempt = 0): Promise<Reply> {
+    const { live } = this.deps;
+    const { dedupeKey, eventName } = result;
+    const duplicateOf = live.findDuplicate(connection.id, dedupeKey);
     if (duplicateOf) {
-      return this.commit(
+      const original = dedupeKey === null ? undefined : this.originals.get(slotOf(connection.id, dedupeKey));
+      // The original's commit failed: this retry carries the event now (bounded, in case of a storm of failures).
+      if (original && !(await original) && attempt < 3) return this.apply(connection, delivery, result, log, attempt + 1);
+      return this.store(
         delivery,
         null,
         200,
         { ok: true, status: "duplicate", delivery: delivery.id, duplicateOf },
-        { outcome: "duplicate", eventName: result.eventName, dedupeKey: result.dedupeKey, duplicateOf },
+        { outcome: "duplicate", eventName, dedupeKey, duplicateOf },
+        log,
       );
     }
-    live.rememberDelivery(connection.id, result.dedupeKey, delivery.id, request.receivedAt);
+    live.rememberDelivery(connection.id, dedupeKey, delivery.id, delivery.receivedAt);
     const changes = live.apply(connection, delivery.id, result.events);
-    const reply = await this.commit(
+    return this.store(
       delivery,
       changes,
       200,
       { ok: true, status: "accepted", delivery: delivery.id, events: result.events.length },
-      { outcome: "accepted", eventName: result.eventName, dedupeKey: result.dedupeKey },
+      { outcome: "accepted", eventName, dedupeKey },
+      log,
+      dedupeKey === null ? undefined : slotOf(connection.id, dedupeKey),
     );
-    if (reply.status === 503) live.forgetDelivery(connection.id, result.dedupeKey);
-    return reply;
   }
 
-  private async commit(
+  /**
+   * Commits the delivery (and what it changed) and answers once it is durable. `slot`: an accepted delivery's
+   * identity, under which retries wait for this commit's outcome.
+   */
+  private async store(
     delivery: DeliveryRow,
-    changes: Parameters<GroupCommitter["submit"]>[1],
+    changes: Changes | null,
     status: number,
     body: Record<string, unknown>,
     fields: Partial<DeliveryRow>,
+    log: Logger,
+    slot?: string,
   ): Promise<Reply> {
     Object.assign(delivery, fields, { httpStatus: status });
-    try {
-      await this.deps.committer.submit(delivery, changes);
-    } catch (error) {
-      this.deps.log.error({ err: error, delivery: delivery.id }, "could not store delivery");
-      return { status: 503, body: { ok: false, error: "could not store the delivery; retry later" } };
+    const durable = this.deps.committer.submit(delivery, changes);
+    if (slot !== undefined) {
+      const settled = durable.then(
+        () => true,
+        () => {
+          // Not stored: the provider's retry must be applied, not answered as a duplicate.
+          this.deps.live.forgetDelivery(delivery.connectionId, delivery.dedupeKey, delivery.id);
+          return false;
+        },
+      );
+      this.originals.set(slot, settled);
+      void settled.then(() => {
+        if (this.originals.get(slot) === settled) this.originals.delete(slot);
+      });
     }
-    return { status, body };
+    try {
+      await this.withinCommitTimeout(durable);
+      return { status, body };
+    } catch (error) {
+      if (error instanceof PoisonDeliveryError) return this.storeAlone(delivery, error, log);
+      log.error({ err: error }, "could not store delivery; answered 503");
+      return unavailable;
+    }
+  }
+
+  /**
+   * The database refused this delivery's events on their own (the others of its batch were stored): keep the raw
+   * delivery with the reason and answer 422, so the provider stops retrying something that can never be stored and
+   * the delivery can be replayed once the cause is fixed.
+   */
+  private async storeAlone(delivery: DeliveryRow, problem: PoisonDeliveryError, log: Logger): Promise<Reply> {
+    this.deps.metrics?.poison(delivery.provider);
+    log.error({ err: problem.cause }, "delivery's events cannot be stored; keeping the raw delivery, answered 422");
+    const error = `its events could not be stored: ${problem.message}`.slice(0, 1000);
+    const tries: DeliveryRow[] = [
+      { ...delivery, outcome: "invalid", httpStatus: 422, error },
+      // If even the raw row is refused, keep what can be kept: the request line and the reason.
+      { ...delivery, outcome: "invalid", httpStatus: 422, error, bodyText: "", query: "", truncated: true },
+    ];
+    for (const row of tries) {
+      try {
+        await this.withinCommitTimeout(this.deps.committer.submit(row, null));
+        return { status: 422, body: { ok: false, status: "unprocessable", delivery: delivery.id, error } };
+      } catch (again) {
+        if (!(again instanceof PoisonDeliveryError)) break;
+      }
+    }
+    return unavailable;
+  }
+
+  private withinCommitTimeout(durable: Promise<void>): Promise<void> {
+    const ms = this.deps.commitTimeoutMs ?? 30_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`commit took longer than ${ms} ms`)), ms);
+    });
+    return Promise.race([durable, timeout]).finally(() => clearTimeout(timer));
   }
 }

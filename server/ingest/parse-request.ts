@@ -15,6 +15,41 @@ function formFields(text: string): Record<string, string> {
   return Object.fromEntries(new URLSearchParams(text));
 }
 
+/** No provider nests deeper than a few levels; deeper bodies are refused before they are parsed. */
+export const MAX_JSON_DEPTH = 32;
+
+/** How deeply a JSON(-ish) text nests, counted without parsing it (brackets inside strings do not count). */
+export function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let quote = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (quote) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === quote.charCodeAt(0)) quote = "";
+    } else if (c === 34 || c === 39) quote = text[i] as string;
+    else if (c === 123 || c === 91) deepest = Math.max(deepest, ++depth);
+    else if (c === 125 || c === 93) depth--;
+  }
+  return deepest;
+}
+
+/** Lone surrogates (`"\ud800"`) cannot be stored as UTF-8 and would come back as U+FFFD: fix them on the way in. */
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+function wellFormed(value: unknown): unknown {
+  if (typeof value === "string") return value.toWellFormed();
+  if (Array.isArray(value)) return value.map(wellFormed);
+  if (typeof value === "object" && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) {
+      Object.defineProperty(out, key.toWellFormed(), { value: wellFormed(inner), enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  }
+  return value;
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -43,8 +78,12 @@ export function parseFields(method: string, contentType: string | null, query: s
   if (type !== "" && !JSON_TYPES.has(type) && !type.endsWith("+json")) {
     return { ok: false, status: 415, error: `unsupported content type "${type}": send application/json or ${FORM_TYPE}` };
   }
+  if (nestingDepth(body) > MAX_JSON_DEPTH) {
+    return { ok: false, status: 400, error: `body nests more than ${MAX_JSON_DEPTH} levels deep` };
+  }
   try {
-    const value = parseJsonBody(body);
+    const parsedBody = parseJsonBody(body);
+    const value = SURROGATE_ESCAPE.test(body) ? wellFormed(parsedBody) : parsedBody;
     if (!isPlainObject(value)) return { ok: false, status: 400, error: "body must be a JSON object" };
     return { ok: true, fields: { ...queryFields, ...value } };
   } catch (error) {

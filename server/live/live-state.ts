@@ -58,6 +58,15 @@ export const DEFAULT_LIVE_OPTIONS: LiveStateOptions = {
 const k = (connectionId: string, key: string) => `${connectionId}|${key}`;
 
 /**
+ * The stored calls, for events of a call that is not in memory (ended more than a day ago, or silent that long, or
+ * never reloaded): the event must find its stored call, never open a second one with the same key.
+ */
+export interface StoredCalls {
+  byKey(connectionId: string, key: string): Call | undefined;
+  byLeg(connectionId: string, legKey: string): Call | undefined;
+}
+
+/**
  * The working state of live calls, agents, queues and projects. The entities themselves are produced by the
  * pure reducer; this container only finds them (by provider key, by leg, by agent id) and keeps indexes.
  * The database is the durable copy it is rebuilt from at start-up.
@@ -77,7 +86,10 @@ export class LiveState {
   /** Wall-clock time each call last changed here: provider clocks can be far off, this is what "just ended" uses. */
   private readonly lastChange = new Map<string, number>();
 
-  constructor(readonly options: LiveStateOptions = DEFAULT_LIVE_OPTIONS) {}
+  constructor(
+    readonly options: LiveStateOptions = DEFAULT_LIVE_OPTIONS,
+    private readonly stored?: StoredCalls,
+  ) {}
 
   /** The delivery that already carried this event, if any. */
   findDuplicate(connectionId: string, dedupeKey: string | null): string | undefined {
@@ -88,8 +100,11 @@ export class LiveState {
     if (dedupeKey !== null) this.dedupe.set(k(connectionId, dedupeKey), { deliveryId, at });
   }
 
-  forgetDelivery(connectionId: string, dedupeKey: string | null) {
-    if (dedupeKey !== null) this.dedupe.delete(k(connectionId, dedupeKey));
+  /** Forgets a delivery's identity (its commit failed, so its retry must be applied), unless another took it since. */
+  forgetDelivery(connectionId: string, dedupeKey: string | null, deliveryId?: string) {
+    if (dedupeKey === null) return;
+    const key = k(connectionId, dedupeKey);
+    if (deliveryId === undefined || this.dedupe.get(key)?.deliveryId === deliveryId) this.dedupe.delete(key);
   }
 
   /** Applies one delivery's events in order and returns what changed. */
@@ -121,9 +136,9 @@ export class LiveState {
     const ctx = event.call;
     // Events name their call by its key; only Conpeek state updates name just a dialog (a globally unique id).
     const callId = ctx.key
-      ? this.callByKey.get(k(connection.id, ctx.key))
+      ? (this.callByKey.get(k(connection.id, ctx.key)) ?? this.adopt(this.stored?.byKey(connection.id, ctx.key)))
       : ctx.leg
-        ? this.callByLeg.get(k(connection.id, ctx.leg.key))
+        ? (this.callByLeg.get(k(connection.id, ctx.leg.key)) ?? this.adopt(this.stored?.byLeg(connection.id, ctx.leg.key)))
         : undefined;
     if (!callId && !ctx.key) {
       // Only a dialog is named and its call is not known yet (out of order): wait for it.
@@ -207,6 +222,22 @@ export class LiveState {
     return next;
   }
 
+  /** Takes a stored call back into memory; returns its id. */
+  private adopt(call: Call | undefined): string | undefined {
+    if (!call) return undefined;
+    const existing = this.callByKey.get(k(call.connectionId, call.key));
+    if (existing) return existing;
+    this.indexCall(call);
+    return call.id;
+  }
+
+  private indexCall(call: Call) {
+    this.calls.set(call.id, call);
+    this.lastChange.set(call.id, call.updatedAt);
+    this.callByKey.set(k(call.connectionId, call.key), call.id);
+    for (const leg of call.legs) this.callByLeg.set(k(call.connectionId, leg.key), call.id);
+  }
+
   /** Restores state from the database at start-up. */
   load(data: {
     calls: Call[];
@@ -216,12 +247,7 @@ export class LiveState {
     dedupe: { connectionId: string; dedupeKey: string; deliveryId: string; at: number }[];
     parked: { record: EventRecord; provider: ProviderId }[];
   }) {
-    for (const call of data.calls) {
-      this.calls.set(call.id, call);
-      this.lastChange.set(call.id, call.updatedAt);
-      this.callByKey.set(k(call.connectionId, call.key), call.id);
-      for (const leg of call.legs) this.callByLeg.set(k(call.connectionId, leg.key), call.id);
-    }
+    for (const call of data.calls) this.indexCall(call);
     for (const agent of data.agents) {
       this.agents.set(agent.id, agent);
       this.agentByExternal.set(k(agent.connectionId, agent.externalId), agent.id);
@@ -245,11 +271,15 @@ export class LiveState {
     }
   }
 
-  /** Drops what no late event can need any more. Returns the ids of calls that left memory. */
+  /**
+   * Drops what no late event is likely to need any more: calls ended, or silent (no event at all), for longer than
+   * `endedCallMemoryMs`, so a call whose end never came does not stay on every board and in every snapshot for ever.
+   * A late event for such a call finds it in the database again (`StoredCalls`). Returns the ids of calls that left.
+   */
   evict(now: number): string[] {
     const removed: string[] = [];
     for (const call of this.calls.values()) {
-      if (call.endedAt !== null && this.changedAt(call) < now - this.options.endedCallMemoryMs) {
+      if (this.changedAt(call) < now - this.options.endedCallMemoryMs) {
         this.calls.delete(call.id);
         this.lastChange.delete(call.id);
         this.callByKey.delete(k(call.connectionId, call.key));

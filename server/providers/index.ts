@@ -1,8 +1,10 @@
-import type { ProviderId } from "../domain/events";
+import { z } from "zod";
+import { CanonicalEvent, type ProviderId } from "../domain/events";
+import { describeZodError } from "./shared/fields";
 import { normalizeConpeek } from "./conpeek/normalize";
 import { normalizePiopiy } from "./piopiy/normalize";
 import { normalizeTeleCmi } from "./telecmi/normalize";
-import type { ProviderAdapter } from "./types";
+import type { NormalizeInput, NormalizeResult, ProviderAdapter } from "./types";
 import { normalizeVoipex } from "./voipex/normalize";
 import { VOIPNOW_EVENTS } from "./voipnow/schema";
 import { normalizeVoipNow } from "./voipnow/normalize";
@@ -25,4 +27,24 @@ export function providerAdapter(id: ProviderId): ProviderAdapter {
       throw new Error(`no adapter for provider ${String(unknown)}`);
     }
   }
+}
+
+const CanonicalEvents = z.array(CanonicalEvent);
+
+/**
+ * Normalizes one delivery and holds its events to the canonical schema (bounded times and durations, closed enums):
+ * nothing a provider sends reaches the reducer or the database outside those bounds. A normalizer that throws on
+ * some input is a bug; the delivery is answered as invalid (and kept), never with a 5xx.
+ */
+export function normalizeDelivery(adapter: ProviderAdapter, input: NormalizeInput): NormalizeResult {
+  let result: NormalizeResult;
+  try {
+    result = adapter.normalize(input);
+  } catch (error) {
+    return { outcome: "invalid", reason: `${adapter.label} payload could not be read: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  if (result.outcome !== "events") return result;
+  const checked = CanonicalEvents.safeParse(result.events);
+  if (!checked.success) return { outcome: "invalid", reason: `event out of range: ${describeZodError(checked.error)}` };
+  return { ...result, events: checked.data };
 }

@@ -207,7 +207,7 @@ describe("provider drift", () => {
 
   it("PIOPIY: upper-case statuses and epoch seconds are normalized", async () => {
     const { normalizePiopiy } = await import("@/server/providers/piopiy/normalize");
-    const result = normalizePiopiy({ fields: { status: "OUT_ANSWERED", cmiuuid: "p1", time: 1725942871, direction: "outbound" }, receivedAt: 0, options: {} });
+    const result = normalizePiopiy({ fields: { status: "OUT_ANSWERED", cmiuuid: "p1", time: 1725942871, direction: "outbound" }, receivedAt: 1725942871000 + 5_000, options: {} });
     expect(result).toMatchObject({ events: [{ kind: "call.answered", at: 1725942871000 }] });
   });
 

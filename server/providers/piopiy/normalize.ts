@@ -1,5 +1,5 @@
 import type { CallContext, CanonicalEvent } from "../../domain/events";
-import { compact, describeZodError, epochMs, eventTime, named } from "../shared/fields";
+import { compact, describeZodError, epochMs, eventTime, named, plausibleTime } from "../shared/fields";
 import type { NormalizeInput, NormalizeResult } from "../types";
 import { describeWsStatus, PiopiyBody } from "./schema";
 
@@ -44,7 +44,7 @@ export function normalizePiopiy({ fields, receivedAt }: NormalizeInput): Normali
 
   if (isCdr) {
     const answered = body.status === "answered" || body.status.endsWith("_answered");
-    const answeredAt = epochMs(body.answer_time);
+    const answeredAt = plausibleTime(epochMs(body.answer_time), receivedAt);
     const event: CanonicalEvent = compact({
       kind: "call.summary" as const,
       ...time,
@@ -52,9 +52,9 @@ export function normalizePiopiy({ fields, receivedAt }: NormalizeInput): Normali
       scope: "call" as const,
       reason: answered ? ("completed" as const) : ("missed" as const),
       providerReason: body.status,
-      startedAt: epochMs(body.start_time),
+      startedAt: plausibleTime(epochMs(body.start_time), receivedAt),
       answeredAt: answered ? answeredAt : undefined,
-      endedAt: epochMs(body.end_time),
+      endedAt: plausibleTime(epochMs(body.end_time), receivedAt),
       talkSeconds: answered ? body.duration : 0,
       recording: body.record_url ?? (body.record ? body.filename : undefined),
     });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { NamedRef } from "../../domain/events";
+import { EpochMs, FUTURE_SLACK_MS, Seconds, type NamedRef } from "../../domain/events";
 
 /**
  * zod building blocks for provider fields. Providers send the same field as a number, a string, or (after
@@ -27,14 +27,17 @@ export const flag = z
   .optional()
   .transform((value) => value === true || value === 1 || /^(true|1|yes)$/i.test(String(value ?? "")));
 
-/** A non-negative number given as number or numeric string. */
+/**
+ * A duration in seconds given as number or numeric string, within what a call can last
+ * (`MAX_CALL_SECONDS`); anything else (negative, non-finite, 1e300) is treated as not sent.
+ */
 export const count = z.union([scalar, z.null()]).optional().transform((value) => {
   if (value === null || value === undefined || value === "") return undefined;
   const n = Number(value);
-  return Number.isFinite(n) && n >= 0 ? n : undefined;
+  return Seconds.safeParse(n).success ? n : undefined;
 });
 
-/** Epoch time in seconds or milliseconds (told apart by size) → epoch ms. */
+/** Epoch time in seconds or milliseconds (told apart by size) → epoch ms; not range-checked (see `eventTime`). */
 export function epochMs(value: unknown): number | undefined {
   if (value === null || value === undefined || value === "") return undefined;
   const n = Number(value);
@@ -56,11 +59,21 @@ export function utcTextMs(value: string | undefined): number | undefined {
   return Number.isFinite(parsed) ? parsed : undefined;
 }
 
-/** The time to use for an event: the provider's when it sent one, else the receive time. */
+/** A provider time Callboard believes: from 2000 until one day after the delivery was received. */
+export function plausibleTime(ms: number | undefined, receivedAt: number): number | undefined {
+  return ms !== undefined && EpochMs.safeParse(ms).success && ms <= receivedAt + FUTURE_SLACK_MS ? ms : undefined;
+}
+
+/**
+ * The time to use for an event: the provider's when it sent a plausible one, else the receive time. An implausible
+ * provider time (1973, the year 275760, 1e300) is kept as `rejectedTime` so the timeline says why.
+ */
 export function eventTime(providerMs: number | undefined, receivedAt: number) {
-  return providerMs === undefined
-    ? { at: receivedAt, timeSource: "received" as const }
-    : { at: providerMs, timeSource: "provider" as const };
+  if (providerMs === undefined) return { at: receivedAt, timeSource: "received" as const };
+  if (plausibleTime(providerMs, receivedAt) === undefined) {
+    return { at: receivedAt, timeSource: "received" as const, rejectedTime: String(providerMs) };
+  }
+  return { at: providerMs, timeSource: "provider" as const };
 }
 
 export function named(externalId: string | undefined, name?: string): NamedRef | undefined {

@@ -86,7 +86,8 @@ export function parseLenientJson(text: string): unknown {
       skip();
       if (text[i] !== ":") fail(`expected ":" after key ${JSON.stringify(key)}`);
       i++;
-      out[key] = readValue();
+      // defineProperty: a "__proto__" key is data, never the object's prototype.
+      Object.defineProperty(out, key, { value: readValue(), enumerable: true, writable: true, configurable: true });
       skip();
       if (text[i] === ",") i++;
     }

@@ -1,0 +1,47 @@
+import Database from "better-sqlite3";
+import type { Call } from "../domain/model";
+import type { StoredCalls } from "../live/live-state";
+import { callFromRow, type CallRowData } from "./call-row";
+import { sqliteFileFromUrl } from "./url";
+
+/**
+ * Finds a stored call for an event whose call is not in memory. Synchronous on purpose: deliveries are applied in
+ * arrival order on the main thread, and an indexed read of a committed row on a read-only connection (WAL readers
+ * never wait for the writer) takes microseconds.
+ */
+export class SqliteStoredCalls implements StoredCalls {
+  private readonly db: Database.Database;
+  private readonly byKeyStatement: Database.Statement<[string, string], CallRowData>;
+  private readonly byLegStatement: Database.Statement<[string, string], CallRowData>;
+
+  constructor(databaseUrl: string) {
+    this.db = new Database(sqliteFileFromUrl(databaseUrl), { readonly: true, fileMustExist: true, timeout: 2_000 });
+    this.byKeyStatement = this.db.prepare(`SELECT * FROM "Call" WHERE "connectionId" = ? AND "externalKey" = ?`);
+    this.byLegStatement = this.db.prepare(
+      `SELECT c.* FROM "Leg" l JOIN "Call" c ON c."id" = l."callId" WHERE l."externalKey" = ? AND c."connectionId" = ? ` +
+        `ORDER BY c."startedAt" DESC LIMIT 1`,
+    );
+  }
+
+  byKey(connectionId: string, key: string): Call | undefined {
+    return this.read(() => this.byKeyStatement.get(connectionId, key));
+  }
+
+  byLeg(connectionId: string, legKey: string): Call | undefined {
+    return this.read(() => this.byLegStatement.get(legKey, connectionId));
+  }
+
+  close() {
+    this.db.close();
+  }
+
+  /** A row that cannot be read back is treated as absent: the event then starts the call afresh. */
+  private read(get: () => CallRowData | undefined): Call | undefined {
+    try {
+      const row = get();
+      return row ? callFromRow(row) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
