@@ -215,3 +215,35 @@ describe("the next event of a call that is not in memory finds its stored call",
     }
   }, 60_000);
 });
+
+describe("ingest logs", () => {
+  it("every line logged about a delivery carries its id", async () => {
+    const { Writable } = await import("node:stream");
+    const pino = (await import("pino")).default;
+    const { startCallboard } = await import("@/server/app");
+    const { loadConfig } = await import("@/server/config");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "callboard-log-"));
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        for (const line of String(chunk).split("\n").filter(Boolean)) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    const env = { ...process.env, DATABASE_URL: `file:${path.join(dir, "log.db")}`, PORT: "0", HOST: "127.0.0.1" };
+    process.env.DATABASE_URL = env.DATABASE_URL;
+    const app = await startCallboard({ config: loadConfig(env), log: pino({ level: "info" }, sink), env });
+    try {
+      const key = app.registry.all().find((c) => c.provider === "telecmi")!.key;
+      const res = await post(`${app.url}/api/webhooks/telecmi/${key}`, '{"status":"answered"}');
+      expect(res.status).toBe(400);
+      const { delivery } = await res.json();
+      const about = lines.filter((line) => line.msg === "webhook not accepted");
+      expect(about.length).toBeGreaterThan(0);
+      expect(about.every((line) => line.delivery === delivery && line.provider === "telecmi")).toBe(true);
+    } finally {
+      await app.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
