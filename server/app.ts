@@ -16,6 +16,7 @@ import { DEFAULT_LIVE_OPTIONS, LiveState } from "./live/live-state";
 import type { Logger } from "./log";
 import { createRealtime, type Realtime } from "./realtime/io";
 import { getRuntime, setRuntime, type Runtime } from "./runtime";
+import { securityHeaders } from "./http/security-headers";
 import { serveWebhook } from "./webhook-routes";
 
 /** Handles the requests that are not webhooks (pages, assets): Next.js in production. */
@@ -92,7 +93,9 @@ export async function startCallboard(options: {
   };
   setRuntime(runtime);
 
+  const secure = securityHeaders({ publicUrl: config.publicUrl, dev: process.env.NODE_ENV !== "production" });
   const server = createServer((req, res) => {
+    secure(req, res);
     serveWebhook(req, res, runtime)
       .then(async (handled) => {
         if (handled) return;
