@@ -16,6 +16,7 @@ import { DEFAULT_LIVE_OPTIONS, LiveState } from "./live/live-state";
 import type { Logger } from "./log";
 import { createRealtime, type Realtime } from "./realtime/io";
 import { getRuntime, setRuntime, type Runtime } from "./runtime";
+import { limitConnections, serverOptions } from "./http/connection-limits";
 import { securityHeaders } from "./http/security-headers";
 import { serveWebhook } from "./webhook-routes";
 
@@ -94,7 +95,7 @@ export async function startCallboard(options: {
   setRuntime(runtime);
 
   const secure = securityHeaders({ publicUrl: config.publicUrl, dev: process.env.NODE_ENV !== "production" });
-  const server = createServer((req, res) => {
+  const server = createServer(serverOptions(config.limits), (req, res) => {
     secure(req, res);
     serveWebhook(req, res, runtime)
       .then(async (handled) => {
@@ -114,6 +115,7 @@ export async function startCallboard(options: {
         res.end(JSON.stringify({ ok: false, error: "internal error" }));
       });
   });
+  limitConnections(server, config.limits);
   realtime = createRealtime(server, {
     live,
     auth,
