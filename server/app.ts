@@ -117,6 +117,8 @@ export async function startCallboard(options: {
   });
   limitConnections(server, config.limits);
   realtime = createRealtime(server, {
+    publicUrl: () => config.publicUrl,
+    maxSocketsPerAddress: config.limits.maxSocketsPerAddress,
     live,
     auth,
     connections: () => registry.all().map(({ id, provider, name }) => ({ id, provider, name })),
