@@ -16,7 +16,7 @@ export function webhookBanner(options: {
   connections: { connection: ConnectionConfig; urls: string[] }[];
   /** Ids of the connections this start created. */
   createdNow: ReadonlySet<string>;
-  env: NodeJS.ProcessEnv;
+  env: Readonly<Record<string, string | undefined>>;
 }): string[] {
   const lines = ["Webhook URLs to paste into each provider:"];
   let redacted = false;
