@@ -16,6 +16,8 @@ import { DEFAULT_LIVE_OPTIONS, LiveState } from "./live/live-state";
 import type { Logger } from "./log";
 import { createRealtime, type Realtime } from "./realtime/io";
 import { getRuntime, setRuntime, type Runtime } from "./runtime";
+import { limitConnections, serverOptions } from "./http/connection-limits";
+import { securityHeaders } from "./http/security-headers";
 import { serveWebhook } from "./webhook-routes";
 import { SqliteStoredCalls } from "./db/stored-calls";
 import { createMetrics, type Metrics } from "./observability/metrics";
@@ -127,7 +129,9 @@ export async function startCallboard(options: {
   setRuntime(runtime);
 
   const readiness = { db, pingWriter: () => writer.ping(), oldestCommitWaitMs: () => committer.oldestWaitMs(), expectedMigrations: countMigrations() };
-  const server = createServer((req, res) => {
+  const secure = securityHeaders({ publicUrl: config.publicUrl, dev: process.env.NODE_ENV !== "production" });
+  const server = createServer(serverOptions(config.limits), (req, res) => {
+    secure(req, res);
     serveWebhook(req, res, runtime)
       .then(async (handled) => {
         if (handled) return;
@@ -143,7 +147,10 @@ export async function startCallboard(options: {
         res.end(JSON.stringify({ ok: false, error: "internal error" }));
       });
   });
+  limitConnections(server, config.limits);
   realtime = createRealtime(server, {
+    publicUrl: () => config.publicUrl,
+    maxSocketsPerAddress: config.limits.maxSocketsPerAddress,
     live,
     auth,
     connections: () => registry.all().map(({ id, provider, name }) => ({ id, provider, name })),

@@ -11,6 +11,13 @@ const Env = z.object({
   CALLBOARD_SERVICE_LEVEL_SECONDS: z.coerce.number().int().positive().default(20),
   CALLBOARD_STUCK_MINUTES: z.coerce.number().positive().default(120),
   CALLBOARD_DELIVERY_RETENTION_DAYS: z.coerce.number().positive().default(90),
+  // Connection limits and timeouts (HTTP hardening): generous enough for a call centre behind one NAT address.
+  CALLBOARD_MAX_CONNECTIONS: z.coerce.number().int().positive().default(10_000),
+  CALLBOARD_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().positive().default(1_000),
+  CALLBOARD_MAX_SOCKETS_PER_ADDRESS: z.coerce.number().int().positive().default(500),
+  CALLBOARD_HEADERS_TIMEOUT_SECONDS: z.coerce.number().positive().default(15),
+  CALLBOARD_REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
+  CALLBOARD_KEEP_ALIVE_SECONDS: z.coerce.number().positive().default(5),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -30,6 +37,23 @@ export interface Config {
   /** Raw deliveries older than this many days are pruned (calls are kept). */
   deliveryRetentionDays: number;
   logLevel: z.infer<typeof Env>["LOG_LEVEL"];
+  limits: ConnectionLimits;
+}
+
+/** Caps and timeouts that keep one client (or a flood of idle sockets) from starving everyone else. */
+export interface ConnectionLimits {
+  /** Open HTTP connections in total (server.maxConnections). */
+  maxConnections: number;
+  /** Open HTTP connections from one client address; more are destroyed on accept. */
+  maxConnectionsPerAddress: number;
+  /** Open Socket.IO connections from one client address; more handshakes are refused. */
+  maxSocketsPerAddress: number;
+  /** A request's headers must arrive within this (slow-loris and idle sockets are closed). */
+  headersTimeoutMs: number;
+  /** A whole request (headers and body) must arrive within this. */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
 }
 
 /** Reads the environment once, with clear errors for bad values. */
@@ -52,5 +76,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stuckMs: e.CALLBOARD_STUCK_MINUTES * 60_000,
     deliveryRetentionDays: e.CALLBOARD_DELIVERY_RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
+    limits: {
+      maxConnections: e.CALLBOARD_MAX_CONNECTIONS,
+      maxConnectionsPerAddress: e.CALLBOARD_MAX_CONNECTIONS_PER_ADDRESS,
+      maxSocketsPerAddress: e.CALLBOARD_MAX_SOCKETS_PER_ADDRESS,
+      headersTimeoutMs: e.CALLBOARD_HEADERS_TIMEOUT_SECONDS * 1000,
+      requestTimeoutMs: e.CALLBOARD_REQUEST_TIMEOUT_SECONDS * 1000,
+      keepAliveTimeoutMs: e.CALLBOARD_KEEP_ALIVE_SECONDS * 1000,
+    },
   };
 }

@@ -3,6 +3,7 @@ import { parse } from "node:url";
 import { startCallboard } from "./app";
 import { loadConfig } from "./config";
 import { createLogger } from "./log";
+import { webhookBanner } from "./startup-banner";
 
 /** `npm start` / `npm run dev`: Next.js, the webhook fast path and Socket.IO on one port. */
 async function main() {
@@ -14,6 +15,8 @@ async function main() {
   const handle = nextApp.getRequestHandler();
   const upgrade = nextApp.getUpgradeHandler();
 
+  // Connections created from here on are this start's own: only their (random) keys are printed in full.
+  const startedAt = new Date();
   const app = await startCallboard({
     config,
     log,
@@ -25,11 +28,11 @@ async function main() {
   });
 
   // A plain banner on stdout: the first thing a newcomer reads.
-  const lines = [`Callboard is running at ${app.url} (database ${config.databaseUrl})`, "Webhook URLs to paste into each provider:"];
-  for (const { connection, urls } of app.registry.webhookUrls(app.url)) {
-    lines.push(`  ${connection.name}${connection.authType === "none" ? "" : ` [${connection.authType} auth]`}:`);
-    for (const url of urls) lines.push(`    ${url}`);
-  }
+  const created = await app.db.connection.findMany({ where: { createdAt: { gte: startedAt } }, select: { id: true } });
+  const lines = [
+    `Callboard is running at ${app.url} (database ${config.databaseUrl})`,
+    ...webhookBanner({ baseUrl: app.url, connections: app.registry.webhookUrls(app.url), createdNow: new Set(created.map((c) => c.id)), env: process.env }),
+  ];
   if (app.firstAdmin) {
     lines.push(
       app.firstAdmin.password

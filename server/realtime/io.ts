@@ -7,7 +7,10 @@ import type { AuthUser } from "../auth/types";
 import type { Batch } from "../db/store";
 import type { ConnectionSummary } from "../domain/model";
 import { dayStats, startOfDay, type DayStats } from "../domain/stats";
+import { AddressCounter, clientAddress } from "../http/connection-limits";
+import { staticSecurityHeaders } from "../http/security-headers";
 import type { LiveState } from "../live/live-state";
+import { originAllowed } from "./origin";
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, Snapshot, SocketData } from "./protocol";
 
 export type CallboardIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -35,9 +38,35 @@ export function createRealtime(
     recentEndedMs: number;
     serviceLevelSeconds: number;
     stuckMs: number;
+    /** PUBLIC_URL (known once the server listens): its origin may open sockets besides the request's own Host. */
+    publicUrl: () => string | undefined;
+    /** Open Socket.IO connections allowed from one client address. */
+    maxSocketsPerAddress: number;
   },
 ): Realtime {
-  const io: CallboardIo = new Server(httpServer, { serveClient: false, transports: ["websocket", "polling"] });
+  // Handshakes are judged before any session lookup: a foreign Origin (another site's page using the user's cookie) or
+  // an address already holding its share of sockets is refused with 403.
+  const socketsPerAddress = new AddressCounter();
+  const io: CallboardIo = new Server(httpServer, {
+    serveClient: false,
+    transports: ["websocket", "polling"],
+    allowRequest: (req, callback) => {
+      if (!originAllowed(req, deps.publicUrl())) return callback("origin not allowed", false);
+      if (socketsPerAddress.count(clientAddress(req.socket)) >= deps.maxSocketsPerAddress) return callback("too many connections from this address", false);
+      callback(null, true);
+    },
+  });
+  // Counted once established (a burst of simultaneous handshakes may overshoot by a few; the HTTP per-address cap bounds it).
+  io.engine.on("connection", (engineSocket: { remoteAddress: string; once(event: "close", listener: () => void): void }) => {
+    const address = clientAddress(engineSocket);
+    socketsPerAddress.add(address);
+    engineSocket.once("close", () => socketsPerAddress.remove(address));
+  });
+  // Socket.IO's polling answers bypass the HTTP request handler: they get the same headers (their CSP allows nothing:
+  // they are data, never a document).
+  io.engine.on("headers", (headers: Record<string, string>) => {
+    Object.assign(headers, staticSecurityHeaders({ publicUrl: deps.publicUrl(), dev: false }), { "content-security-policy": "default-src 'none'; frame-ancestors 'none'" });
+  });
 
   io.use((socket, next) => {
     deps.auth

@@ -1,7 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { PROVIDERS } from "@/server/domain/events";
 
 const ROOT = path.join(import.meta.dirname, "..", "..");
 
@@ -58,13 +60,28 @@ export interface AppProcess {
   kill(): Promise<void>;
 }
 
-/** Runs the real product (`server/index.ts`, Next.js + Socket.IO + webhooks) on a free port with a fresh database. */
-export async function startAppProcess(env: Record<string, string> = {}, existingDir?: string): Promise<AppProcess> {
+/**
+ * URL keys fixed through `CALLBOARD_<PROVIDER>_KEY` (the server prints keys only once, redacted after that), derived
+ * from the database folder so a restart on the same folder keeps the same keys.
+ */
+function fixedKeys(dir: string): Record<string, string> {
+  const seed = createHash("sha256").update(dir).digest("hex").slice(0, 16);
+  return Object.fromEntries(PROVIDERS.map((provider) => [provider, `e2e-${provider}-${seed}`]));
+}
+
+/**
+ * Runs the real product (`server/index.ts`, Next.js + Socket.IO + webhooks) on a free port with a fresh database.
+ * `keys` are fixed through the environment unless `randomKeys` asks for the server's own (then `keys` is empty).
+ */
+export async function startAppProcess(env: Record<string, string> = {}, existingDir?: string, options: { randomKeys?: boolean } = {}): Promise<AppProcess> {
   ensureBuild();
   const dir = existingDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "callboard-e2e-"));
+  const keys: Record<string, string> = options.randomKeys ? {} : fixedKeys(dir);
+  for (const provider of Object.keys(keys)) keys[provider] = env[`CALLBOARD_${provider.toUpperCase()}_KEY`] ?? (keys[provider] as string);
+  const keyEnv = Object.fromEntries(Object.entries(keys).map(([provider, key]) => [`CALLBOARD_${provider.toUpperCase()}_KEY`, key]));
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", DATABASE_URL: `file:${path.join(dir, "e2e.db")}`, LOG_LEVEL: "warn", NEXT_TELEMETRY_DISABLED: "1", ...env },
+    env: { ...process.env, NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", DATABASE_URL: `file:${path.join(dir, "e2e.db")}`, LOG_LEVEL: "warn", NEXT_TELEMETRY_DISABLED: "1", ...keyEnv, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -82,8 +99,6 @@ export async function startAppProcess(env: Record<string, string> = {}, existing
     child.stdout?.on("data", check);
     child.on("exit", (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
   });
-  const keys: Record<string, string> = {};
-  for (const match of output.matchAll(/\/api\/webhooks\/(\w+)\/([\w-]+)/g)) keys[match[1] as string] ??= match[2] as string;
   const exited = new Promise((resolve) => child.once("exit", resolve));
   return {
     url,

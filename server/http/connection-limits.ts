@@ -1,0 +1,78 @@
+import type { Server, ServerOptions } from "node:http";
+import type { Socket } from "node:net";
+import type { ConnectionLimits } from "../config";
+
+/**
+ * Options for `createServer`: Node checks the headers/request deadlines of open connections every
+ * `connectionsCheckingInterval`, which can only be set at creation. A tenth of the headers timeout (at most 1 s, at least
+ * 100 ms) closes a slow-loris or idle socket soon after its deadline.
+ */
+export function serverOptions(limits: ConnectionLimits): ServerOptions {
+  return {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: Math.min(1000, Math.max(100, Math.floor(limits.headersTimeoutMs / 10))),
+  };
+}
+
+/** Open connections per client address. */
+export class AddressCounter {
+  private readonly open = new Map<string, number>();
+
+  count(address: string): number {
+    return this.open.get(address) ?? 0;
+  }
+
+  add(address: string): number {
+    const next = this.count(address) + 1;
+    this.open.set(address, next);
+    return next;
+  }
+
+  remove(address: string): void {
+    const next = this.count(address) - 1;
+    if (next > 0) this.open.set(address, next);
+    else this.open.delete(address);
+  }
+}
+
+/** The address a socket's peer is counted as (IPv4-mapped IPv6 folded to IPv4, so one client is one address). */
+export function clientAddress(socket: Pick<Socket, "remoteAddress">): string {
+  const address = socket.remoteAddress ?? "unknown";
+  return address.startsWith("::ffff:") ? address.slice(7) : address;
+}
+
+/**
+ * Caps open HTTP connections in total (Node drops sockets over `maxConnections` on accept) and per client address
+ * (a socket over its address's cap is destroyed at once, before it can hold a parser or a request). Timeouts close
+ * connections that never send or never finish their headers, so idle sockets cannot pile up towards either cap.
+ */
+export function limitConnections(server: Server, limits: ConnectionLimits): { perAddress: AddressCounter } {
+  server.maxConnections = limits.maxConnections;
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  const perAddress = new AddressCounter();
+  // Before the HTTP server's own listener: a socket over the cap is gone before a parser is attached to it.
+  server.prependListener("connection", (socket: Socket) => {
+    const address = clientAddress(socket);
+    if (perAddress.add(address) > limits.maxConnectionsPerAddress) {
+      perAddress.remove(address);
+      socket.destroy();
+      return;
+    }
+    // Node's headers deadline starts with a request's first byte: a socket that never sends one would stay open for
+    // ever (the probe's 20,000 idle sockets). One that has sent nothing by the headers deadline is closed; once it has
+    // spoken, Node's own headers/request/keep-alive timeouts take over.
+    const silent = setTimeout(() => {
+      if (socket.bytesRead === 0) socket.destroy();
+    }, limits.headersTimeoutMs);
+    silent.unref();
+    socket.once("close", () => {
+      clearTimeout(silent);
+      perAddress.remove(address);
+    });
+  });
+  return { perAddress };
+}
