@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAppProcess } from "../helpers/app-process";
 import { buildWorld, type World } from "../helpers/app-world";
+import { rawGet } from "../helpers/raw-http";
 
 /**
  * Regression (issue 7, defect 1): the admin check lived only in app/admin/layout.tsx. Next.js renders a layout and its
@@ -26,6 +27,19 @@ describe("admin pages refuse non-admins without shipping any admin data", () => 
         expect(response.status).toBe(403);
       });
     }
+  }
+
+  // The gate matched public prefixes on the raw URL, so these reached Next.js with no session at all; with only the
+  // layout's check they shipped every webhook key to an anonymous caller.
+  for (const path of ["/_next/../admin/connections", "/sign-in/../admin/users", "/_next/%2e%2e/admin/tokens"]) {
+    it(`anonymous ${path}: the gate sends it to sign-in, nothing of the page is sent`, async () => {
+      const response = await rawGet(world.app.url, path);
+      const secrets = await world.secrets();
+      for (const key of secrets.webhookKeys) expect(response.body).not.toContain(key);
+      for (const email of Object.values(secrets.emails)) if (email) expect(response.body).not.toContain(email);
+      expect(response.status).toBe(303);
+      expect(response.location).toMatch(/^\/sign-in\?next=/);
+    });
   }
 
   it("the same pages do show an admin the keys and emails (so the checks above can see a leak)", async () => {
