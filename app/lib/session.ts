@@ -25,7 +25,20 @@ export async function requireRole(path: string, roles: readonly Role[]): Promise
   return user;
 }
 
-/** Only local paths: `next` must never send a user to another site. */
+const SELF = "http://callboard.invalid";
+
+/**
+ * Where to go after sign-in: only a path on this site, else `/`. Judged the way a browser reads a Location header: it
+ * drops tabs and newlines and reads a backslash as `/`, so `/<TAB>/evil.example` or `/<backslash>evil.example` leave the site.
+ * Control characters and backslashes are refused outright; what is left must resolve to this origin.
+ */
 export function safeNext(next: string | null | undefined): string {
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
+  if (!next || next.length > 2048 || !next.startsWith("/") || next.startsWith("//")) return "/";
+  if (/[\u0000-\u001f\u007f\\]/.test(next)) return "/";
+  try {
+    const url = new URL(next, SELF);
+    return url.origin === SELF ? `${url.pathname}${url.search}${url.hash}` : "/";
+  } catch {
+    return "/";
+  }
 }
