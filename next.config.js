@@ -6,5 +6,7 @@ const nextConfig = {
   // The custom server (server/index.ts) owns the database and native modules; keep them out of the bundle.
   serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "pino"],
   typescript: { ignoreBuildErrors: false },
+  // forbidden() from next/navigation: pages and server actions answer a real 403 (app/forbidden.tsx) to the wrong role.
+  experimental: { authInterrupts: true },
 };
 module.exports = nextConfig;

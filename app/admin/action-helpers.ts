@@ -1,13 +1,17 @@
 import { redirect } from "next/navigation";
-import { requireAdmin } from "@/app/lib/session";
+import { ADMINS, requireRole } from "@/app/lib/session";
+import type { AuthUser } from "@/server/auth/types";
 import { getRuntime, type Runtime } from "@/server/runtime";
 
-/** Every admin action starts here: only an admin gets the running services. */
-export async function adminRuntime(path: string): Promise<Runtime> {
-  const user = await requireAdmin(path);
+/**
+ * Every admin server action starts here, before it reads its form: a server action is a public POST endpoint that any
+ * page can invoke by its id, so it checks the role itself (sign-in for nobody, 403 for other roles).
+ */
+export async function adminAction(path: string): Promise<{ runtime: Runtime; admin: AuthUser }> {
+  const admin = await requireRole(path, ADMINS);
   const runtime = getRuntime();
-  if (user === "forbidden" || !runtime) throw new Error("forbidden");
-  return runtime;
+  if (!runtime) throw new Error("Callboard is starting");
+  return { runtime, admin };
 }
 
 /** Back to the page, with the outcome in the URL (`done`/`error`) so it survives the redirect. */

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { requireUser } from "@/app/lib/session";
+import { EVERY_ROLE, requireRole } from "@/app/lib/session";
 import { PROVIDERS } from "@/server/domain/events";
 import { OUTCOMES, parseHistoryFilters, type HistoryFilters } from "@/server/history/filters";
 import { getRuntime } from "@/server/runtime";
@@ -31,7 +31,7 @@ function Choice({ label, name, value, all, options }: { label: string; name: str
 export default async function HistoryPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const raw = await searchParams;
   const params = new URLSearchParams(Object.entries(raw).flatMap(([k, v]) => (typeof v === "string" ? [[k, v]] : [])));
-  const user = await requireUser(`/history?${params}`);
+  const user = await requireRole(`/history?${params}`, EVERY_ROLE);
   const runtime = getRuntime();
   if (!runtime) return <p>Callboard is starting.</p>;
   let filters: HistoryFilters;

@@ -1,7 +1,10 @@
 import { cookies } from "next/headers";
-import { redirect } from "next/navigation";
-import { SESSION_COOKIE, type AuthUser } from "@/server/auth/types";
+import { forbidden, redirect } from "next/navigation";
+import { SESSION_COOKIE, type AuthUser, type Role } from "@/server/auth/types";
 import { getRuntime } from "@/server/runtime";
+
+export const EVERY_ROLE: readonly Role[] = ["admin", "supervisor", "agent"];
+export const ADMINS: readonly Role[] = ["admin"];
 
 /** The signed-in user of this request, for server components and route handlers. */
 export async function currentUser(): Promise<AuthUser | undefined> {
@@ -9,20 +12,33 @@ export async function currentUser(): Promise<AuthUser | undefined> {
   return getRuntime()?.auth.userForToken(token);
 }
 
-/** The signed-in user, or a redirect to sign-in (the custom server checks first; this is the second line). */
-export async function requireUser(path: string): Promise<AuthUser> {
+/**
+ * The check every page and server action makes before it reads anything: no session → sign-in, a role not in `roles`
+ * → 403 (`forbidden()` renders app/forbidden.tsx). It must be in the page itself, not in a layout: Next.js renders a
+ * layout and its page in parallel, so a layout's refusal still ships the page's data. The custom server's gate
+ * refuses first (server/auth/access-rules.ts); this is the line that holds if the gate is ever bypassed.
+ */
+export async function requireRole(path: string, roles: readonly Role[]): Promise<AuthUser> {
   const user = await currentUser();
   if (!user) redirect(`/sign-in?next=${encodeURIComponent(path)}`);
+  if (!roles.includes(user.role)) forbidden();
   return user;
 }
 
-/** Only local paths: `next` must never send a user to another site. */
-export function safeNext(next: string | null | undefined): string {
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
-}
+const SELF = "http://callboard.invalid";
 
-/** Admin pages and actions: anyone else gets a plain refusal (the page is not hidden behind a redirect loop). */
-export async function requireAdmin(path: string): Promise<AuthUser | "forbidden"> {
-  const user = await requireUser(path);
-  return user.role === "admin" ? user : "forbidden";
+/**
+ * Where to go after sign-in: only a path on this site, else `/`. Judged the way a browser reads a Location header: it
+ * drops tabs and newlines and reads a backslash as `/`, so `/<TAB>/evil.example` or `/<backslash>evil.example` leave the site.
+ * Control characters and backslashes are refused outright; what is left must resolve to this origin.
+ */
+export function safeNext(next: string | null | undefined): string {
+  if (!next || next.length > 2048 || !next.startsWith("/") || next.startsWith("//")) return "/";
+  if (/[\u0000-\u001f\u007f\\]/.test(next)) return "/";
+  try {
+    const url = new URL(next, SELF);
+    return url.origin === SELF ? `${url.pathname}${url.search}${url.hash}` : "/";
+  } catch {
+    return "/";
+  }
 }

@@ -5,7 +5,7 @@ export const dynamic = "force-dynamic";
 
 const MESSAGES: Record<string, string> = {
   invalid: "That email and password do not match.",
-  throttled: "Too many failed attempts. Wait a minute and try again.",
+  throttled: "Too many failed attempts. Wait a minute and try again (longer after many failures from this network).",
 };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {

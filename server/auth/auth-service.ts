@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
-import { RateLimiterMemory } from "rate-limiter-flexible";
 import type { Db } from "../db/client";
 import { ApiTokens } from "./api-tokens";
 import { dummyHash, verifyPassword } from "./password";
+import { SignInThrottle } from "./sign-in-throttle";
 import type { AuthUser } from "./types";
 import { Users } from "./users";
 
@@ -21,15 +21,15 @@ export type SignInResult =
 
 /**
  * Sign-in, sessions and who-is-this. Sessions are opaque random tokens (the browser's httpOnly cookie); the database
- * keeps only their SHA-256, so a leaked database does not leak sessions. Failed sign-ins are counted per email and per
- * address: after 5 in 15 minutes, further attempts are refused for a while (429 with Retry-After).
+ * keeps only their SHA-256, so a leaked database does not leak sessions. Failed sign-ins are throttled per email +
+ * address and per address (sign-in-throttle.ts); a throttled attempt is answered 429 with Retry-After.
  */
 export class AuthService {
   readonly users: Users;
   readonly tokens: ApiTokens;
   private readonly cache = new Map<string, { user: AuthUser; sessionId: string; until: number; expiresAt: number }>();
   private readonly touched = new Map<string, number>();
-  private readonly failures = new RateLimiterMemory({ points: 5, duration: 15 * 60, blockDuration: 60 });
+  private readonly throttle = new SignInThrottle();
 
   constructor(private readonly db: Db) {
     this.users = new Users(db);
@@ -37,20 +37,15 @@ export class AuthService {
   }
 
   async signIn(email: string, password: string, address: string): Promise<SignInResult> {
-    const keys = [`email:${email.trim().toLowerCase()}`, `ip:${address}`];
-    for (const key of keys) {
-      const state = await this.failures.get(key);
-      if (state && state.remainingPoints <= 0) {
-        return { ok: false, reason: "throttled", retryAfterSeconds: Math.max(1, Math.ceil(state.msBeforeNext / 1000)) };
-      }
-    }
+    const wait = await this.throttle.wait(email, address);
+    if (wait > 0) return { ok: false, reason: "throttled", retryAfterSeconds: wait };
     const found = await this.users.credentials(email);
     const valid = await verifyPassword(password, found?.passwordHash ?? (await dummyHash()));
     if (!found || !valid) {
-      for (const key of keys) await this.failures.penalty(key, 1);
+      await this.throttle.failed(email, address);
       return { ok: false, reason: "invalid" };
     }
-    for (const key of keys) await this.failures.delete(key);
+    await this.throttle.succeeded(email, address);
     const user = (await this.users.byId(found.id)) as AuthUser;
     const token = randomBytes(32).toString("base64url");
     const now = new Date();

@@ -1,10 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse } from "cookie";
+import { accessRule, allows } from "./access-rules";
 import type { AuthService } from "./auth-service";
 import { SESSION_COOKIE, type AuthUser } from "./types";
-
-/** Paths anyone may request: sign-in, the framework's assets, health, webhooks (they carry their own keys). */
-const PUBLIC = [/^\/sign-in(?:[/?]|$)/, /^\/api\/auth\/sign-in(?:\?|$)/, /^\/_next\//, /^\/favicon\.ico$/, /^\/healthz$/, /^\/api\/webhooks\//];
 
 export function sessionToken(cookieHeader: string | undefined): string | undefined {
   return cookieHeader ? parse(cookieHeader)[SESSION_COOKIE] : undefined;
@@ -13,22 +11,31 @@ export function sessionToken(cookieHeader: string | undefined): string | undefin
 /** The address a sign-in attempt is counted against; set by the custom server, never taken from the client. */
 export const CLIENT_ADDRESS_HEADER = "x-callboard-client-address";
 
+/** The gate's refusal page: static, so a refused request never reaches code that could read data. */
+const FORBIDDEN_PAGE = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Admins only · Callboard</title></head>
+<body style="font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem">
+<h1>Admins only</h1><p>This page needs the admin role.</p><p><a href="/">Back to the board</a></p></body></html>`;
+
 /**
- * Every request that is not public needs a session: pages redirect to sign-in, API routes answer 401. Runs in the
- * custom server before Next.js, so no page or API route can forget the check. Returns false when it answered.
+ * The first line of access control, in the custom server before Next.js: every request is checked against the rule
+ * table (access-rules.ts). No session where one is needed: pages 303 to sign-in, API routes 401. A session of the
+ * wrong role: 403 (JSON for API routes, a static page otherwise). Routes and pages check again where they read data.
+ * Returns pass: false when it has answered.
  */
 export async function gate(req: IncomingMessage, res: ServerResponse, auth: AuthService): Promise<{ user?: AuthUser; pass: boolean }> {
   req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? "unknown";
   const url = req.url ?? "/";
-  if (PUBLIC.some((pattern) => pattern.test(url))) return { pass: true };
-  const user = await auth.userForToken(sessionToken(req.headers.cookie));
-  if (user) return { user, pass: true };
-  // Integrations: the history API also takes an admin-created bearer token.
-  if (url.startsWith("/api/calls")) {
-    const principal = await auth.tokens.principal(req.headers.authorization);
-    if (principal) return { user: principal, pass: true };
-  }
-  if (url.startsWith("/api/")) {
+  const rule = accessRule(url);
+  if (rule.access === "public") return { pass: true };
+  const user =
+    (await auth.userForToken(sessionToken(req.headers.cookie))) ??
+    // Integrations: where the rule allows it, an admin-created bearer token.
+    (rule.bearer ? await auth.tokens.principal(req.headers.authorization) : undefined);
+  if (user && allows(rule, user)) return { user, pass: true };
+  if (user) {
+    if (rule.api) res.writeHead(403, { "content-type": "application/json" }).end(JSON.stringify({ ok: false, error: "not allowed for your role" }));
+    else res.writeHead(403, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" }).end(FORBIDDEN_PAGE);
+  } else if (rule.api) {
     res.writeHead(401, { "content-type": "application/json" }).end(JSON.stringify({ ok: false, error: "sign in first" }));
   } else {
     res.writeHead(303, { location: `/sign-in?next=${encodeURIComponent(url)}` }).end();

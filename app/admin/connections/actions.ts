@@ -1,6 +1,6 @@
 "use server";
 
-import { adminRuntime, backTo } from "../action-helpers";
+import { adminAction, backTo } from "../action-helpers";
 import { describeError } from "../describe-error";
 import type { ConnectionInput } from "@/server/connections/types";
 
@@ -22,7 +22,7 @@ function input(form: FormData) {
 }
 
 export async function createConnection(form: FormData) {
-  const runtime = await adminRuntime("/admin/connections");
+  const { runtime } = await adminAction("/admin/connections");
   let message: Record<string, string>;
   try {
     const connection = await runtime.registry.create(input(form));
@@ -34,7 +34,7 @@ export async function createConnection(form: FormData) {
 }
 
 export async function updateConnection(form: FormData) {
-  const runtime = await adminRuntime("/admin/connections");
+  const { runtime } = await adminAction("/admin/connections");
   const id = String(form.get("id") ?? "");
   let message: Record<string, string>;
   try {
@@ -47,7 +47,7 @@ export async function updateConnection(form: FormData) {
 }
 
 export async function rotateConnectionKey(form: FormData) {
-  const runtime = await adminRuntime("/admin/connections");
+  const { runtime } = await adminAction("/admin/connections");
   const connection = await runtime.registry.rotateKey(String(form.get("id") ?? ""));
   backTo("/admin/connections", { done: `New URL for ${connection.name}: the old one no longer works. Update it in the provider's console.` });
 }

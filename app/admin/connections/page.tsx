@@ -3,6 +3,7 @@ import { connectionHealth, type ConnectionHealth } from "@/server/connections/he
 import type { ConnectionConfig } from "@/server/connections/types";
 import { PROVIDERS } from "@/server/domain/events";
 import { providerAdapter } from "@/server/providers";
+import { ADMINS, requireRole } from "@/app/lib/session";
 import { getRuntime } from "@/server/runtime";
 import { Flash } from "../flash";
 import { createConnection, rotateConnectionKey, updateConnection } from "./actions";
@@ -86,6 +87,7 @@ function AuthFields({ connection, provider }: { connection?: ConnectionConfig; p
 }
 
 export default async function ConnectionsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  await requireRole("/admin/connections", ADMINS);
   const params = await searchParams;
   const runtime = getRuntime();
   if (!runtime) return <p>Callboard is starting.</p>;

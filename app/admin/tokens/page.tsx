@@ -1,3 +1,4 @@
+import { ADMINS, requireRole } from "@/app/lib/session";
 import { getRuntime } from "@/server/runtime";
 import { Flash } from "../flash";
 import { revokeToken } from "./actions";
@@ -9,6 +10,7 @@ const when = (date: Date | null) => (date ? date.toLocaleString([], { dateStyle:
 
 /** API tokens for integrations: read access to the call history API. */
 export default async function TokensPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  await requireRole("/admin/tokens", ADMINS);
   const params = await searchParams;
   const runtime = getRuntime();
   if (!runtime) return <p>Callboard is starting.</p>;

@@ -1,12 +1,12 @@
 "use server";
 
-import { adminRuntime, backTo } from "../action-helpers";
+import { adminAction, backTo } from "../action-helpers";
 import { describeError } from "../describe-error";
 
 const list = (form: FormData, name: string) => form.getAll(name).map(String).filter(Boolean);
 
 export async function createUser(form: FormData) {
-  const runtime = await adminRuntime("/admin/users");
+  const { runtime } = await adminAction("/admin/users");
   let message: Record<string, string>;
   try {
     const user = await runtime.auth.users.create({
@@ -26,7 +26,7 @@ export async function createUser(form: FormData) {
 }
 
 export async function updateUser(form: FormData) {
-  const runtime = await adminRuntime("/admin/users");
+  const { runtime } = await adminAction("/admin/users");
   const id = String(form.get("id") ?? "");
   let message: Record<string, string>;
   try {
@@ -48,7 +48,7 @@ export async function updateUser(form: FormData) {
 }
 
 export async function deleteUser(form: FormData) {
-  const runtime = await adminRuntime("/admin/users");
+  const { runtime } = await adminAction("/admin/users");
   const id = String(form.get("id") ?? "");
   let message: Record<string, string>;
   try {

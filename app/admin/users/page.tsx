@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { AuthUser } from "@/server/auth/types";
+import { ADMINS, requireRole } from "@/app/lib/session";
 import { getRuntime, type Runtime } from "@/server/runtime";
 import { Flash } from "../flash";
 import { createUser, deleteUser, updateUser } from "./actions";
@@ -90,6 +91,7 @@ function UserFields({ user, options }: { user?: AuthUser; options: ReturnType<ty
 }
 
 export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  await requireRole("/admin/users", ADMINS);
   const params = await searchParams;
   const runtime = getRuntime();
   if (!runtime) return <p>Callboard is starting.</p>;

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { requireUser } from "@/app/lib/session";
+import { EVERY_ROLE, requireRole } from "@/app/lib/session";
 import { getRuntime } from "@/server/runtime";
 import { namesOf } from "../names";
 
@@ -11,7 +11,7 @@ const time = (iso: string | null) => (iso ? new Date(iso).toLocaleString([], { d
 /** One past call: parties, people, times, legs, and every event with the raw delivery it came from (shown as text). */
 export default async function CallPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const user = await requireUser(`/history/${id}`);
+  const user = await requireRole(`/history/${id}`, EVERY_ROLE);
   const runtime = getRuntime();
   if (!runtime) return <p>Callboard is starting.</p>;
   const call = await runtime.history.detail(user, id);

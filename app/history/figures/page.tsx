@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { requireUser } from "@/app/lib/session";
+import { EVERY_ROLE, requireRole } from "@/app/lib/session";
 import { parseHistoryFilters, type HistoryFilters } from "@/server/history/filters";
 import type { Totals } from "@/server/history/figures";
 import { getRuntime } from "@/server/runtime";
@@ -50,7 +50,7 @@ function Table({ title, rows, testId }: { title: string; rows: { label: string; 
 export default async function FiguresPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const raw = await searchParams;
   const params = new URLSearchParams(Object.entries(raw).flatMap(([k, v]) => (typeof v === "string" && v !== "" ? [[k, v]] : [])));
-  const user = await requireUser(`/history/figures?${params}`);
+  const user = await requireRole(`/history/figures?${params}`, EVERY_ROLE);
   const runtime = getRuntime();
   if (!runtime) return <p>Callboard is starting.</p>;
   if (!params.has("from")) params.set("from", localDay(Date.now() - 6 * 86_400_000));

@@ -5,7 +5,7 @@ export const dynamic = "force-dynamic";
 
 /** `GET /api/calls/export?<history filters>`: every matching call as CSV, streamed. */
 export async function GET(request: Request): Promise<Response> {
-  const caller = await apiCaller();
+  const caller = await apiCaller(request);
   if (caller instanceof Response) return caller;
   const filters = apiFilters(request);
   if (filters instanceof Response) return filters;

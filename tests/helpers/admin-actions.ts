@@ -1,0 +1,85 @@
+import { ApiTokens } from "@/server/auth/api-tokens";
+import { Users } from "@/server/auth/users";
+import type { Db } from "@/server/db/client";
+
+/**
+ * Every server action of the admin pages, with a form that makes it change something and how to see that it did.
+ * Shared by the HTTP matrix (tests/integration/authz-matrix.test.ts) and the direct calls
+ * (tests/integration/admin-actions.test.ts); both fail when an action has no entry here.
+ */
+/** What the admin tables hold, in the columns an action can change. */
+export async function fingerprint(db: Db) {
+  const [users, links, connections, tokens] = await Promise.all([
+    db.user.findMany({ select: { id: true, email: true, name: true, role: true, passwordHash: true, queueIds: true, projectIds: true }, orderBy: { id: "asc" } }),
+    db.userAgent.findMany({ orderBy: [{ userId: "asc" }, { agentId: "asc" }] }),
+    db.connection.findMany({ select: { id: true, name: true, key: true, authType: true, authUser: true, authSecret: true, authHeader: true, keyMap: true }, orderBy: { id: "asc" } }),
+    db.apiToken.findMany({ select: { id: true, name: true, tokenHash: true, revokedAt: true }, orderBy: { id: "asc" } }),
+  ]);
+  return { users, links, connections, tokens };
+}
+export type Fingerprint = Awaited<ReturnType<typeof fingerprint>>;
+
+/** Fresh things for the actions to act on, so each run starts from a state in which the action would change something. */
+export async function actionTargets(db: Db) {
+  const stamp = Math.random().toString(36).slice(2, 8);
+  const victim = await new Users(db).create({ email: `victim-${stamp}@example.com`, name: "Victim", password: "victim-password-1", role: "agent" });
+  const admin = (await db.user.findFirst({ where: { role: "admin" } }))!;
+  const { info } = await new ApiTokens(db).create(`victim token ${stamp}`, admin.id);
+  const connection = (await db.connection.findFirst({ where: { provider: "telecmi" } }))!;
+  return { stamp, userId: victim.id, tokenId: info.id, connectionId: connection.id };
+}
+export type Targets = Awaited<ReturnType<typeof actionTargets>>;
+
+export interface ActionCase {
+  /** The page whose form calls it. */
+  page: string;
+  /** useActionState actions take (previous state, form). */
+  withState?: boolean;
+  form: (t: Targets) => Record<string, string>;
+  changed: (before: Fingerprint, after: Fingerprint, t: Targets) => boolean;
+}
+
+export const ACTIONS: Record<string, ActionCase> = {
+  "app/admin/users/actions.ts#createUser": {
+    page: "/admin/users",
+    form: (t) => ({ email: `created-${t.stamp}@example.com`, name: "Created", password: "created-password-1", role: "admin" }),
+    changed: (_b, a, t) => a.users.some((u) => u.email === `created-${t.stamp}@example.com`),
+  },
+  "app/admin/users/actions.ts#updateUser": {
+    page: "/admin/users",
+    form: (t) => ({ id: t.userId, name: "Promoted", role: "admin" }),
+    changed: (_b, a, t) => a.users.find((u) => u.id === t.userId)?.role === "admin",
+  },
+  "app/admin/users/actions.ts#deleteUser": {
+    page: "/admin/users",
+    form: (t) => ({ id: t.userId }),
+    changed: (_b, a, t) => !a.users.some((u) => u.id === t.userId),
+  },
+  "app/admin/connections/actions.ts#createConnection": {
+    page: "/admin/connections",
+    form: (t) => ({ provider: "telecmi", name: `Created ${t.stamp}`, authType: "none" }),
+    changed: (_b, a, t) => a.connections.some((c) => c.name === `Created ${t.stamp}`),
+  },
+  "app/admin/connections/actions.ts#updateConnection": {
+    page: "/admin/connections",
+    form: (t) => ({ id: t.connectionId, name: `Renamed ${t.stamp}`, authType: "none" }),
+    changed: (_b, a, t) => a.connections.find((c) => c.id === t.connectionId)?.name === `Renamed ${t.stamp}`,
+  },
+  "app/admin/connections/actions.ts#rotateConnectionKey": {
+    page: "/admin/connections",
+    form: (t) => ({ id: t.connectionId }),
+    changed: (b, a, t) => a.connections.find((c) => c.id === t.connectionId)?.key !== b.connections.find((c) => c.id === t.connectionId)?.key,
+  },
+  "app/admin/tokens/actions.ts#createToken": {
+    page: "/admin/tokens",
+    withState: true,
+    form: (t) => ({ name: `created token ${t.stamp}` }),
+    changed: (_b, a, t) => a.tokens.some((k) => k.name === `created token ${t.stamp}`),
+  },
+  "app/admin/tokens/actions.ts#revokeToken": {
+    page: "/admin/tokens",
+    form: (t) => ({ id: t.tokenId }),
+    changed: (_b, a, t) => a.tokens.find((k) => k.id === t.tokenId)?.revokedAt !== null,
+  },
+};
+
