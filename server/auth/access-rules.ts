@@ -27,6 +27,9 @@ export const ACCESS_RULES: readonly AccessRule[] = [
   { pattern: /^\/_next\//i, access: "public", api: false },
   { pattern: /^\/favicon\.ico$/i, access: "public", api: false },
   { pattern: /^\/healthz$/i, access: "public", api: true },
+  { pattern: /^\/readyz$/i, access: "public", api: true },
+  // Answered before the gate by server/observability/routes.ts, which admits admins and API tokens only.
+  { pattern: /^\/metrics$/i, access: "signed-in", api: true, bearer: true },
   // A webhook's URL key is its credential, checked by the ingest pipeline; a session never stands in for it.
   { pattern: /^\/api\/webhooks\//i, access: "public", api: true },
   { pattern: /^\/api\/calls(?:\/|$)/i, access: "signed-in", api: true, bearer: true },

@@ -1,6 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { teleCmiScenarios } from "@/server/simulator/scenarios";
+import { signIn } from "../helpers/app-world";
 import { startAppProcess, type AppProcess } from "../helpers/app-process";
 import { browserAvailable, launchBrowser } from "../helpers/browser";
 
@@ -49,6 +50,16 @@ describe("security headers on the real server", () => {
     expectHardened(await fetch(`${app.url}/api/webhooks/telecmi/not-a-key`, { method: "POST", body: "{}" }), "webhook 401");
     expectHardened(await fetch(`${app.url}/healthz`), "healthz");
     expectHardened(await fetch(`${app.url}/_next/static/nothing-here.js`), "404");
+  });
+
+  it("renders the 404 page per request, with the nonce on its scripts (a prerendered one would have its scripts blocked)", async () => {
+    const cookie = await signIn(app, "admin@example.com", "csp-admin-password");
+    const res = await fetch(`${app.url}/no-such-page`, { headers: { cookie } });
+    expect(res.status).toBe(404);
+    const nonce = NONCE.exec(res.headers.get("content-security-policy") ?? "")?.[1] as string;
+    const scripts = [...(await res.text()).matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
   });
 
   it("ignores a nonce the client tries to choose", async () => {

@@ -85,6 +85,9 @@ const EXPECTED: Record<string, { cases: Case[]; shows?: Shows }> = {
 /** Paths outside app/ that the custom server answers, and paths crafted to slip past the gate. */
 const EXTRA: Record<string, { cases: Case[]; shows?: Shows }> = {
   "/healthz": { cases: [{ path: () => "/healthz", expect: all(200) }] },
+  "/readyz": { cases: [{ path: () => "/readyz", expect: all(200) }] },
+  // Centre-wide figures: admins and API tokens only.
+  "/metrics": { cases: [{ path: () => "/metrics", expect: { anonymous: 401, agent: 403, limitedSupervisor: 403, supervisor: 403, admin: 200, token: 200 } }] },
   "unknown page": { cases: [{ path: () => "/no-such-page", expect: signedInPage(404) }] },
   "unknown API": { cases: [{ path: () => "/api/no-such-route", expect: { ...historyApi(404), token: 401 } }] },
   "admin page behind a public prefix": {
