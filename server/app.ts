@@ -19,6 +19,7 @@ import { getRuntime, setRuntime, type Runtime } from "./runtime";
 import { limitConnections, serverOptions } from "./http/connection-limits";
 import { securityHeaders } from "./http/security-headers";
 import { serveWebhook } from "./webhook-routes";
+import { redactUrl } from "./ingest/handle-webhook";
 import { SqliteStoredCalls } from "./db/stored-calls";
 import { createMetrics, type Metrics } from "./observability/metrics";
 import { countMigrations } from "./observability/readiness";
@@ -142,7 +143,8 @@ export async function startCallboard(options: {
         res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ ok: false, error: "not found" }));
       })
       .catch((error: unknown) => {
-        log.error({ err: error, url: req.url }, "request failed");
+        // Never the raw URL: a webhook URL carries its connection's key.
+        log.error({ err: error, url: redactUrl(req.url ?? "/") }, "request failed");
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
         res.end(JSON.stringify({ ok: false, error: "internal error" }));
       });

@@ -1,4 +1,5 @@
 import next from "next";
+import type { AddressInfo } from "node:net";
 import { parse } from "node:url";
 import { startCallboard } from "./app";
 import { loadConfig } from "./config";
@@ -10,22 +11,34 @@ async function main() {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
   const dev = process.env.NODE_ENV !== "production";
-  const nextApp = next({ dev, dir: process.cwd() });
-  await nextApp.prepare();
-  const handle = nextApp.getRequestHandler();
-  const upgrade = nextApp.getUpgradeHandler();
+
+  // Next.js is created once the port is known: it forwards a server action posted to a page that does not own it to
+  // `http://<hostname>:<port>` (default localhost:3000, which may be some other program: anyone could make Callboard
+  // post to it and read the answer). Told our own address, the forward comes back through this server's gate.
+  let pages: { handle: ReturnType<ReturnType<typeof next>["getRequestHandler"]>; upgrade: ReturnType<ReturnType<typeof next>["getUpgradeHandler"]> } | undefined;
 
   // Connections created from here on are this start's own: only their (random) keys are printed in full.
   const startedAt = new Date();
   const app = await startCallboard({
     config,
     log,
-    pages: (req, res) => handle(req, res, parse(req.url ?? "/", true)),
+    pages: (req, res) => {
+      if (pages) return pages.handle(req, res, parse(req.url ?? "/", true));
+      res.writeHead(503, { "content-type": "text/plain", "retry-after": "2" }).end("Callboard is starting");
+    },
     onUpgrade: (server) =>
       server.on("upgrade", (req, socket, head) => {
-        if (!req.url?.startsWith("/socket.io")) void upgrade(req, socket, head);
+        if (!req.url?.startsWith("/socket.io")) {
+          if (pages) void pages.upgrade(req, socket, head);
+          else socket.destroy();
+        }
       }),
   });
+  const port = (app.server.address() as AddressInfo).port;
+  const hostname = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+  const nextApp = next({ dev, dir: process.cwd(), hostname, port });
+  await nextApp.prepare();
+  pages = { handle: nextApp.getRequestHandler(), upgrade: nextApp.getUpgradeHandler() };
 
   // A plain banner on stdout: the first thing a newcomer reads.
   const created = await app.db.connection.findMany({ where: { createdAt: { gte: startedAt } }, select: { id: true } });

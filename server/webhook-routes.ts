@@ -25,7 +25,15 @@ export async function serveWebhook(req: IncomingMessage, res: ServerResponse, ru
   const [provider, key, event] = parts as [string, string, string | undefined];
   const declared = Number(req.headers["content-length"] ?? "NaN");
   const tooLargeDeclared = Number.isFinite(declared) && declared > runtime.bodyLimit;
-  const body = method === "GET" ? Buffer.alloc(0) : await readAtMost(req, runtime.bodyLimit + 1);
+  let body: Buffer;
+  try {
+    body = method === "GET" ? Buffer.alloc(0) : await readAtMost(req, runtime.bodyLimit + 1);
+  } catch {
+    // The provider went away mid-body (or the request timed out): nothing was received, so nothing is stored or
+    // acknowledged; it will retry. Answered if the socket still listens.
+    if (!res.headersSent && !res.destroyed) send(res, 400, { ok: false, error: "the request body did not arrive whole" });
+    return true;
+  }
   const reply = await receiveWebhook(runtime, { provider, key, event }, {
     method,
     path,

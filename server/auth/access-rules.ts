@@ -23,8 +23,10 @@ export const ACCESS_RULES: readonly AccessRule[] = [
   { pattern: /^\/api\/auth\/sign-in$/i, access: "public", api: true },
   // Signing out must work with an expired session too; it only ever ends the session in the caller's own cookie.
   { pattern: /^\/api\/auth\/sign-out$/i, access: "public", api: true },
-  // Framework assets hold no data (normalization below stops `/_next/../admin/…` from borrowing this rule).
-  { pattern: /^\/_next\//i, access: "public", api: false },
+  // Framework assets hold no data (normalization below stops `/_next/../admin/…` from borrowing this rule). Only the
+  // static files and dev's reload socket: other `/_next/` endpoints (the image optimizer) render internal URLs themselves,
+  // past this gate, so they stay behind a session.
+  { pattern: /^\/_next\/(?:static|webpack-hmr)(?:\/|$)/i, access: "public", api: false },
   { pattern: /^\/favicon\.ico$/i, access: "public", api: false },
   { pattern: /^\/healthz$/i, access: "public", api: true },
   { pattern: /^\/readyz$/i, access: "public", api: true },

@@ -35,6 +35,13 @@ export function redactKey(path: string): string {
   return segments.join("/");
 }
 
+/** A request URL fit for a log line: webhook keys cut to their start, the query string dropped. */
+export function redactUrl(url: string): string {
+  const path = url.split("?", 1)[0] ?? "/";
+  // Any spelling that could name a webhook URL (`/API/webhooks/…`, `//api/webhooks/…`): cut the segment after the provider.
+  return path.replace(/(webhooks\/+[^/]*\/+)([^/]*)/gi, (_all, head: string, key: string) => `${head}${safeDecode(key).slice(0, 4)}…`);
+}
+
 function safeDecode(part: string): string {
   try {
     return decodeURIComponent(part);

@@ -18,18 +18,23 @@ function formFields(text: string): Record<string, string> {
 /** No provider nests deeper than a few levels; deeper bodies are refused before they are parsed. */
 export const MAX_JSON_DEPTH = 32;
 
-/** How deeply a JSON(-ish) text nests, counted without parsing it (brackets inside strings do not count). */
+/**
+ * How deeply a JSON(-ish) text nests, counted without parsing it: brackets inside strings and `//` comments (which the
+ * lenient reader skips) do not count. The lenient reader also enforces the limit itself, as a second line.
+ */
 export function nestingDepth(text: string): number {
   let depth = 0;
   let deepest = 0;
-  let quote = "";
+  let quote = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (quote) {
       if (c === 92) i++; // backslash: skip the escaped character
-      else if (c === quote.charCodeAt(0)) quote = "";
-    } else if (c === 34 || c === 39) quote = text[i] as string;
-    else if (c === 123 || c === 91) deepest = Math.max(deepest, ++depth);
+      else if (c === quote) quote = 0;
+    } else if (c === 34 || c === 39) quote = c;
+    else if (c === 47 && text.charCodeAt(i + 1) === 47) {
+      while (i < text.length && text.charCodeAt(i) !== 10) i++;
+    } else if (c === 123 || c === 91) deepest = Math.max(deepest, ++depth);
     else if (c === 125 || c === 93) depth--;
   }
   return deepest;
@@ -82,7 +87,7 @@ export function parseFields(method: string, contentType: string | null, query: s
     return { ok: false, status: 400, error: `body nests more than ${MAX_JSON_DEPTH} levels deep` };
   }
   try {
-    const parsedBody = parseJsonBody(body);
+    const parsedBody = parseJsonBody(body, MAX_JSON_DEPTH);
     const value = SURROGATE_ESCAPE.test(body) ? wellFormed(parsedBody) : parsedBody;
     if (!isPlainObject(value)) return { ok: false, status: 400, error: "body must be a JSON object" };
     return { ok: true, fields: { ...queryFields, ...value } };

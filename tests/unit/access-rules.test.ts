@@ -16,6 +16,7 @@ describe("the access rule table", () => {
   });
 
   it("admin paths need the admin role however they are spelled; public rules only cover what they name", () => {
+    for (const path of ["/_next/image?url=%2Fadmin%2Fusers&w=64&q=75", "/_next/data/x.json"]) expect(accessRule(path).access, path).toBe("signed-in");
     for (const path of ["/admin/users", "/admin", "/Admin/Connections", "/_next/../admin/tokens", "/sign-in/../admin/users", "/healthz/..%2fadmin/users", "/api/admin/x"]) {
       const rule = accessRule(path);
       expect(rule.access, path).toBe("admin");

@@ -9,8 +9,9 @@
  */
 export class LenientJsonError extends Error {}
 
-export function parseLenientJson(text: string): unknown {
+export function parseLenientJson(text: string, maxDepth = 64): unknown {
   let i = 0;
+  let depth = 0;
   const fail = (what: string): never => {
     throw new LenientJsonError(`${what} at position ${i}`);
   };
@@ -60,8 +61,12 @@ export function parseLenientJson(text: string): unknown {
   const readValue = (): unknown => {
     skip();
     const c = text[i];
-    if (c === "{") return readObject();
-    if (c === "[") return readArray();
+    if (c === "{" || c === "[") {
+      if (++depth > maxDepth) fail(`nesting deeper than ${maxDepth} levels`);
+      const value = c === "{" ? readObject() : readArray();
+      depth--;
+      return value;
+    }
     if (c === '"' || c === "'") return readString(c);
     const word = readBare();
     if (word === "true") return true;
@@ -114,12 +119,12 @@ export function parseLenientJson(text: string): unknown {
 }
 
 /** Strict JSON first (fast, native); the forgiving reader only for bodies that are not valid JSON. */
-export function parseJsonBody(text: string): unknown {
+export function parseJsonBody(text: string, maxDepth?: number): unknown {
   try {
     return JSON.parse(text);
   } catch (strictError) {
     try {
-      return parseLenientJson(text);
+      return parseLenientJson(text, maxDepth);
     } catch (lenientError) {
       const reason = lenientError instanceof Error ? lenientError.message : String(lenientError);
       throw new LenientJsonError(`body is not JSON: ${reason}`);
