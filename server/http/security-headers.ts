@@ -40,6 +40,9 @@ export function contentSecurityPolicy(nonce: string, options: SecurityHeaderOpti
   ].join("; ");
 }
 
+/** API routes and webhooks answer JSON (or CSV): nothing in them may load, run or frame anything. */
+export const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+
 /** The headers that do not change per response, computed once per server. */
 export function staticSecurityHeaders(options: SecurityHeaderOptions): Record<string, string> {
   return {
@@ -64,6 +67,12 @@ export function staticSecurityHeaders(options: SecurityHeaderOptions): Record<st
 export function securityHeaders(options: SecurityHeaderOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const fixed = Object.entries(staticSecurityHeaders(options));
   return (req, res) => {
+    if (req.url?.startsWith("/api/")) {
+      // JSON answers run no script: the strictest policy, and no nonce to draw on the webhook hot path.
+      res.setHeader("content-security-policy", API_CSP);
+      for (const [name, value] of fixed) res.setHeader(name, value);
+      return;
+    }
     const csp = contentSecurityPolicy(newNonce(), options);
     req.headers["content-security-policy"] = csp;
     delete req.headers["content-security-policy-report-only"];
