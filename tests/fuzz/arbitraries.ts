@@ -235,5 +235,6 @@ function withReadableString(request: FuzzRequest): FuzzRequest {
 export function describeRequest(r: FuzzRequest): string {
   const body = typeof r.body === "string" ? r.body : `<${r.body.length} random bytes>`;
   const shown = body.length > 300 ? `${JSON.stringify(body.slice(0, 300))}… (${body.length} chars)` : JSON.stringify(body);
-  return `${r.method} /api/webhooks/${r.provider}/<${r.target} key>${r.suffix}${r.query ? `?${r.query}` : ""} content-type=${JSON.stringify(r.contentType)} credentials=${r.credentials} body=${shown} [${r.origin}]`;
+  const query = r.query.length > 200 ? `${r.query.slice(0, 200)}… (${r.query.length} chars)` : r.query;
+  return `${r.method} /api/webhooks/${r.provider}/<${r.target} key>${r.suffix}${query ? `?${query}` : ""} content-type=${JSON.stringify(r.contentType)} credentials=${r.credentials} body=${shown} [${r.origin}]`;
 }
