@@ -41,8 +41,10 @@ describe("webhook intake under fuzzed HTTP deliveries", () => {
     await sendAll(server.app.url, until(requests, Date.now() + FUZZ_MS), { concurrency: 16, timeoutMs: TIMEOUT_MS, tally, agent });
 
     // Intake is not stuck: an ordinary delivery of every provider is still accepted.
-    const healthy = await Promise.all(healthyDeliveries().map(async (r) => ({ provider: r.provider, outcome: await send(server.app.url, r, TIMEOUT_MS, agent) })));
-    for (const { provider, outcome } of healthy) {
+    const healthy = await Promise.all(healthyDeliveries().map(async (r) => ({ request: r, outcome: await send(server.app.url, r, TIMEOUT_MS, agent) })));
+    for (const { request, outcome } of healthy) {
+      tally.record(request, outcome);
+      const provider = request.provider;
       if (outcome.kind !== "answered" || outcome.status !== 200 || !outcome.body.includes('"accepted"')) {
         tally.failures.push({ category: "normal delivery not accepted after the fuzz", detail: `${provider}: ${JSON.stringify(outcome).slice(0, 200)}`, request: "" });
       }

@@ -25,8 +25,6 @@ export const FUZZ_ENV: Record<string, string> = {
   CALLBOARD_CONPEEK_HEADER_VALUE: CONPEEK_VALUE,
 };
 
-/** Methods the webhook fast path hands to the ingestor; the others get 404 before any key is looked at. */
-const ROUTED_METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
 
 /**
  * Whether the request carries valid credentials for its provider's URL, so that the README's answers table applies
@@ -132,6 +130,8 @@ export class Tally {
   byStatus = new Map<number, number>();
   /** Delivery ids the server named in its answers. */
   deliveryIds = new Set<string>();
+  /** Delivery rows found by checkStored. */
+  storedRows = 0;
   failures: Failure[] = [];
 
   record(r: FuzzRequest, outcome: Outcome) {
@@ -174,6 +174,7 @@ export class Tally {
     try {
       const rows = (db.prepare(`SELECT count(*) AS n FROM "Delivery"`).get() as { n: number }).n;
       const has = db.prepare(`SELECT 1 FROM "Delivery" WHERE id = ?`);
+      this.storedRows = rows;
       const missing = [...this.deliveryIds].filter((id) => !has.get(id));
       if (rows !== this.authorizedAnswered) {
         this.failures.push({ category: "stored rows ≠ authorized requests answered", detail: `${rows} rows, ${this.authorizedAnswered} authorized requests answered (not 503)`, request: "" });
