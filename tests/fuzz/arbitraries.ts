@@ -102,6 +102,14 @@ export const nastyValue: fc.Arbitrary<Value> = fc.oneof(
   { arbitrary: depthArb.map(deepArray), weight: 1 },
   { arbitrary: depthArb.map(deepObject), weight: 1 },
   { arbitrary: fc.jsonValue({ maxDepth: 3 }).map(fromJson), weight: 1 },
+  // An object whose familiar-looking member has the wrong type and which holds deep nesting: code that gives up on
+  // its shape and serializes it whole (JSON.stringify) overflows the stack.
+  {
+    arbitrary: fc
+      .tuple(fc.constantFrom("status", "message", "state", "name", "id", "code"), fc.constantFrom<Value>(1, true, [], null), depthArb)
+      .map(([key, value, depth]) => new Obj([[key, value], ["nested", deepObject(depth)]])),
+    weight: 2,
+  },
 );
 
 const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(

@@ -95,3 +95,31 @@ describe("regression: a TeleCMI time of 1e300 does not stall intake", () => {
     expect(summarize(tally.failures)).toEqual([]);
   }, 3 * TIMEOUT_MS + 15_000);
 });
+
+describe("regression: a PIOPIY ws_status nested 30,000 deep", () => {
+  let server: TestServer;
+  const agent = new http.Agent({ keepAlive: true });
+  beforeAll(async () => {
+    server = await startTestServer(FUZZ_ENV);
+  });
+  afterAll(async () => {
+    agent.destroy();
+    await stopWithin(server, 5000);
+  });
+
+  it("is answered without a 5xx other than 503 and stored, for each shape of the nesting", async () => {
+    const deep = `${'{"a":'.repeat(30_000)}1${"}".repeat(30_000)}`;
+    const tally = new Tally();
+    const shapes = [deep, `{"status":1,"x":${deep}}`, `{"message":${deep}}`, JSON.stringify(`{"status":1,"x":${deep}}`)];
+    for (const [i, wsStatus] of shapes.entries()) {
+      const r: FuzzRequest = {
+        provider: "piopiy", target: "valid", credentials: "valid", method: "POST", suffix: "", query: "", contentType: "application/json",
+        body: `{"appid":2222224,"direction":"inbound","leg":"b","status":"stream_connected","time":1725975496000,"cmiuuid":"deep-${i}","ws_status":${wsStatus}}`,
+        origin: `ws_status shape ${i + 1}`,
+      };
+      tally.record(r, await send(server.app.url, r, TIMEOUT_MS, agent));
+    }
+    tally.checkStored(path.join(server.dir, "test.db"));
+    expect(summarize(tally.failures)).toEqual([]);
+  }, 4 * TIMEOUT_MS + 15_000);
+});

@@ -25,6 +25,7 @@ describe("pure pipeline under fuzzed deliveries", () => {
     ["telecmi", '{"type":"event","status":"waiting","cmiuuid":"b2","conversation_uuid":"b2","time":9e15}'],
     ["piopiy", '{"status":"ringing","cmiuuid":"p1","conversation_uuid":"p1","time":"1e300"}'],
     ["piopiy", `{"status":"stream_connected","cmiuuid":"p2","conversation_uuid":"p2","ws_status":${'{"a":'.repeat(30_000)}1${"}".repeat(30_000)}}`],
+    ["piopiy", `{"status":"stream_connected","cmiuuid":"p3","conversation_uuid":"p3","ws_status":{"status":1,"x":${'{"a":'.repeat(30_000)}1${"}".repeat(30_000)}}}`],
     ["conpeek", '{"event_type":"user_dialog","event_name":"dialog_state_update","event_time":"9999-12-31 23:59:59","dialog_uuid":"c1","state":"alerting"}'],
   ];
   for (const [provider, body] of cases) {
