@@ -19,20 +19,37 @@ describe("pure pipeline under fuzzed deliveries", () => {
     });
   }
 
-  // The reported repros, as fixed cases: the same guarantees, without relying on the generator to find them.
-  const cases: [FuzzRequest["provider"], string][] = [
-    ["telecmi", '{"type":"event","status":"waiting","cmiuuid":"b1","conversation_uuid":"b1","time":"1e300"}'],
-    ["telecmi", '{"type":"event","status":"waiting","cmiuuid":"b2","conversation_uuid":"b2","time":9e15}'],
-    ["piopiy", '{"status":"ringing","cmiuuid":"p1","conversation_uuid":"p1","time":"1e300"}'],
-    ["piopiy", `{"status":"stream_connected","cmiuuid":"p2","conversation_uuid":"p2","ws_status":${'{"a":'.repeat(30_000)}1${"}".repeat(30_000)}}`],
-    ["piopiy", `{"status":"stream_connected","cmiuuid":"p3","conversation_uuid":"p3","ws_status":{"status":1,"x":${'{"a":'.repeat(30_000)}1${"}".repeat(30_000)}}}`],
-    ["conpeek", '{"event_type":"user_dialog","event_name":"dialog_state_update","event_time":"9999-12-31 23:59:59","dialog_uuid":"c1","state":"alerting"}'],
+  // The reported repros and the minimal cases the fuzz found, as fixed cases: the same guarantees, without relying on
+  // the generator to find them again. Each is a sequence of deliveries of one provider, one second apart.
+  const get = (suffix: string, query: string): FuzzRequest => ({ ...json("voipnow", ""), method: "GET", suffix, query, contentType: null });
+  const deep = `${'{"a":'.repeat(30_000)}1${"}".repeat(30_000)}`;
+  const cases: [string, FuzzRequest[]][] = [
+    ["TeleCMI time \"1e300\"", [json("telecmi", '{"type":"event","status":"waiting","cmiuuid":"b1","conversation_uuid":"b1","time":"1e300"}')]],
+    ["TeleCMI time 9e15", [json("telecmi", '{"type":"event","status":"waiting","cmiuuid":"b2","conversation_uuid":"b2","time":9e15}')]],
+    ["TeleCMI time 1 (1970)", [json("telecmi", '{"type":"event","status":"waiting","cmiuuid":"b3","time":1}')]],
+    ["TeleCMI CDR answeredsec \"1e300\"", [json("telecmi", '{"type":"cdr","status":"answered","cmiuuid":"b4","time":1634720920615,"answeredsec":"1e300"}')]],
+    [
+      "TeleCMI leg event after the call's CDR",
+      [
+        json("telecmi", '{"type":"cdr","status":"missed","cmiuuid":"c1","conversation_uuid":"k1","time":1634720920615,"direction":"inbound"}'),
+        json("telecmi", '{"type":"event","status":"started","cmiuuid":"c2","conversation_uuid":"k1","time":1634720930615,"direction":"inbound","leg":"b","user":"1_2"}'),
+      ],
+    ],
+    ["PIOPIY time \"1e300\"", [json("piopiy", '{"status":"ringing","cmiuuid":"p1","conversation_uuid":"p1","time":"1e300"}')]],
+    ["PIOPIY ws_status nested 30,000 deep", [json("piopiy", `{"status":"stream_connected","cmiuuid":"p2","conversation_uuid":"p2","ws_status":${deep}}`)]],
+    ["PIOPIY ws_status with a numeric status and 30,000-deep nesting", [json("piopiy", `{"status":"stream_connected","cmiuuid":"p3","ws_status":{"status":1,"x":${deep}}}`)]],
+    ["PIOPIY CDR answer_time \"1e-300\"", [json("piopiy", '{"type":"cdr","status":"answered","cmiuuid":"p4","time":1632307235000,"start_time":1632307238,"answer_time":"1e-300","end_time":1632307265}')]],
+    ["PIOPIY CDR end_time before answer_time", [json("piopiy", '{"type":"cdr","status":"answered","cmiuuid":"p5","time":1632307235000,"start_time":1632307238,"answer_time":1632307265,"end_time":1632307241}')]],
+    ["PIOPIY CDR unreadable end_time", [json("piopiy", '{"type":"cdr","status":"answered","cmiuuid":"p6","time":1632307235000,"answer_time":1632307241,"end_time":"x"}')]],
+    ["VoipNow dial-in for another extension after hangup", [get("/hangup", "CallID=v1&CalledExtension=111&CallFlow=IN"), get("/dial-in", "CallID=v1&CalledExtension=222&CallFlow=IN")]],
+    ["Conpeek event_time in the year 9999", [json("conpeek", '{"event_type":"user_dialog","event_name":"dialog_state_update","event_time":"9999-12-31 23:59:59","dialog_uuid":"c1","state":"alerting"}')]],
   ];
-  for (const [provider, body] of cases) {
-    it(`${provider} repro ${body.slice(0, 90)}…: no throw, every event sane`, () => {
+  for (const [name, requests] of cases) {
+    it(`repro: ${name}: no throw, every event and call sane`, () => {
+      const provider = requests[0]!.provider;
       const live = new LiveState(DEFAULT_LIVE_OPTIONS);
-      const result = runPipeline(live, { id: `fixed-${provider}`, provider }, json(provider, body), PURE_RECEIVED_AT);
-      expect(result.problems).toEqual([]);
+      const problems = requests.flatMap((r, i) => runPipeline(live, { id: `fixed-${provider}`, provider }, r, PURE_RECEIVED_AT + i * 1000).problems);
+      expect(problems).toEqual([]);
     });
   }
 });
