@@ -54,8 +54,9 @@ describe("webhook intake under fuzzed HTTP deliveries", () => {
     const stored = tally.checkStored(path.join(server.dir, "test.db"));
     const figures = { seed, sent: tally.sent, answered: tally.answered, hangs: tally.hangs, byStatus: Object.fromEntries(tally.byStatus), authorizedAnswered: tally.authorizedAnswered, storedRows: stored.rows };
     console.log(`HTTP fuzz: ${JSON.stringify(figures)}`);
-    expect(tally.sent).toBeGreaterThan(200);
     expect(summarize(tally.failures), `seed ${seed} (FUZZ_SEED=${seed} to reproduce)`).toEqual([]);
+    // A healthy intake gets through hundreds of cases in the time given (the failures above explain a stall).
+    expect(tally.sent).toBeGreaterThan(200);
   }, FUZZ_MS + 3 * TIMEOUT_MS + 20_000);
 });
 
