@@ -1,3 +1,9 @@
+/**
+ * The HTTP side of the fuzz: cases are drawn from a seed with fc.sample rather than shrunk by fc.assert, because they
+ * share one server: once a case stalls the group committer every later case hangs too, so shrinking would only chase
+ * the stall. All failures are collected and reported together with the seed; the pure properties
+ * (pipeline.property.test.ts) shrink to minimal payloads.
+ */
 import http from "node:http";
 import path from "node:path";
 import fc from "fast-check";
