@@ -35,6 +35,13 @@ describe("pure pipeline under fuzzed deliveries", () => {
         json("telecmi", '{"type":"event","status":"started","cmiuuid":"c2","conversation_uuid":"k1","time":1634720930615,"direction":"inbound","leg":"b","user":"1_2"}'),
       ],
     ],
+    [
+      "TeleCMI answered event without a time after the call's hangup (receive time mixed with provider time)",
+      [
+        json("telecmi", '{"type":"event","status":"hangup","cmiuuid":"m2","conversation_uuid":"m2","time":1634720920615,"direction":"inbound"}'),
+        json("telecmi", '{"type":"event","status":"answered","cmiuuid":"m2","conversation_uuid":"m2","direction":"inbound"}'),
+      ],
+    ],
     ["PIOPIY time \"1e300\"", [json("piopiy", '{"status":"ringing","cmiuuid":"p1","conversation_uuid":"p1","time":"1e300"}')]],
     ["PIOPIY ws_status nested 30,000 deep", [json("piopiy", `{"status":"stream_connected","cmiuuid":"p2","conversation_uuid":"p2","ws_status":${deep}}`)]],
     ["PIOPIY ws_status with a numeric status and 30,000-deep nesting", [json("piopiy", `{"status":"stream_connected","cmiuuid":"p3","ws_status":{"status":1,"x":${deep}}}`)]],
@@ -42,6 +49,7 @@ describe("pure pipeline under fuzzed deliveries", () => {
     ["PIOPIY CDR end_time before answer_time", [json("piopiy", '{"type":"cdr","status":"answered","cmiuuid":"p5","time":1632307235000,"start_time":1632307238,"answer_time":1632307265,"end_time":1632307241}')]],
     ["PIOPIY CDR unreadable end_time", [json("piopiy", '{"type":"cdr","status":"answered","cmiuuid":"p6","time":1632307235000,"answer_time":1632307241,"end_time":"x"}')]],
     ["VoipNow dial-in for another extension after hangup", [get("/hangup", "CallID=v1&CalledExtension=111&CallFlow=IN"), get("/dial-in", "CallID=v1&CalledExtension=222&CallFlow=IN")]],
+    ["VoipNow hangup Duration=1e300", [get("/hangup", "CallID=v2&CalledExtension=111&CallFlow=IN&CallStatus=ANSWER&Duration=1e300")]],
     ["Conpeek event_time in the year 9999", [json("conpeek", '{"event_type":"user_dialog","event_name":"dialog_state_update","event_time":"9999-12-31 23:59:59","dialog_uuid":"c1","state":"alerting"}')]],
   ];
   for (const [name, requests] of cases) {
