@@ -47,6 +47,7 @@ describe("pure pipeline under fuzzed deliveries", () => {
     ["PIOPIY ws_status with a numeric status and 30,000-deep nesting", [json("piopiy", `{"status":"stream_connected","cmiuuid":"p3","ws_status":{"status":1,"x":${deep}}}`)]],
     ["PIOPIY CDR answer_time \"1e-300\"", [json("piopiy", '{"type":"cdr","status":"answered","cmiuuid":"p4","time":1632307235000,"start_time":1632307238,"answer_time":"1e-300","end_time":1632307265}')]],
     ["PIOPIY CDR end_time before answer_time", [json("piopiy", '{"type":"cdr","status":"answered","cmiuuid":"p5","time":1632307235000,"start_time":1632307238,"answer_time":1632307265,"end_time":1632307241}')]],
+    ["PIOPIY CDR without start_time whose time is after answer_time", [json("piopiy", '{"type":"cdr","status":"answered","cmiuuid":"p7","time":1632318511000,"start_time":"","answer_time":1632318500,"end_time":1632318513}')]],
     ["PIOPIY CDR unreadable end_time", [json("piopiy", '{"type":"cdr","status":"answered","cmiuuid":"p6","time":1632307235000,"answer_time":1632307241,"end_time":"x"}')]],
     ["VoipNow dial-in for another extension after hangup", [get("/hangup", "CallID=v1&CalledExtension=111&CallFlow=IN"), get("/dial-in", "CallID=v1&CalledExtension=222&CallFlow=IN")]],
     ["VoipNow hangup Duration=1e300", [get("/hangup", "CallID=v2&CalledExtension=111&CallFlow=IN&CallStatus=ANSWER&Duration=1e300")]],
