@@ -148,7 +148,7 @@ function figures(instances: Instance[], pureResult: ReturnType<typeof pure>) {
   const stored = instances.reduce((n, i) => n + i.tally.storedRows, 0);
   const lines = [
     `seed                          ${seed}   (npm run fuzz -- --cases ${cases} --seed ${seed} --concurrency ${concurrency} --providers ${providers.join(",")})`,
-    `cases sent                    ${sum((t) => t.sent)}`,
+    `cases sent                    ${sum((t) => t.sent)} (${cases} fuzz cases + ${sum((t) => t.sent) - cases} normal deliveries probing intake after each server's run)`,
     `answered                      ${sum((t) => t.answered)}`,
     `by status                     ${[...byStatus.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s}: ${n}`).join(", ")}`,
     `hangs (no answer in ${timeoutMs} ms) ${sum((t) => t.hangs)}`,
