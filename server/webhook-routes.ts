@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { receiveWebhook } from "./ingest/handle-webhook";
 import type { Runtime } from "./runtime";
 
-const HANDLED = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
+// Every method a client may send to a webhook URL is answered by the pipeline (405 and stored for those no provider uses).
+const HANDLED = new Set(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]);
 
 /**
  * The fast path: the custom server answers `/api/webhooks/*` itself, before Next.js's router, with the same handler

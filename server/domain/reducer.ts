@@ -276,7 +276,8 @@ export function derive(call: Call): Call {
         : {
             ...leg,
             state: "ended" as const,
-            endedAt: callEnd,
+            // A leg that began after the call's end (a late event) ends when it began, not before.
+            endedAt: Math.max(callEnd, leg.startedAt, leg.answeredAt ?? leg.startedAt),
             endReason:
               leg.answeredAt !== null
                 ? "completed"
@@ -338,11 +339,15 @@ function countingLegs(legs: Leg[], direction: Call["direction"]): Leg[] {
 }
 
 function deriveLeg(leg: Leg): Leg {
-  const { answeredAt, endedAt, reason, held } = leg.facts;
+  const { answeredAt, reason, held } = leg.facts;
+  // Reported times in order whatever their sources (provider clock, receive time): start ≤ answer ≤ end.
+  const endedAt = leg.facts.endedAt === null ? null : Math.max(leg.facts.endedAt, answeredAt ?? leg.facts.endedAt);
+  const startedAt = Math.min(leg.startedAt, answeredAt ?? leg.startedAt, endedAt ?? leg.startedAt);
   const state: CallState = endedAt !== null ? "ended" : held ? "held" : answeredAt !== null ? "talking" : "ringing";
   return {
     ...leg,
     state,
+    startedAt,
     answeredAt,
     endedAt,
     endReason: endedAt === null ? null : answeredAt !== null ? "completed" : (reason ?? "missed"),
