@@ -11,6 +11,7 @@ import { normalizeDelivery, providerAdapter } from "../providers";
 import { checkCredentials, type HeaderReader } from "./auth";
 import { PoisonDeliveryError, type GroupCommitter } from "./group-commit";
 import { parseFields } from "./parse-request";
+import { within } from "../util/within";
 
 /** One webhook request, as the HTTP layer hands it over. */
 export interface IncomingWebhook {
@@ -266,11 +267,6 @@ export class Ingestor {
   }
 
   private withinCommitTimeout(durable: Promise<void>): Promise<void> {
-    const ms = this.deps.commitTimeoutMs ?? 30_000;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`commit took longer than ${ms} ms`)), ms);
-    });
-    return Promise.race([durable, timeout]).finally(() => clearTimeout(timer));
+    return within(durable, this.deps.commitTimeoutMs ?? 30_000, "commit");
   }
 }

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Db } from "../db/client";
+import { within } from "../util/within";
 
 export interface ReadinessProbes {
   db: Db;
@@ -24,16 +25,6 @@ const PING_TIMEOUT_MS = 2_000;
 export function countMigrations(root = process.cwd()): number {
   const dir = path.join(root, "prisma", "migrations");
   return fs.readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).length;
-}
-
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }
 
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
