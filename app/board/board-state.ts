@@ -104,8 +104,13 @@ export type AgentStatus = "ringing" | "on_call" | "on_hold" | "paused" | "availa
 /** What an agent is doing now, since when, and on which call: their live calls first, else their presence. */
 export function agentStatus(agent: Agent, calls: Call[], now: number, stuckMs: number): { status: AgentStatus; since: number; call: Call | null; pauseReason: string | null } {
   const live = calls.filter((call) => call.state !== "ended" && !isStuck(call, now, stuckMs));
+  // What the agent holds: their own open leg. A leg that ended (a ring-all loser's "answered elsewhere") releases them
+  // at once, whatever the call does next. Only a call that names its agent but has no agent legs at all (a CDR-only
+  // call) speaks for the agent through its own state.
   const legOf = (call: Call) => call.legs.find((leg) => leg.agentId === agent.id && leg.state !== "ended");
-  const pick = (state: Call["state"]) => live.find((call) => (legOf(call)?.state ?? call.state) === state);
+  const heldWithoutLegs = (call: Call) => call.agentId === agent.id && !call.legs.some((leg) => leg.agentId !== null);
+  const stateFor = (call: Call) => legOf(call)?.state ?? (heldWithoutLegs(call) ? call.state : undefined);
+  const pick = (state: Call["state"]) => live.find((call) => stateFor(call) === state);
   const held = pick("held");
   if (held) return { status: "on_hold", since: legOf(held)?.facts.holdChangedAt || held.facts.holdChangedAt || held.answeredAt || held.startedAt, call: held, pauseReason: null };
   const talking = pick("talking");
