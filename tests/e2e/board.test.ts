@@ -242,4 +242,30 @@ describe.skipIf(!browserAvailable())("live board in a real browser", () => {
     expect(await page.getByTestId("figures-queues").locator("tbody tr").count()).toBeGreaterThan(1);
     await page.screenshot({ path: path.join(SCREENSHOTS, "history-figures.png"), fullPage: true });
   });
+
+  it("a ring-all loser shows available the moment their leg ends, while the winner talks (VOIPEX documented events)", async () => {
+    await page.goto(app.url);
+    await page.getByTestId("link-status").filter({ hasText: "live" }).waitFor();
+    const voipex = async (fields: Record<string, string>) => {
+      const res = await fetch(`${app.url}/api/webhooks/voipex/${app.keys.voipex}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(fields) });
+      expect(res.status).toBe(200);
+    };
+    const call = { From: "777000111", To: "222333444", UniqueId: `ringall-${Date.now()}`, Queue: "NOC", Direction: "incoming" };
+    const card = (login: string) => page.getByTestId("group").filter({ has: page.locator("h2", { hasText: new RegExp(`^${login.replace(".", "\\.")}$`) }) });
+    await voipex({ EventName: "AgentLogin", Queue: "NOC", Login: "ringall.a", Line: "501" });
+    await voipex({ EventName: "AgentLogin", Queue: "NOC", Login: "ringall.b", Line: "502" });
+    await voipex({ EventName: "NewCall", ...call });
+    await voipex({ EventName: "Ringing", ...call, Line: "501", Login: "ringall.a" });
+    await voipex({ EventName: "Ringing", ...call, Line: "502", Login: "ringall.b" });
+    await expect.poll(() => card("ringall.b").getByTestId("agent-status").getAttribute("data-status"), { timeout: 10_000 }).toBe("ringing");
+    await voipex({ EventName: "Answered", ...call, Line: "501", Login: "ringall.a" });
+    await voipex({ EventName: "Hangup", ...call, Line: "502", Login: "ringall.b", Reason: "Answeredelsewhere" });
+    await expect.poll(() => card("ringall.a").getByTestId("agent-status").getAttribute("data-status"), { timeout: 10_000 }).toBe("on_call");
+    await expect.poll(() => card("ringall.b").getByTestId("agent-status").getAttribute("data-status"), { timeout: 10_000 }).toBe("available");
+    await voipex({ EventName: "AgentPaused", Queue: "NOC", Login: "ringall.b", Line: "502", PauseName: "Oběd" });
+    await expect.poll(() => card("ringall.b").getByTestId("agent-status").getAttribute("data-status"), { timeout: 10_000 }).toBe("paused");
+    await expect.poll(() => card("ringall.b").textContent(), { timeout: 10_000 }).toContain("Oběd");
+    await voipex({ EventName: "Hangup", ...call, Line: "501", Login: "ringall.a", Reason: "NormalClearing" });
+  });
+
 });
