@@ -12,6 +12,7 @@ import { GroupCommitter } from "./ingest/group-commit";
 import { HistoryService } from "./history/history-service";
 import { scheduleRetention } from "./history/retention";
 import { Ingestor } from "./ingest/ingestor";
+import { openCalls } from "./domain/figures";
 import { DEFAULT_LIVE_OPTIONS, LiveState } from "./live/live-state";
 import type { Logger } from "./log";
 import { createRealtime, type Realtime } from "./realtime/io";
@@ -80,17 +81,7 @@ export async function startCallboard(options: {
   const writer = new BatchWriter(config.databaseUrl);
   const metrics = createMetrics({
     commitQueue: () => ({ waiting: committer.waiting(), oldestMs: committer.oldestWaitMs() }),
-    calls: () => {
-      const now = Date.now();
-      let open = 0;
-      let stuck = 0;
-      for (const call of live.calls.values()) {
-        if (call.endedAt !== null) continue;
-        open++;
-        if (live.changedAt(call) < now - config.stuckMs) stuck++;
-      }
-      return { open, stuck };
-    },
+    calls: () => openCalls(live.calls.values(), Date.now(), config.stuckMs),
     sockets: () => realtime?.io.engine.clientsCount ?? 0,
   });
   const committer = new GroupCommitter(

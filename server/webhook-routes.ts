@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { receiveWebhook } from "./ingest/handle-webhook";
+import { receiveWebhook, safeDecode } from "./ingest/handle-webhook";
 import type { Runtime } from "./runtime";
 
 // Every method a client may send to a webhook URL is answered by the pipeline (405 and stored for those no provider uses).
@@ -58,14 +58,6 @@ function send(res: ServerResponse, status: number, body: unknown) {
 function headerValue(req: IncomingMessage, name: string): string | null {
   const value = req.headers[name.toLowerCase()];
   return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
-}
-
-function safeDecode(part: string): string {
-  try {
-    return decodeURIComponent(part);
-  } catch {
-    return part;
-  }
 }
 
 /** Reads at most `limit` bytes; the rest of the body is drained unread. */

@@ -1,6 +1,7 @@
 import type { Agent, Call, ConnectionSummary, Project, Queue } from "@/server/domain/model";
 import type { AgentDay, DayCounts, DayStats } from "@/server/domain/stats";
 import type { Snapshot } from "@/server/realtime/protocol";
+import { isStuck } from "@/server/domain/figures";
 
 /** What the browser holds: the snapshot, kept current by deltas (an older version never replaces a newer). */
 export interface BoardState {
@@ -94,10 +95,7 @@ export interface Filters {
 
 export const NO_FILTERS: Filters = { connection: null, direction: null, queue: null, agent: "" };
 
-/** A call with no news for longer than the threshold: flagged, not shown as talking forever. */
-export function isStuck(call: Call, now: number, stuckMs: number): boolean {
-  return call.state !== "ended" && now - call.updatedAt > stuckMs;
-}
+export { isStuck };
 
 export type AgentStatus = "ringing" | "on_call" | "on_hold" | "paused" | "available" | "logged_out";
 

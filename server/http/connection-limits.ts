@@ -49,10 +49,8 @@ export function clientAddress(socket: Pick<Socket, "remoteAddress">): string {
  * connections that never send or never finish their headers, so idle sockets cannot pile up towards either cap.
  */
 export function limitConnections(server: Server, limits: ConnectionLimits): { perAddress: AddressCounter } {
+  // (The headers/request/keep-alive timeouts are set at creation: `serverOptions`.)
   server.maxConnections = limits.maxConnections;
-  server.headersTimeout = limits.headersTimeoutMs;
-  server.requestTimeout = limits.requestTimeoutMs;
-  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
   const perAddress = new AddressCounter();
   // Before the HTTP server's own listener: a socket over the cap is gone before a parser is attached to it.
   server.prependListener("connection", (socket: Socket) => {

@@ -25,24 +25,20 @@ export function receiveWebhook(runtime: Runtime | undefined, params: WebhookPara
 }
 
 /**
- * The key is a secret: the stored path keeps only its first four characters. The path is cut by position
- * (`/api/webhooks/<provider>/<key>/…`), not by matching the key's text, which may arrive percent-encoded.
+ * The key is a secret: a stored path or a logged URL keeps only its first four characters. Cut by position (the segment
+ * after `webhooks/<provider>/`, in any spelling: `/API/webhooks/…`, `//api/webhooks/…`), not by matching the key's text,
+ * which may arrive percent-encoded.
  */
 export function redactKey(path: string): string {
-  const segments = path.split("/");
-  const key = segments[4];
-  if (key !== undefined) segments[4] = `${safeDecode(key).slice(0, 4)}…`;
-  return segments.join("/");
+  return path.replace(/(webhooks\/+[^/]*\/+)([^/]*)/gi, (_all, head: string, key: string) => `${head}${safeDecode(key).slice(0, 4)}…`);
 }
 
 /** A request URL fit for a log line: webhook keys cut to their start, the query string dropped. */
 export function redactUrl(url: string): string {
-  const path = url.split("?", 1)[0] ?? "/";
-  // Any spelling that could name a webhook URL (`/API/webhooks/…`, `//api/webhooks/…`): cut the segment after the provider.
-  return path.replace(/(webhooks\/+[^/]*\/+)([^/]*)/gi, (_all, head: string, key: string) => `${head}${safeDecode(key).slice(0, 4)}…`);
+  return redactKey(url.split("?", 1)[0] ?? "/");
 }
 
-function safeDecode(part: string): string {
+export function safeDecode(part: string): string {
   try {
     return decodeURIComponent(part);
   } catch {

@@ -101,10 +101,10 @@ export class LiveState {
   }
 
   /** Forgets a delivery's identity (its commit failed, so its retry must be applied), unless another took it since. */
-  forgetDelivery(connectionId: string, dedupeKey: string | null, deliveryId?: string) {
+  forgetDelivery(connectionId: string, dedupeKey: string | null, deliveryId: string) {
     if (dedupeKey === null) return;
     const key = k(connectionId, dedupeKey);
-    if (deliveryId === undefined || this.dedupe.get(key)?.deliveryId === deliveryId) this.dedupe.delete(key);
+    if (this.dedupe.get(key)?.deliveryId === deliveryId) this.dedupe.delete(key);
   }
 
   /** Applies one delivery's events in order and returns what changed. */

@@ -8,7 +8,7 @@ import type { Batch } from "../db/store";
 import type { ConnectionSummary } from "../domain/model";
 import { dayStats, startOfDay, type DayStats } from "../domain/stats";
 import { AddressCounter, clientAddress } from "../http/connection-limits";
-import { staticSecurityHeaders } from "../http/security-headers";
+import { API_CSP, staticSecurityHeaders } from "../http/security-headers";
 import type { LiveState } from "../live/live-state";
 import { originAllowed } from "./origin";
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, Snapshot, SocketData } from "./protocol";
@@ -65,7 +65,7 @@ export function createRealtime(
   // Socket.IO's polling answers bypass the HTTP request handler: they get the same headers (their CSP allows nothing:
   // they are data, never a document).
   io.engine.on("headers", (headers: Record<string, string>) => {
-    Object.assign(headers, staticSecurityHeaders({ publicUrl: deps.publicUrl(), dev: false }), { "content-security-policy": "default-src 'none'; frame-ancestors 'none'" });
+    Object.assign(headers, staticSecurityHeaders({ publicUrl: deps.publicUrl(), dev: false }), { "content-security-policy": API_CSP });
   });
 
   io.use((socket, next) => {
