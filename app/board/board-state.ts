@@ -1,7 +1,7 @@
 import type { Agent, Call, ConnectionSummary, Project, Queue } from "@/server/domain/model";
 import type { AgentDay, DayCounts, DayStats } from "@/server/domain/stats";
 import type { Snapshot } from "@/server/realtime/protocol";
-import { isStuck } from "@/server/domain/figures";
+import { isStuck, liveFigures, type LiveFigures } from "@/server/domain/figures";
 
 /** What the browser holds: the snapshot, kept current by deltas (an older version never replaces a newer). */
 export interface BoardState {
@@ -118,27 +118,13 @@ export function agentStatus(agent: Agent, calls: Call[], now: number, stuckMs: n
   return { status: agent.presence, since: agent.presenceSince, call: null, pauseReason: agent.pauseReason };
 }
 
-export interface QueueFigures {
-  /** Unanswered calls no agent is being rung for, and the longest of their waits (start time). */
-  waiting: number;
-  longestWaitSince: number | null;
-  ringing: number;
-  talking: number;
+/** A queue's or project's figures: the live ones (server/domain/figures.ts) and today's counts (server/domain/stats.ts). */
+export interface QueueFigures extends LiveFigures {
   today: DayCounts | null;
 }
 
 export function queueFigures(calls: Call[], today: DayCounts | undefined, now: number, stuckMs: number): QueueFigures {
-  const live = calls.filter((call) => call.state !== "ended" && !isStuck(call, now, stuckMs));
-  const unanswered = live.filter((call) => call.state === "ringing");
-  const beingRung = (call: Call) => call.legs.some((leg) => leg.role === "agent" && leg.state === "ringing");
-  const waiting = unanswered.filter((call) => !beingRung(call));
-  return {
-    waiting: waiting.length,
-    longestWaitSince: unanswered.length > 0 ? Math.min(...unanswered.map((call) => call.startedAt)) : null,
-    ringing: unanswered.filter(beingRung).length,
-    talking: live.filter((call) => call.state === "talking" || call.state === "held").length,
-    today: today ?? null,
-  };
+  return { ...liveFigures(calls, now, stuckMs), today: today ?? null };
 }
 
 export interface Group {

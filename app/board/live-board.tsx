@@ -2,6 +2,7 @@
 
 import { useRouter, useSearchParams } from "next/navigation";
 import { memo, Suspense, useEffect, useRef, type ReactNode } from "react";
+import { stateCounts } from "@/server/domain/figures";
 import type { Call } from "@/server/domain/model";
 import { buildGroups, isStuck, type BoardState, type Filters, type Group, type Lens } from "./board-state";
 import { formatDuration, LiveTimer, setClockOffset } from "./live-timer";
@@ -212,15 +213,7 @@ function Board({ user }: { user: Viewer }) {
   // ended calls leaving, and on every update.
   const now = useNow(state.clockOffset, 5000);
   const groups = buildGroups(state, lens, now, filters);
-  const counts = { ringing: 0, talking: 0, held: 0, ended: 0 };
-  const seen = new Set<string>();
-  for (const group of groups) {
-    for (const call of group.calls) {
-      if (seen.has(call.id) || isStuck(call, now, state.settings.stuckMs)) continue;
-      seen.add(call.id);
-      counts[call.state]++;
-    }
-  }
+  const counts = stateCounts(groups.flatMap((group) => group.calls), now, state.settings.stuckMs);
 
   // The router updates the address bar asynchronously: until it has, build on the last query asked for, so two quick
   // filter changes do not undo each other.

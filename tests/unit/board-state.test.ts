@@ -39,8 +39,8 @@ describe("board derivations", () => {
     expect(queueFigures([talking], undefined, later, 2 * 3_600_000).talking).toBe(0);
   });
 
-  it("queue figures: waiting vs ringing, longest wait, talking", () => {
-    expect(queueFigures([waiting, ringing, talking], undefined, T + 5000, 3_600_000)).toEqual({ waiting: 1, ringing: 1, talking: 1, longestWaitSince: T, today: null });
+  it("queue figures: waiting (ringing an agent or not), of which ringing, longest wait, talking", () => {
+    expect(queueFigures([waiting, ringing, talking], undefined, T + 5000, 3_600_000)).toEqual({ waiting: 2, ringing: 1, talking: 1, longestWaitSince: T, today: null });
   });
 
   it("groups by queue with figures, and by agent with every known agent", () => {
@@ -62,7 +62,7 @@ describe("board derivations", () => {
     });
     state = boardReducer(state, { type: "call", call: talking, receivedAt: T });
     const byQueue = buildGroups(state, "queue", T + 5000);
-    expect(byQueue.map((g) => [g.title, g.calls.length, g.figures?.waiting])).toEqual([["NOC", 3, 1]]);
+    expect(byQueue.map((g) => [g.title, g.calls.length, g.figures?.waiting])).toEqual([["NOC", 3, 2]]);
     const byAgent = buildGroups(state, "agent", T + 5000);
     expect(byAgent.map((g) => [g.title, g.calls.length])).toEqual([["No agent yet", 1], ["Ann", 2]]);
     expect(byAgent[1]?.agent?.today).toEqual({ answered: 4, missed: 1 });
