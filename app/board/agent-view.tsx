@@ -1,5 +1,6 @@
 "use client";
 
+import { callOutcome, outcomeLabel } from "@/server/domain/figures";
 import type { Call } from "@/server/domain/model";
 import { agentStatus, isStuck, type AgentStatus } from "./board-state";
 import { formatDuration, LiveTimer, setClockOffset } from "./live-timer";
@@ -11,9 +12,7 @@ const BUSY: AgentStatus[] = ["ringing", "on_hold", "on_call", "paused", "availab
 
 
 function outcome(call: Call, stuck: boolean): string {
-  if (stuck) return "no news";
-  if (call.state !== "ended") return call.state === "held" ? "on hold" : call.state;
-  return (call.endReason ?? "ended").replace("_", " ");
+  return stuck ? "no news" : outcomeLabel(call);
 }
 
 const clock = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
@@ -107,7 +106,7 @@ export function AgentView({ name }: { name: string }) {
                   {calls.map((c) => {
                     const stuck = isStuck(c, now, state.settings.stuckMs);
                     return (
-                      <tr key={c.id} className="border-b border-slate-200" data-testid="call" data-call-key={c.key} data-state={stuck ? "stuck" : c.state}>
+                      <tr key={c.id} className="border-b border-slate-200" data-testid="call" data-call-key={c.key} data-state={stuck ? "stuck" : c.state} data-outcome={c.state === "ended" ? (callOutcome(c) ?? undefined) : undefined}>
                         <td className="py-1.5 tabular-nums">{clock(c.startedAt)}</td>
                         <td>
                           <span className="text-slate-400">{c.direction === "inbound" ? "↙ " : c.direction === "outbound" ? "↗ " : "↔ "}</span>

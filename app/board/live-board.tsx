@@ -2,7 +2,7 @@
 
 import { useRouter, useSearchParams } from "next/navigation";
 import { memo, Suspense, useEffect, useRef, type ReactNode } from "react";
-import { stateCounts } from "@/server/domain/figures";
+import { callOutcome, outcomeLabel, stateCounts } from "@/server/domain/figures";
 import type { Call } from "@/server/domain/model";
 import { buildGroups, isStuck, type BoardState, type Filters, type Group, type Lens } from "./board-state";
 import { formatDuration, LiveTimer, setClockOffset } from "./live-timer";
@@ -22,7 +22,7 @@ function CallTimer({ call, stuck }: { call: Call; stuck: boolean }) {
   if (stuck) return <LiveTimer since={call.updatedAt} prefix="since " testId="call-timer" />;
   if (call.state === "ended") {
     const talk = call.talkSeconds ?? 0;
-    return <span data-testid="call-timer">{talk > 0 ? `talked ${formatDuration(talk * 1000)}` : (call.endReason ?? "ended").replace("_", " ")}</span>;
+    return <span data-testid="call-timer">{talk > 0 ? `talked ${formatDuration(talk * 1000)}` : outcomeLabel(call)}</span>;
   }
   return <LiveTimer since={call.state === "ringing" ? call.startedAt : (call.answeredAt ?? call.startedAt)} testId="call-timer" />;
 }
@@ -39,6 +39,7 @@ const CallRow = memo(function CallRow({ call, stuck, agent, queue }: { call: Cal
       data-testid="call"
       data-call-key={call.key}
       data-state={stuck ? "stuck" : call.state}
+      data-outcome={call.state === "ended" ? (callOutcome(call) ?? undefined) : undefined}
     >
       <span className={`w-20 shrink-0 rounded px-2 py-0.5 text-center text-xs font-semibold ring-1 ${style.className}`}>{style.label}</span>
       <span className="w-6 shrink-0 text-center text-slate-500" title={call.direction}>

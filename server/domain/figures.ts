@@ -1,3 +1,4 @@
+import type { ProviderId } from "./events";
 import type { Call } from "./model";
 
 /**
@@ -76,4 +77,85 @@ export function stateCounts(calls: Iterable<Call>, now: number, stuckMs: number)
     counts[call.state]++;
   }
   return counts;
+}
+
+/**
+ * The outcome of a call, decided here for every place that shows or counts one (board rows, agent view, history rows
+ * and figures, today's counts):
+ * - `answered`: someone answered (on an inbound call an agent, or a PIOPIY app; on an outbound call the customer).
+ *   Final the moment it happens, so today's counts take an answered call before it ends.
+ * - Inbound, ended unanswered:
+ *   - `missed`: it was offered and nobody answered: an agent's leg rang (or the call names its agent), or the
+ *     platform's app was offered it (PIOPIY, whose apps answer calls: no agents), or the provider refused it (busy,
+ *     rejected, failed);
+ *   - `abandoned`: the caller hung up before any agent was offered the call (in the queue or the IVR).
+ * - Outbound or internal, ended unanswered: `busy`, `rejected` or `failed` when the provider says so, else
+ *   `unanswered` ("not answered"). These are never missed nor abandoned: nobody was waiting for an answer.
+ * The reducer's `endReason` stays as stored (an unanswered inbound call is `missed` there whether offered or not).
+ */
+export const CALL_OUTCOMES = ["answered", "missed", "abandoned", "unanswered", "busy", "rejected", "failed"] as const;
+export type CallOutcome = (typeof CALL_OUTCOMES)[number];
+
+export const OUTCOME_LABEL: Record<CallOutcome, string> = {
+  answered: "answered",
+  missed: "missed",
+  abandoned: "abandoned",
+  unanswered: "not answered",
+  busy: "busy",
+  rejected: "rejected",
+  failed: "failed",
+};
+
+/** Providers whose apps answer calls themselves (no agents): a call that reached them was offered. */
+const APP_ANSWERED: readonly string[] = ["piopiy"] satisfies ProviderId[];
+
+/**
+ * What decides the outcome. A live Call gives it (outcomeFacts); a stored row gives it from its columns plus whether
+ * it has a leg with role "agent" (server/history/calls-query.ts).
+ */
+export interface OutcomeFacts {
+  provider: string;
+  direction: string;
+  state: string;
+  answered: boolean;
+  endReason: string | null;
+  agentId: string | null;
+  hasAgentLeg: boolean;
+}
+
+export function outcomeFacts(call: Call): OutcomeFacts {
+  return {
+    provider: call.provider,
+    direction: call.direction,
+    state: call.state,
+    answered: call.answeredAt !== null,
+    endReason: call.endReason,
+    agentId: call.agentId,
+    hasAgentLeg: call.legs.some((leg) => leg.role === "agent"),
+  };
+}
+
+const REFUSED = ["busy", "rejected", "failed"] as const;
+const refusal = (reason: string | null) => REFUSED.find((r) => r === reason);
+
+/** The outcome from its facts; null while the call is neither answered nor ended. */
+export function outcomeOf(facts: OutcomeFacts): CallOutcome | null {
+  if (facts.answered) return "answered";
+  if (facts.state !== "ended") return null;
+  if (facts.direction === "inbound") {
+    const offered = facts.hasAgentLeg || facts.agentId !== null || APP_ANSWERED.includes(facts.provider);
+    return offered || refusal(facts.endReason) ? "missed" : "abandoned";
+  }
+  return refusal(facts.endReason) ?? "unanswered";
+}
+
+/** The outcome of a call (see CALL_OUTCOMES); null while it is neither answered nor ended. */
+export function callOutcome(call: Call): CallOutcome | null {
+  return outcomeOf(outcomeFacts(call));
+}
+
+/** What a call's row says: its outcome once ended ("answered", "missed", "abandoned", "not answered", …), else its state. */
+export function outcomeLabel(call: Call): string {
+  const outcome = call.state === "ended" ? callOutcome(call) : null;
+  return outcome ? OUTCOME_LABEL[outcome] : call.state === "held" ? "on hold" : call.state;
 }

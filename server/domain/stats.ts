@@ -1,12 +1,13 @@
+import { callOutcome } from "./figures";
 import type { Call } from "./model";
 
-/** Today's figures of a queue or project. */
+/** Today's figures of a queue or project: its inbound calls started today, by outcome (callOutcome in figures.ts). */
 export interface DayCounts {
   /** Inbound calls answered (counted when answered). */
   answered: number;
-  /** Inbound calls that ended unanswered after ringing at least one agent. */
+  /** Inbound calls that ended unanswered after being offered (an agent rung, a PIOPIY app reached, or refused). */
   missed: number;
-  /** Inbound calls that ended unanswered without any agent being rung (the caller gave up waiting). */
+  /** Inbound calls that ended unanswered before any agent was offered them (the caller gave up waiting). */
   abandoned: number;
   /** Answered within the service-level threshold. */
   answeredInTime: number;
@@ -52,21 +53,29 @@ export function dayStats(calls: Iterable<Call>, since: number, serviceLevelSecon
       ...(call.queueId ? [(stats.queues[call.queueId] ??= emptyCounts())] : []),
       ...(call.projectId ? [(stats.projects[call.projectId] ??= emptyCounts())] : []),
     ];
-    for (const counts of targets) {
-      if (call.answeredAt !== null) {
-        counts.answered++;
-        if (call.answeredAt - call.startedAt <= serviceLevelSeconds * 1000) counts.answeredInTime++;
-      } else if (call.state === "ended") {
-        if (call.legs.some((leg) => leg.role === "agent")) counts.missed++;
-        else counts.abandoned++;
-      }
-    }
+    for (const counts of targets) countCall(counts, call, serviceLevelSeconds);
   }
   for (const counts of [...Object.values(stats.queues), ...Object.values(stats.projects)]) {
     const offered = counts.answered + counts.missed + counts.abandoned;
     counts.serviceLevel = offered === 0 ? null : Math.round((counts.answeredInTime / offered) * 100);
   }
   return stats;
+}
+
+/** Adds an inbound call to its group's counts by its outcome (a call neither answered nor ended adds nothing). */
+export function countCall(counts: DayCounts, call: Call, serviceLevelSeconds: number): void {
+  switch (callOutcome(call)) {
+    case "answered":
+      counts.answered++;
+      if (call.answeredAt !== null && call.answeredAt - call.startedAt <= serviceLevelSeconds * 1000) counts.answeredInTime++;
+      break;
+    case "missed":
+      counts.missed++;
+      break;
+    case "abandoned":
+      counts.abandoned++;
+      break;
+  }
 }
 
 /** Local midnight of the day `now` falls in (the server's time zone: set TZ to choose it). */

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { buildGroups } from "@/app/board/board-state";
+import { buildGroups, type BoardState, type Lens } from "@/app/board/board-state";
+import { outcomeLabel } from "@/server/domain/figures";
+import { dayStats } from "@/server/domain/stats";
 import { LiveState } from "@/server/live/live-state";
-import { boardOf, deliver, type Delivery } from "../helpers/provider-calls";
+import { boardOf, callByKey, deliver, type Delivery } from "../helpers/provider-calls";
 
 /**
  * Issue 8, item 5: queue and project figures that agree. Every call here is built from provider-shaped webhook bodies
@@ -54,5 +56,95 @@ describe("live figures: waiting and longest wait", () => {
     deliver(live, "telecmi", teleCmiInbound("unrung", 5000));
     const app = buildGroups(boardOf(live, T + 30_000, SINCE), "project", T + 30_000).find((g) => g.title === `App ${APP}`);
     expect(app?.figures).toMatchObject({ waiting: 2, longestWaitSince: T, ringing: 1, talking: 0 });
+  });
+});
+
+/**
+ * For every group of a lens, what its rows say (the label each ended call shows, outcomeLabel) against what its
+ * figures count: [group, rows labelled missed, missed figure, rows labelled abandoned, abandoned figure].
+ */
+function rowsAgainstFigures(board: BoardState, lens: Lens, now: number) {
+  return buildGroups(board, lens, now).map((group) => {
+    const labelled = (label: string) => group.calls.filter((call) => call.state === "ended" && outcomeLabel(call) === label).length;
+    return [group.title, labelled("missed"), group.figures?.today?.missed ?? 0, labelled("abandoned"), group.figures?.today?.abandoned ?? 0];
+  });
+}
+
+describe("one outcome for the row and the counts", () => {
+  const NOW = T + 120_000;
+
+  it("PIOPIY: an inbound call that rang the app and ended unanswered is missed on its row and in the figures", () => {
+    const live = new LiveState();
+    const app = 2222224;
+    const ring = (conv: string, at: number) => ({ at, body: { appid: app, conversation_uuid: conv, direction: "inbound", from: 440000000001, leg: "a", status: "ringing", time: at, to: 19170000000, cmiuuid: conv } });
+    deliver(live, "piopiy", [
+      // Closed by its CDR…
+      ring("piopiy-cdr", T),
+      { at: T + 20_000, body: { to: 19170000000, appid: app, time: T + 20_000, from: 440000000001, direction: "inbound", duration: 0, cmiuuid: "piopiy-cdr", conversation_uuid: "piopiy-cdr", leg: "a", status: "missed", type: "cdr" } },
+      // …and by the live "in_missed" status.
+      ring("piopiy-live", T + 1000),
+      { at: T + 15_000, body: { appid: app, conversation_uuid: "piopiy-live", direction: "inbound", from: 440000000002, leg: "a", status: "in_missed", time: T + 15_000, to: 19170000000, cmiuuid: "piopiy-live" } },
+    ]);
+    for (const key of ["piopiy-cdr", "piopiy-live"]) expect(outcomeLabel(callByKey(live, key))).toBe("missed");
+    const board = boardOf(live, NOW, SINCE);
+    expect(rowsAgainstFigures(board, "project", NOW)).toEqual([[`App ${app}`, 2, 2, 0, 0]]);
+    expect(board.stats?.projects[callByKey(live, "piopiy-cdr").projectId!]).toMatchObject({ answered: 0, missed: 2, abandoned: 0, serviceLevel: 0 });
+  });
+
+  it("TeleCMI: the caller hanging up in the queue is abandoned; hanging up while an agent rings is missed", () => {
+    const live = new LiveState();
+    const cdr = (conv: string, at: number) => ({
+      at,
+      body: { app_id: APP, type: "cdr", direction: "inbound", cmiuuid: conv, conversation_uuid: conv, status: "missed", time: at, waitedsec: 20, team: `Sales_${APP}`, hangup_reason: "recv_cancel", from: "440000000000", to: "440000000001" },
+    });
+    const customerHangup = (conv: string, at: number) => ({ at, body: { type: "event", direction: "inbound", conversation_uuid: conv, cmiuuid: conv, from: "440000000000", to: "440000000001", app_id: APP, time: at, status: "hangup" } });
+    deliver(live, "telecmi", [...teleCmiInbound("gave-up", 0), customerHangup("gave-up", T + 20_000), cdr("gave-up", T + 21_000)]);
+    deliver(live, "telecmi", [
+      ...teleCmiInbound("rang", 1000, "205"),
+      { at: T + 19_000, body: { leg: "b", type: "event", team: `Sales_${APP}`, user: `205_${APP}`, conversation_uuid: "rang", cmiuuid: "rang-b", direction: "outbound", from: "440000000000", app_id: APP, time: T + 19_000, status: "hangup" } },
+      customerHangup("rang", T + 20_000),
+      cdr("rang", T + 21_000),
+    ]);
+    expect(outcomeLabel(callByKey(live, "gave-up"))).toBe("abandoned");
+    expect(outcomeLabel(callByKey(live, "rang"))).toBe("missed");
+    const board = boardOf(live, NOW, SINCE);
+    expect(rowsAgainstFigures(board, "queue", NOW)).toEqual([["Sales", 1, 1, 1, 1]]);
+    expect(rowsAgainstFigures(board, "project", NOW)).toEqual([[`App ${APP}`, 1, 1, 1, 1]]);
+  });
+
+  it("VOIPEX: the caller hanging up before any agent rings is abandoned; an agent rung without answering is missed", () => {
+    const live = new LiveState();
+    const call = (id: string) => ({ From: "777888999", To: "222333444", UniqueId: id, Queue: "NOC", Direction: "incoming" });
+    const petr = { Line: "444", Login: "petr.novak" };
+    deliver(live, "voipex", [
+      { at: T, body: { EventName: "NewCall", ...call("1412256225.1") } },
+      { at: T + 12_000, body: { EventName: "Hangup", ...call("1412256225.1"), Reason: "Normal Clearing" } },
+      { at: T + 13_000, body: { EventName: "CDR", ...call("1412256225.1"), Reason: "Normal Clearing" } },
+      { at: T + 1000, body: { EventName: "NewCall", ...call("1412256225.2") } },
+      { at: T + 2000, body: { EventName: "Ringing", ...call("1412256225.2"), ...petr } },
+      { at: T + 17_000, body: { EventName: "Hangup", ...call("1412256225.2"), ...petr, Reason: "No user response" } },
+      { at: T + 18_000, body: { EventName: "CDR", ...call("1412256225.2"), Reason: "No user response" } },
+    ]);
+    expect(outcomeLabel(callByKey(live, "1412256225.1"))).toBe("abandoned");
+    expect(outcomeLabel(callByKey(live, "1412256225.2"))).toBe("missed");
+    expect(rowsAgainstFigures(boardOf(live, NOW, SINCE), "queue", NOW)).toEqual([["NOC", 1, 1, 1, 1]]);
+    expect(dayStats(live.calls.values(), SINCE, 20).queues[callByKey(live, "1412256225.1").queueId!]).toMatchObject({ missed: 1, abandoned: 1, serviceLevel: 0 });
+  });
+
+  it("outbound calls are never missed nor abandoned: not answered, or busy/rejected/failed as the provider says", () => {
+    const live = new LiveState();
+    deliver(live, "telecmi", [
+      { at: T, body: { app_id: APP, type: "cdr", direction: "outbound", cmiuuid: "out-missed", conversation_uuid: "out-missed", user: `109_${APP}`, status: "missed", time: T, answeredsec: 0, to: "9100000001", hangup_reason: "recv_cancel" } },
+    ]);
+    const out = (id: string) => ({ From: "163", To: "777000222", UniqueId: id, Queue: "NOC", Direction: "outgoing", Login: "janecek", Line: "163" });
+    deliver(live, "voipex", [
+      { at: T, body: { EventName: "NewCall", ...out("out.busy") } },
+      { at: T + 1000, body: { EventName: "Ringing", ...out("out.busy") } },
+      { at: T + 3000, body: { EventName: "Hangup", ...out("out.busy"), Reason: "User busy" } },
+    ]);
+    expect(outcomeLabel(callByKey(live, "out-missed"))).toBe("not answered");
+    expect(outcomeLabel(callByKey(live, "out.busy"))).toBe("busy");
+    const stats = dayStats(live.calls.values(), SINCE, 20);
+    for (const counts of [...Object.values(stats.queues), ...Object.values(stats.projects)]) expect(counts).toMatchObject({ answered: 0, missed: 0, abandoned: 0 });
   });
 });
