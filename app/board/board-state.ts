@@ -1,5 +1,5 @@
 import type { Agent, Call, ConnectionSummary, Project, Queue } from "@/server/domain/model";
-import type { AgentDay, DayCounts, DayStats } from "@/server/domain/stats";
+import { noneCounts, type AgentDay, type DayCounts, type DayStats } from "@/server/domain/stats";
 import type { Snapshot } from "@/server/realtime/protocol";
 import { isStuck, liveFigures, type LiveFigures } from "@/server/domain/figures";
 
@@ -193,7 +193,10 @@ export function buildGroups(state: BoardState, lens: Lens, now: number, filters:
   }
 
   const named = lens === "queue" ? state.queues : state.projects;
-  const todayOf = (id: string) => (lens === "queue" ? state.stats?.queues[id] : state.stats?.projects[id]);
+  const todayOf = (id: string) => {
+    const record = lens === "queue" ? state.stats?.queues : state.stats?.projects;
+    return id === "none" ? noneCounts(record ?? {}, filters.connection) : record?.[id];
+  };
   const keyOf = (call: Call) => (lens === "queue" ? call.queueId : call.projectId) ?? "none";
   const ids = new Set([...calls.map(keyOf), ...[...named.values()].filter((n) => !filters.connection || n.connectionId === filters.connection).map((n) => n.id)]);
   if (filters.queue && lens === "queue") for (const id of ids) if (id !== filters.queue) ids.delete(id);
@@ -206,7 +209,7 @@ export function buildGroups(state: BoardState, lens: Lens, now: number, filters:
         id,
         title: id === "none" ? (lens === "queue" ? "No queue" : "No project") : (named.get(id)?.name ?? id),
         calls: mine,
-        figures: queueFigures(mine, id === "none" ? undefined : todayOf(id), now, stuckMs),
+        figures: queueFigures(mine, todayOf(id), now, stuckMs),
       };
     })
     .sort((a, b) => (a.id === "none" ? 1 : b.id === "none" ? -1 : a.title.localeCompare(b.title)));

@@ -120,6 +120,11 @@ function GroupHeader({ group, serviceLevelSeconds }: { group: Group; serviceLeve
           <Figure label={`SL ${serviceLevelSeconds}s`} value={figures.today?.serviceLevel == null ? "–" : `${figures.today.serviceLevel}%`} testId="figure-service-level" />
         </div>
       ) : null}
+      {figures?.today?.outbound ? (
+        <p className="mt-1 text-xs text-slate-500" data-testid="figure-outbound">
+          outbound today {figures.today.outbound} · {figures.today.outboundAnswered} answered
+        </p>
+      ) : null}
     </div>
   );
 }
@@ -135,7 +140,7 @@ function cardKey(group: Group, now: number, stuckMs: number, names: Names): stri
   }
   if (group.figures) {
     const f = group.figures;
-    parts.push(f.waiting, f.longestWaitSince, f.ringing, f.talking, f.today?.answered, f.today?.missed, f.today?.abandoned, f.today?.serviceLevel);
+    parts.push(f.waiting, f.longestWaitSince, f.ringing, f.talking, f.today?.answered, f.today?.missed, f.today?.abandoned, f.today?.serviceLevel, f.today?.outbound, f.today?.outboundAnswered);
   }
   for (const call of group.calls) parts.push(call.id, call.version, isStuck(call, now, stuckMs), names.agentName(call.agentId), names.queueName(call.queueId));
   return JSON.stringify(parts);

@@ -1,7 +1,10 @@
 import { callOutcome } from "./figures";
 import type { Call } from "./model";
 
-/** Today's figures of a queue or project: its inbound calls started today, by outcome (callOutcome in figures.ts). */
+/**
+ * Today's figures of a queue or project (or of the calls with none: see noneKey), counted by each call's outcome
+ * (callOutcome in figures.ts), so the counts always agree with what the calls' rows say.
+ */
 export interface DayCounts {
   /** Inbound calls answered (counted when answered). */
   answered: number;
@@ -13,6 +16,9 @@ export interface DayCounts {
   answeredInTime: number;
   /** % of offered calls (answered + missed + abandoned) answered in time; null before the first one. */
   serviceLevel: number | null;
+  /** Outbound calls with an outcome (answered or ended), and of those the answered ones. */
+  outbound: number;
+  outboundAnswered: number;
 }
 
 export interface AgentDay {
@@ -25,11 +31,21 @@ export interface DayStats {
   since: number;
   serviceLevelSeconds: number;
   agents: Record<string, AgentDay>;
+  /** By queue id; calls with no queue under noneKey(connectionId). */
   queues: Record<string, DayCounts>;
+  /** By project id; calls with no project under noneKey(connectionId). */
   projects: Record<string, DayCounts>;
 }
 
-const emptyCounts = (): DayCounts => ({ answered: 0, missed: 0, abandoned: 0, answeredInTime: 0, serviceLevel: null });
+/**
+ * Where a connection's calls with no queue (or no project) are counted: the board's "No queue" / "No project" group
+ * sums the entries of the connections it shows (noneCounts). Per connection so that a connection filter narrows them
+ * like it narrows the named groups; inside `queues`/`projects` so that a supervisor limited to some queues or
+ * projects (server/auth/scope.ts keeps only their ids) never receives them.
+ */
+export const noneKey = (connectionId: string): string => `none:${connectionId}`;
+
+export const emptyCounts = (): DayCounts => ({ answered: 0, missed: 0, abandoned: 0, answeredInTime: 0, serviceLevel: null, outbound: 0, outboundAnswered: 0 });
 
 /**
  * Figures for calls started since `since` (local midnight), from the calls held in memory (the live state keeps ended
@@ -48,23 +64,27 @@ export function dayStats(calls: Iterable<Call>, since: number, serviceLevelSecon
     // Agents known only at call level (no legs of theirs, e.g. outbound VOIPEX): count the call itself.
     if (call.agentId && !call.legs.some((leg) => leg.agentId === call.agentId) && call.answeredAt !== null) agent(call.agentId).answered++;
 
-    if (call.direction !== "inbound") continue;
-    const targets = [
-      ...(call.queueId ? [(stats.queues[call.queueId] ??= emptyCounts())] : []),
-      ...(call.projectId ? [(stats.projects[call.projectId] ??= emptyCounts())] : []),
-    ];
-    for (const counts of targets) countCall(counts, call, serviceLevelSeconds);
+    countCall((stats.queues[call.queueId ?? noneKey(call.connectionId)] ??= emptyCounts()), call, serviceLevelSeconds);
+    countCall((stats.projects[call.projectId ?? noneKey(call.connectionId)] ??= emptyCounts()), call, serviceLevelSeconds);
   }
-  for (const counts of [...Object.values(stats.queues), ...Object.values(stats.projects)]) {
-    const offered = counts.answered + counts.missed + counts.abandoned;
-    counts.serviceLevel = offered === 0 ? null : Math.round((counts.answeredInTime / offered) * 100);
-  }
+  for (const counts of [...Object.values(stats.queues), ...Object.values(stats.projects)]) withServiceLevel(counts);
   return stats;
 }
 
-/** Adds an inbound call to its group's counts by its outcome (a call neither answered nor ended adds nothing). */
+/**
+ * Adds a call to its group's counts by its outcome: inbound calls to answered/missed/abandoned, outbound calls to
+ * outbound/outboundAnswered; internal calls, and calls neither answered nor ended, add nothing.
+ */
 export function countCall(counts: DayCounts, call: Call, serviceLevelSeconds: number): void {
-  switch (callOutcome(call)) {
+  const outcome = callOutcome(call);
+  if (outcome === null) return;
+  if (call.direction === "outbound") {
+    counts.outbound++;
+    if (outcome === "answered") counts.outboundAnswered++;
+    return;
+  }
+  if (call.direction !== "inbound") return;
+  switch (outcome) {
     case "answered":
       counts.answered++;
       if (call.answeredAt !== null && call.answeredAt - call.startedAt <= serviceLevelSeconds * 1000) counts.answeredInTime++;
@@ -76,6 +96,33 @@ export function countCall(counts: DayCounts, call: Call, serviceLevelSeconds: nu
       counts.abandoned++;
       break;
   }
+}
+
+function withServiceLevel(counts: DayCounts): DayCounts {
+  const offered = counts.answered + counts.missed + counts.abandoned;
+  counts.serviceLevel = offered === 0 ? null : Math.round((counts.answeredInTime / offered) * 100);
+  return counts;
+}
+
+/** Several groups' counts as one (service level recomputed from the sums); undefined when there are none. */
+export function sumCounts(list: DayCounts[]): DayCounts | undefined {
+  if (list.length === 0) return undefined;
+  const sum = emptyCounts();
+  for (const counts of list) {
+    sum.answered += counts.answered;
+    sum.missed += counts.missed;
+    sum.abandoned += counts.abandoned;
+    sum.answeredInTime += counts.answeredInTime;
+    sum.outbound += counts.outbound;
+    sum.outboundAnswered += counts.outboundAnswered;
+  }
+  return withServiceLevel(sum);
+}
+
+/** Today's counts of the calls with no queue/project (the `queues` or `projects` record): of one connection, or of all. */
+export function noneCounts(record: Record<string, DayCounts>, connectionId: string | null): DayCounts | undefined {
+  if (connectionId !== null) return record[noneKey(connectionId)];
+  return sumCounts(Object.entries(record).flatMap(([key, counts]) => (key.startsWith(noneKey("")) ? [counts] : [])));
 }
 
 /** Local midnight of the day `now` falls in (the server's time zone: set TZ to choose it). */

@@ -148,3 +148,48 @@ describe("one outcome for the row and the counts", () => {
     for (const counts of [...Object.values(stats.queues), ...Object.values(stats.projects)]) expect(counts).toMatchObject({ answered: 0, missed: 0, abandoned: 0 });
   });
 });
+
+describe("calls with no queue or project have real figures in their group", () => {
+  const NOW = T + 120_000;
+  const inbound = (id: string, ext: string) => ({ CallID: id, CallerIDNum: "0744000001", CalledDID: "0215550100", CalledExtension: ext, CallFlow: "IN", CalledNumber: "0215550100" });
+
+  function noQueueCalls() {
+    const live = new LiveState();
+    deliver(live, "voipnow", [
+      { at: T, urlEvent: "dial-in", body: { ...inbound("vn-answered", "101"), CallStatus: "CALLING" } },
+      { at: T + 5000, urlEvent: "answer", body: { ...inbound("vn-answered", "101"), CallStatus: "ANSWER" } },
+      { at: T + 65_000, urlEvent: "hangup", body: { ...inbound("vn-answered", "101"), CallStatus: "ANSWER", Duration: "60" } },
+      { at: T + 1000, urlEvent: "dial-in", body: { ...inbound("vn-missed", "102"), CallStatus: "CALLING" } },
+      { at: T + 21_000, urlEvent: "hangup", body: { ...inbound("vn-missed", "102"), CallStatus: "UNKNOWN" } },
+      { at: T + 2000, urlEvent: "dial-out", body: { CallID: "vn-out", CallerIDNum: "0215550101", CallerExtension: "103", CallFlow: "OUT", CalledNumber: "0744000009", CallStatus: "CALLING" } },
+      { at: T + 9000, urlEvent: "answer", body: { CallID: "vn-out", CallerIDNum: "0215550101", CallerExtension: "103", CallFlow: "OUT", CalledNumber: "0744000009", CallStatus: "ANSWER" } },
+    ]);
+    // A PIOPIY call (a project, no queue) still ringing the app.
+    deliver(live, "piopiy", [{ at: T + 100_000, body: { appid: 2222224, conversation_uuid: "pi-ringing", direction: "inbound", from: 440000000001, leg: "a", status: "ringing", time: T + 100_000, to: 19170000000, cmiuuid: "pi-ringing" } }]);
+    return live;
+  }
+
+  it("the \"No queue\" and \"No project\" groups count their calls like any queue", () => {
+    const board = boardOf(noQueueCalls(), NOW, SINCE);
+    const noQueue = buildGroups(board, "queue", NOW).find((g) => g.id === "none");
+    expect(noQueue?.title).toBe("No queue");
+    expect(noQueue?.calls).toHaveLength(4);
+    expect(noQueue?.figures).toMatchObject({
+      waiting: 1,
+      longestWaitSince: T + 100_000,
+      talking: 1,
+      today: { answered: 1, missed: 1, abandoned: 0, answeredInTime: 1, serviceLevel: 50, outbound: 1, outboundAnswered: 1 },
+    });
+    const noProject = buildGroups(board, "project", NOW).find((g) => g.id === "none");
+    expect(noProject?.title).toBe("No project");
+    expect(noProject?.calls).toHaveLength(3);
+    expect(noProject?.figures).toMatchObject({ waiting: 0, talking: 1, today: { answered: 1, missed: 1, serviceLevel: 50, outbound: 1 } });
+  });
+
+  it("a connection filter narrows the \"No queue\" figures like it narrows its calls", () => {
+    const board = boardOf(noQueueCalls(), NOW, SINCE);
+    const piopiyOnly = buildGroups(board, "queue", NOW, { connection: "piopiy-1", direction: null, queue: null, agent: "" }).find((g) => g.id === "none");
+    expect(piopiyOnly?.calls).toHaveLength(1);
+    expect(piopiyOnly?.figures).toMatchObject({ waiting: 1, today: { answered: 0, missed: 0, outbound: 0, serviceLevel: null } });
+  });
+});

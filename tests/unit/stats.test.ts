@@ -33,7 +33,7 @@ describe("today's figures", () => {
 
   it("counts answered, missed and abandoned per queue and project, with the service level", () => {
     const stats = dayStats([answeredFast, answeredSlow, missed, abandoned, yesterday], T - 3_600_000, 20);
-    expect(stats.queues.q).toEqual({ answered: 2, missed: 1, abandoned: 1, answeredInTime: 1, serviceLevel: 25 });
+    expect(stats.queues.q).toEqual({ answered: 2, missed: 1, abandoned: 1, answeredInTime: 1, serviceLevel: 25, outbound: 0, outboundAnswered: 0 });
     expect(stats.projects.p).toEqual(stats.queues.q);
   });
 
