@@ -23,7 +23,7 @@ export interface DayCounts {
 
 export interface AgentDay {
   answered: number;
-  /** Calls that rang this agent and ended on their side unanswered (not "answered elsewhere"). */
+  /** Calls that rang this agent and ended on their side unanswered (not "answered elsewhere"); never their own outbound calls. */
   missed: number;
 }
 
@@ -59,7 +59,7 @@ export function dayStats(calls: Iterable<Call>, since: number, serviceLevelSecon
     for (const leg of call.legs) {
       if (!leg.agentId || leg.role !== "agent") continue;
       if (leg.answeredAt !== null) agent(leg.agentId).answered++;
-      else if (leg.endReason === "missed" || leg.endReason === "rejected" || leg.endReason === "busy") agent(leg.agentId).missed++;
+      else if (call.direction !== "outbound" && (leg.endReason === "missed" || leg.endReason === "rejected" || leg.endReason === "busy")) agent(leg.agentId).missed++;
     }
     // Agents known only at call level (no legs of theirs, e.g. outbound VOIPEX): count the call itself.
     if (call.agentId && !call.legs.some((leg) => leg.agentId === call.agentId) && call.answeredAt !== null) agent(call.agentId).answered++;

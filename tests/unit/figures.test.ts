@@ -193,3 +193,17 @@ describe("calls with no queue or project have real figures in their group", () =
     expect(piopiyOnly?.figures).toMatchObject({ waiting: 1, today: { answered: 0, missed: 0, outbound: 0, serviceLevel: null } });
   });
 });
+
+describe("an agent's day", () => {
+  it("an outbound call the customer did not answer is not the agent's missed call", () => {
+    const live = new LiveState();
+    const out = { CallID: "vn-out-unanswered", CallerIDNum: "0215550101", CallerExtension: "104", CallFlow: "OUT", CalledNumber: "0744000010" };
+    deliver(live, "voipnow", [
+      { at: T, urlEvent: "dial-out", body: { ...out, CallStatus: "CALLING" } },
+      { at: T + 30_000, urlEvent: "hangup", body: { ...out, CallStatus: "UNKNOWN" } },
+    ]);
+    const call = callByKey(live, "vn-out-unanswered");
+    expect(outcomeLabel(call)).toBe("not answered");
+    expect(dayStats(live.calls.values(), SINCE, 20).agents[call.agentId!]?.missed ?? 0).toBe(0);
+  });
+});
