@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { EVERY_ROLE, requireRole } from "@/app/lib/session";
 import { PROVIDERS } from "@/server/domain/events";
+import { rowLabel } from "@/server/domain/figures";
 import { OUTCOMES, parseHistoryFilters, type HistoryFilters } from "@/server/history/filters";
 import { getRuntime } from "@/server/runtime";
 import { namesOf } from "./names";
@@ -104,7 +105,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
               <td>{call.to}</td>
               <td>{names.agent(call.agentId)}</td>
               <td>{names.queue(call.queueId)}</td>
-              <td>{call.state === "ended" ? (call.endReason ?? "").replace("_", " ") : call.state}</td>
+              <td data-testid="history-outcome">{rowLabel(call.state, call.outcome)}</td>
               <td className="text-right tabular-nums">{seconds(call.waitSeconds)}</td>
               <td className="text-right tabular-nums">{seconds(call.talkSeconds)}</td>
             </tr>

@@ -156,6 +156,11 @@ export function callOutcome(call: Call): CallOutcome | null {
 
 /** What a call's row says: its outcome once ended ("answered", "missed", "abandoned", "not answered", …), else its state. */
 export function outcomeLabel(call: Call): string {
-  const outcome = call.state === "ended" ? callOutcome(call) : null;
-  return outcome ? OUTCOME_LABEL[outcome] : call.state === "held" ? "on hold" : call.state;
+  return rowLabel(call.state, callOutcome(call));
+}
+
+/** outcomeLabel from a call's state and outcome (a history row carries both). */
+export function rowLabel(state: string, outcome: CallOutcome | null): string {
+  if (state === "ended" && outcome) return OUTCOME_LABEL[outcome];
+  return state === "held" ? "on hold" : state;
 }

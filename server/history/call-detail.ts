@@ -1,6 +1,6 @@
 import type { AuthUser } from "../auth/types";
 import type { Db } from "../db/client";
-import { scopeCondition, toSummary, type CallSummary } from "./calls-query";
+import { HAS_AGENT_LEG, scopeCondition, toSummary, type CallSummary } from "./calls-query";
 
 export interface CallDetail extends CallSummary {
   legs: {
@@ -38,7 +38,8 @@ export interface CallDetail extends CallSummary {
 export async function callDetail(db: Db, user: AuthUser, id: string): Promise<CallDetail | undefined> {
   const rows = await db.$queryRaw<Parameters<typeof toSummary>[0][]>`
     SELECT c."id", c."provider", c."connectionId", c."direction", c."state", c."fromNumber", c."toNumber", c."agentId",
-      c."queueId", c."projectId", c."startedAt", c."answeredAt", c."endedAt", c."endReason", c."waitSeconds", c."talkSeconds", c."recording"
+      c."queueId", c."projectId", c."startedAt", c."answeredAt", c."endedAt", c."endReason", c."waitSeconds", c."talkSeconds", c."recording",
+      ${HAS_AGENT_LEG}
     FROM "Call" c WHERE c."id" = ${id} AND ${scopeCondition(user)}`;
   const row = rows[0];
   if (!row) return undefined;

@@ -2,6 +2,7 @@ import type { AuthUser } from "../auth/types";
 import type { Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import type { EndReason } from "../domain/events";
+import { outcomeOf, type CallOutcome } from "../domain/figures";
 import { decodeCursor, encodeCursor, type HistoryFilters } from "./filters";
 
 /** One row of the history list / `GET /api/calls`. Times are ISO 8601. */
@@ -20,6 +21,8 @@ export interface CallSummary {
   answeredAt: string | null;
   endedAt: string | null;
   endReason: EndReason | null;
+  /** answered / missed / abandoned / unanswered / busy / rejected / failed (callOutcome in server/domain/figures.ts); null while live and unanswered. */
+  outcome: CallOutcome | null;
   waitSeconds: number | null;
   talkSeconds: number | null;
   recording: string | null;
@@ -43,6 +46,26 @@ interface CallRow {
   waitSeconds: number | null;
   talkSeconds: number | null;
   recording: string | null;
+  hasAgentLeg: number | bigint | null;
+}
+
+/**
+ * The one fact of a call's outcome (outcomeOf) that is not a column of its row: whether it has a leg with role
+ * "agent". Only unanswered calls need it (an answered call's outcome is "answered"), so only they look it up.
+ */
+export const HAS_AGENT_LEG = Prisma.sql`CASE WHEN c."answeredAt" IS NULL THEN EXISTS (SELECT 1 FROM "Leg" l WHERE l."callId" = c."id" AND l."role" = 'agent') ELSE 0 END AS "hasAgentLeg"`;
+
+/** A stored row's outcome, from the same function as the board's. */
+export function rowOutcome(row: { provider: string; direction: string; state: string; answeredAt: string | null; endReason: string | null; agentId: string | null; hasAgentLeg: number | bigint | null }): CallOutcome | null {
+  return outcomeOf({
+    provider: row.provider,
+    direction: row.direction,
+    state: row.state,
+    answered: row.answeredAt !== null,
+    endReason: row.endReason,
+    agentId: row.agentId,
+    hasAgentLeg: Number(row.hasAgentLeg ?? 0) === 1,
+  });
 }
 
 /** Prisma's SQLite DateTime text, so comparisons in SQL are plain text comparisons. */
@@ -97,7 +120,8 @@ export function whereClause(user: AuthUser, f: HistoryFilters): Prisma.Sql {
 }
 
 const COLUMNS = Prisma.sql`c."id", c."provider", c."connectionId", c."direction", c."state", c."fromNumber", c."toNumber", c."agentId",
-  c."queueId", c."projectId", c."startedAt", c."answeredAt", c."endedAt", c."endReason", c."waitSeconds", c."talkSeconds", c."recording"`;
+  c."queueId", c."projectId", c."startedAt", c."answeredAt", c."endedAt", c."endReason", c."waitSeconds", c."talkSeconds", c."recording",
+  ${HAS_AGENT_LEG}`;
 
 export function toSummary(row: CallRow): CallSummary {
   return {
@@ -115,6 +139,7 @@ export function toSummary(row: CallRow): CallSummary {
     answeredAt: iso(row.answeredAt),
     endedAt: iso(row.endedAt),
     endReason: row.endReason as EndReason | null,
+    outcome: rowOutcome(row),
     waitSeconds: row.waitSeconds === null ? null : Number(row.waitSeconds),
     talkSeconds: row.talkSeconds === null ? null : Number(row.talkSeconds),
     recording: row.recording,

@@ -7,7 +7,7 @@ import type { HistoryFilters } from "./filters";
 
 const COLUMNS: (keyof CallSummary)[] = [
   "id", "provider", "connectionId", "direction", "state", "from", "to", "agentId", "queueId", "projectId",
-  "startedAt", "answeredAt", "endedAt", "endReason", "waitSeconds", "talkSeconds", "recording",
+  "startedAt", "answeredAt", "endedAt", "endReason", "waitSeconds", "talkSeconds", "recording", "outcome",
 ];
 
 /** Rows fetched per query: memory stays flat however many calls match. */

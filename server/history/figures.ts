@@ -1,12 +1,18 @@
 import type { AuthUser } from "../auth/types";
 import type { Db } from "../db/client";
-import { whereClause } from "./calls-query";
+import { HAS_AGENT_LEG, rowOutcome, whereClause } from "./calls-query";
 import type { HistoryFilters } from "./filters";
+import type { CallOutcome } from "../domain/figures";
 
+/** Counts by each call's outcome (callOutcome in server/domain/figures.ts, the board's). */
 export interface Totals {
   calls: number;
+  /** Calls answered, any direction. */
   answered: number;
+  /** Inbound calls offered (an agent rung, a PIOPIY app reached, or refused) and not answered. */
   missed: number;
+  /** Inbound calls whose caller hung up before any agent was offered them. */
+  abandoned: number;
   /** Seconds; answered calls only. */
   avgWait: number | null;
   avgTalk: number | null;
@@ -27,16 +33,18 @@ class Tally {
   calls = 0;
   answered = 0;
   missed = 0;
+  abandoned = 0;
   private wait = 0;
   private talk = 0;
 
-  add(row: ScanRow) {
+  add(row: ScanRow, outcome: CallOutcome | null) {
     this.calls++;
-    if (row.answeredAt !== null) {
+    if (outcome === "answered") {
       this.answered++;
       this.wait += Number(row.waitSeconds ?? 0);
       this.talk += Number(row.talkSeconds ?? 0);
-    } else if (row.state === "ended") this.missed++;
+    } else if (outcome === "missed") this.missed++;
+    else if (outcome === "abandoned") this.abandoned++;
   }
 
   finish(): Totals {
@@ -44,6 +52,7 @@ class Tally {
       calls: this.calls,
       answered: this.answered,
       missed: this.missed,
+      abandoned: this.abandoned,
       avgWait: this.answered === 0 ? null : Math.round(this.wait / this.answered),
       avgTalk: this.answered === 0 ? null : Math.round(this.talk / this.answered),
     };
@@ -54,6 +63,10 @@ type ScanRow = {
   startedAt: string;
   answeredAt: string | null;
   state: string;
+  provider: string;
+  direction: string;
+  endReason: string | null;
+  hasAgentLeg: number | bigint | null;
   waitSeconds: number | bigint | null;
   talkSeconds: number | bigint | null;
   queueId: string | null;
@@ -65,12 +78,14 @@ const localDay = (date: Date) =>
 
 /**
  * Figures over the calls matching the history filters, as the user may see them: calls per hour and per day (server time
- * zone), answered vs missed (ended unanswered), average wait and talk of answered calls, per queue and per agent.
+ * zone), answered / missed / abandoned by the calls' outcome, average wait and talk of answered calls, per queue and per
+ * agent.
  * One scan of the matching calls, aggregated here (five GROUP BY queries would read the range five times).
  */
 export async function figures(db: Db, user: AuthUser, f: HistoryFilters): Promise<Figures> {
   const rows = await db.$queryRaw<ScanRow[]>`
-    SELECT c."startedAt", c."answeredAt", c."state", c."waitSeconds", c."talkSeconds", c."queueId", c."agentId"
+    SELECT c."startedAt", c."answeredAt", c."state", c."waitSeconds", c."talkSeconds", c."queueId", c."agentId",
+      c."provider", c."direction", c."endReason", ${HAS_AGENT_LEG}
     FROM "Call" c WHERE ${whereClause(user, f)}`;
   const total = new Tally();
   const hours = Array.from({ length: 24 }, () => new Tally());
@@ -80,11 +95,12 @@ export async function figures(db: Db, user: AuthUser, f: HistoryFilters): Promis
   const at = <K>(map: Map<K, Tally>, key: K) => map.get(key) ?? map.set(key, new Tally()).get(key)!;
   for (const row of rows) {
     const started = new Date(row.startedAt);
-    total.add(row);
-    hours[started.getHours()]!.add(row);
-    at(days, localDay(started)).add(row);
-    at(queues, row.queueId).add(row);
-    at(agents, row.agentId).add(row);
+    const outcome = rowOutcome(row);
+    total.add(row, outcome);
+    hours[started.getHours()]!.add(row, outcome);
+    at(days, localDay(started)).add(row, outcome);
+    at(queues, row.queueId).add(row, outcome);
+    at(agents, row.agentId).add(row, outcome);
   }
   const byCalls = <K>(map: Map<K, Tally>) => [...map].map(([key, tally]) => [key, tally.finish()] as const).sort((a, b) => b[1].calls - a[1].calls);
   return {

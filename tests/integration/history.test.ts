@@ -1,6 +1,7 @@
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuthUser } from "@/server/auth/types";
+import { callOutcome } from "@/server/domain/figures";
 import { HistoryFilters } from "@/server/history/filters";
 import { HistoryService } from "@/server/history/history-service";
 import { allScenarios } from "@/server/simulator/scenarios";
@@ -25,6 +26,21 @@ describe("history: filters, pagination and who may see what", () => {
     server = await startTestServer();
     history = new HistoryService(server.app.db);
     for (const scenario of allScenarios(Date.now() - 3_600_000)) await server.play(scenario);
+    // A TeleCMI caller who hung up in the queue before any agent was rung: abandoned.
+    const t0 = Date.now() - 3_000_000;
+    const conv = `abandoned-${t0}`;
+    const body = (fields: Record<string, unknown>, offsetMs: number) => ({ suffix: "", method: "POST" as const, contentType: "application/json", body: JSON.stringify(fields), offsetMs });
+    const caller = { direction: "inbound", conversation_uuid: conv, cmiuuid: conv, from: "440000000777", to: "440000000001", app_id: 2222223 };
+    await server.play({
+      provider: "telecmi",
+      name: "inbound abandoned",
+      steps: [
+        body({ type: "event", ...caller, time: t0, status: "waiting" }, 0),
+        body({ type: "event", ...caller, time: t0 + 20_000, status: "hangup" }, 20_000),
+        body({ type: "cdr", ...caller, time: t0 + 21_000, status: "missed", waitedsec: 20, team: "Sales_2222223", hangup_reason: "recv_cancel" }, 21_000),
+      ],
+      expected: {},
+    });
     await server.app.committer.drain();
   });
   afterAll(() => server.stop());
@@ -46,6 +62,15 @@ describe("history: filters, pagination and who may see what", () => {
     expect((await list({ outcome: "missed" })).calls).toHaveLength(count((c) => c.endReason === "missed"));
     expect((await list({ outcome: "answered" })).calls).toHaveLength(count((c) => c.answeredAt !== null));
     expect((await list({ outcome: "missed" })).calls.length).toBeGreaterThan(3);
+  });
+
+  it("every row carries the outcome the board gives its call (same function, legs read from the database)", async () => {
+    const page = await list({});
+    const byId = new Map([...server.app.live.calls.values()].map((c) => [c.id, c]));
+    expect(page.calls.map((row) => [row.id, row.outcome])).toEqual(page.calls.map((row) => [row.id, callOutcome(byId.get(row.id)!)]));
+    expect(new Set(page.calls.map((row) => row.outcome))).toEqual(new Set(["answered", "missed", "abandoned"]));
+    const detail = await history.detail(admin, page.calls.find((row) => row.outcome === "missed")!.id);
+    expect(detail?.outcome).toBe("missed");
   });
 
   it("filters by agent (including calls that only rang them), queue and project", async () => {
@@ -146,7 +171,11 @@ describe("history: filters, pagination and who may see what", () => {
     const all = [...server.app.live.calls.values()];
     expect(figures.totals.calls).toBe(all.length);
     expect(figures.totals.answered).toBe(all.filter((c) => c.answeredAt !== null).length);
-    expect(figures.totals.missed).toBe(all.filter((c) => c.state === "ended" && c.answeredAt === null).length);
+    // Missed and abandoned by the board's own outcome function, from the stored rows (and their legs).
+    expect(figures.totals.missed).toBe(all.filter((c) => callOutcome(c) === "missed").length);
+    expect(figures.totals.abandoned).toBe(all.filter((c) => callOutcome(c) === "abandoned").length);
+    expect(figures.totals.missed).toBeGreaterThan(3);
+    expect(figures.totals.abandoned).toBe(1);
     expect(figures.byHour).toHaveLength(24);
     expect(figures.byHour.reduce((n, h) => n + h.calls, 0)).toBe(all.length);
     expect(figures.byDay.reduce((n, d) => n + d.calls, 0)).toBe(all.length);

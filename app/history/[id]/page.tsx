@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { EVERY_ROLE, requireRole } from "@/app/lib/session";
+import { rowLabel } from "@/server/domain/figures";
 import { getRuntime } from "@/server/runtime";
 import { namesOf } from "../names";
 
@@ -28,7 +29,7 @@ export default async function CallPage({ params }: { params: Promise<{ id: strin
     ["Started", time(call.startedAt)],
     ["Answered", time(call.answeredAt)],
     ["Ended", time(call.endedAt)],
-    ["Outcome", call.state === "ended" ? (call.endReason ?? "").replace("_", " ") : call.state],
+    ["Outcome", rowLabel(call.state, call.outcome)],
     ["Wait", call.waitSeconds === null ? "–" : `${call.waitSeconds} s`],
     ["Talk", call.talkSeconds === null ? "–" : `${call.talkSeconds} s`],
     ["Recording", call.recording ?? "–"],

@@ -3,7 +3,7 @@
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { Figures } from "@/server/history/figures";
 
-type Point = { name: string; answered: number; missed: number };
+type Point = { name: string; answered: number; missed: number; abandoned: number };
 
 function StackedBars({ title, data, testId, tickInterval }: { title: string; data: Point[]; testId: string; tickInterval?: number }) {
   return (
@@ -19,6 +19,7 @@ function StackedBars({ title, data, testId, tickInterval }: { title: string; dat
             <Legend />
             <Bar dataKey="answered" name="Answered" stackId="a" fill="#059669" isAnimationActive={false} />
             <Bar dataKey="missed" name="Missed" stackId="a" fill="#e11d48" isAnimationActive={false} />
+            <Bar dataKey="abandoned" name="Abandoned" stackId="a" fill="#f59e0b" isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>
       </div>
@@ -26,10 +27,10 @@ function StackedBars({ title, data, testId, tickInterval }: { title: string; dat
   );
 }
 
-/** Answered vs missed, per hour of the day and per day: the shape of the load at a glance. */
+/** Answered, missed and abandoned, per hour of the day and per day: the shape of the load at a glance. */
 export function FiguresCharts({ figures }: { figures: Figures }) {
-  const hours = figures.byHour.map((h) => ({ name: `${String(h.hour).padStart(2, "0")}h`, answered: h.answered, missed: h.missed }));
-  const days = figures.byDay.map((d) => ({ name: d.day.slice(5), answered: d.answered, missed: d.missed }));
+  const hours = figures.byHour.map((h) => ({ name: `${String(h.hour).padStart(2, "0")}h`, answered: h.answered, missed: h.missed, abandoned: h.abandoned }));
+  const days = figures.byDay.map((d) => ({ name: d.day.slice(5), answered: d.answered, missed: d.missed, abandoned: d.abandoned }));
   return (
     <div className="grid gap-4 lg:grid-cols-2">
       <StackedBars title="Calls per hour of the day" data={hours} testId="chart-hours" tickInterval={2} />

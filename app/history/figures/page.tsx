@@ -22,6 +22,7 @@ function Row({ label, t }: { label: string; t: Totals }) {
       <td className="text-right tabular-nums">{t.calls}</td>
       <td className="text-right tabular-nums">{t.answered}</td>
       <td className="text-right tabular-nums">{t.missed}</td>
+      <td className="text-right tabular-nums">{t.abandoned}</td>
       <td className="text-right tabular-nums">{pct(t)}</td>
       <td className="text-right tabular-nums">{secs(t.avgWait)}</td>
       <td className="text-right tabular-nums">{secs(t.avgTalk)}</td>
@@ -37,7 +38,7 @@ function Table({ title, rows, testId }: { title: string; rows: { label: string; 
         <thead>
           <tr className="border-b border-slate-300 text-slate-500">
             <th className="py-1 text-left">Name</th><th className="text-right">Calls</th><th className="text-right">Answered</th>
-            <th className="text-right">Missed</th><th className="text-right">Answered %</th><th className="text-right">Avg wait</th><th className="text-right">Avg talk</th>
+            <th className="text-right">Missed</th><th className="text-right">Abandoned</th><th className="text-right">Answered %</th><th className="text-right">Avg wait</th><th className="text-right">Avg talk</th>
           </tr>
         </thead>
         <tbody>{rows.map((row) => <Row key={row.label} label={row.label} t={row.t} />)}</tbody>
@@ -68,6 +69,7 @@ export default async function FiguresPage({ searchParams }: { searchParams: Prom
     ["Calls", String(t.calls)],
     ["Answered", `${t.answered} (${pct(t)})`],
     ["Missed", String(t.missed)],
+    ["Abandoned", String(t.abandoned)],
     ["Avg wait (answered)", secs(t.avgWait)],
     ["Avg talk", secs(t.avgTalk)],
   ];
@@ -84,9 +86,9 @@ export default async function FiguresPage({ searchParams }: { searchParams: Prom
           <button type="submit" className="rounded-md bg-slate-900 px-3 py-1.5 font-semibold text-white">Show</button>
         </form>
       </header>
-      <section className="mb-4 grid grid-cols-2 gap-2 sm:grid-cols-5" aria-label="Totals" data-testid="figure-tiles">
+      <section className="mb-4 grid grid-cols-2 gap-2 sm:grid-cols-6" aria-label="Totals" data-testid="figure-tiles">
         {tiles.map(([label, value]) => (
-          <div key={label} className="rounded-md border border-slate-200 bg-white px-3 py-2">
+          <div key={label} className="rounded-md border border-slate-200 bg-white px-3 py-2" data-tile={label}>
             <div className="text-xs uppercase tracking-wide text-slate-500">{label}</div>
             <div className="text-2xl font-bold tabular-nums">{value}</div>
           </div>
