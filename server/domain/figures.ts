@@ -12,16 +12,25 @@ export function isStuck(call: Call, now: number, stuckMs: number): boolean {
   return call.state !== "ended" && now - call.updatedAt > stuckMs;
 }
 
-/** Calls not ended, and of those the ones with no news for the stuck threshold. */
-export function openCalls(calls: Iterable<Call>, now: number, stuckMs: number): { open: number; stuck: number } {
+/**
+ * For the server's metrics: calls not ended, of those the ones with no news for the stuck threshold, and the waiting
+ * calls (isWaiting, as on the board) with how long the longest of them has waited.
+ */
+export function openCalls(calls: Iterable<Call>, now: number, stuckMs: number): { open: number; stuck: number; waiting: number; longestWaitMs: number } {
   let open = 0;
   let stuck = 0;
+  let waiting = 0;
+  let earliest = now;
   for (const call of calls) {
     if (call.state === "ended") continue;
     open++;
     if (isStuck(call, now, stuckMs)) stuck++;
+    if (isWaiting(call, now, stuckMs)) {
+      waiting++;
+      earliest = Math.min(earliest, call.startedAt);
+    }
   }
-  return { open, stuck };
+  return { open, stuck, waiting, longestWaitMs: waiting === 0 ? 0 : Math.max(0, now - earliest) };
 }
 
 /** Not ended and not stuck: what the board counts as happening now. */

@@ -15,8 +15,8 @@ export interface IngestMetrics {
 export interface MetricSources {
   /** Deliveries waiting for their commit, and how long the oldest has waited. */
   commitQueue(): { waiting: number; oldestMs: number };
-  /** Calls not ended, and of those the ones with no news for the stuck threshold. */
-  calls(): { open: number; stuck: number };
+  /** Calls not ended, of those the ones with no news for the stuck threshold, and the waiting ones (openCalls in server/domain/figures.ts). */
+  calls(): { open: number; stuck: number; waiting: number; longestWaitMs: number };
   sockets(): number;
 }
 
@@ -101,6 +101,22 @@ export function createMetrics(sources: MetricSources): Metrics {
     registers: [registry],
     collect() {
       this.set(sources.calls().stuck);
+    },
+  });
+  new Gauge({
+    name: "callboard_waiting_calls",
+    help: "Inbound calls not answered yet and not ended (ringing an agent or not), as the board's Waiting",
+    registers: [registry],
+    collect() {
+      this.set(sources.calls().waiting);
+    },
+  });
+  new Gauge({
+    name: "callboard_longest_wait_seconds",
+    help: "How long the longest-waiting of those calls has waited (0 when none waits), as the board's Longest wait",
+    registers: [registry],
+    collect() {
+      this.set(sources.calls().longestWaitMs / 1000);
     },
   });
   new Gauge({

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { buildGroups, type BoardState, type Lens } from "@/app/board/board-state";
-import { outcomeLabel } from "@/server/domain/figures";
+import { openCalls, outcomeLabel } from "@/server/domain/figures";
 import { dayStats } from "@/server/domain/stats";
 import { LiveState } from "@/server/live/live-state";
+import { createMetrics } from "@/server/observability/metrics";
 import { boardOf, callByKey, deliver, type Delivery } from "../helpers/provider-calls";
 
 /**
@@ -69,6 +70,19 @@ function rowsAgainstFigures(board: BoardState, lens: Lens, now: number) {
     return [group.title, labelled("missed"), group.figures?.today?.missed ?? 0, labelled("abandoned"), group.figures?.today?.abandoned ?? 0];
   });
 }
+
+describe("the server's metrics", () => {
+  it("/metrics reports the board's waiting calls and longest wait", async () => {
+    const live = new LiveState();
+    deliver(live, "telecmi", teleCmiInbound("rung", 0, "204"));
+    deliver(live, "voipnow", [{ at: T + 1000, urlEvent: "dial-out", body: { CallID: "out-1", CallerIDNum: "0215550101", CallerExtension: "1234*102", CallFlow: "OUT", CalledNumber: "0744000001", CallStatus: "CALLING" } }]);
+    const metrics = createMetrics({ commitQueue: () => ({ waiting: 0, oldestMs: 0 }), calls: () => openCalls(live.calls.values(), T + 30_000, 3_600_000), sockets: () => 0 });
+    const { body } = await metrics.render();
+    expect(body).toMatch(/^callboard_open_calls 2$/m);
+    expect(body).toMatch(/^callboard_waiting_calls 1$/m);
+    expect(body).toMatch(/^callboard_longest_wait_seconds 30$/m);
+  });
+});
 
 describe("one outcome for the row and the counts", () => {
   const NOW = T + 120_000;
