@@ -71,10 +71,13 @@ describe.skipIf(!browserAvailable())("live board in a real browser", () => {
     await expect.poll(() => row.textContent()).toContain("Ringing");
     await page.screenshot({ path: path.join(SCREENSHOTS, "board-ringing.png"), fullPage: true });
 
-    // The call waits in the Sales queue while an agent is rung.
+    // The call waits in the Sales queue while an agent is rung: waiting, of which ringing, and the longest wait are
+    // the same call (it once showed "Waiting 0" beside a longest wait).
     await page.getByRole("button", { name: "By queue" }).click();
     const sales = page.getByTestId("group").filter({ hasText: "Sales" });
     await expect.poll(() => sales.getByTestId("figure-ringing").textContent()).toBe("1");
+    await expect.poll(() => sales.getByTestId("figure-waiting").textContent()).toBe("1");
+    await expect.poll(() => sales.getByTestId("figure-longest-wait").textContent()).toMatch(/^\d\d:\d\d/);
     await page.getByRole("button", { name: "By agent" }).click();
 
     await post("telecmi", answered);
@@ -115,9 +118,31 @@ describe.skipIf(!browserAvailable())("live board in a real browser", () => {
     await expect.poll(() => page.getByTestId("group").locator("h2").allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining("NOC"), expect.stringContaining("Sales")]));
     await page.screenshot({ path: path.join(SCREENSHOTS, "board-by-queue.png"), fullPage: true });
 
+    // Every group's missed and abandoned tiles count exactly its rows labelled so (PIOPIY's missed call included), and
+    // the No queue group (VoipNow, PIOPIY and Conpeek calls) has real figures.
+    const rowsAgainstTiles = () =>
+      page.getByTestId("group").evaluateAll((groups) =>
+        groups.map((group) => {
+          const tile = (id: string) => group.querySelector(`[data-testid=figure-${id}]`)?.textContent ?? "";
+          const rows = (outcome: string) => String(group.querySelectorAll(`[data-testid=call][data-outcome=${outcome}]`).length);
+          return { group: group.getAttribute("data-group-title"), missed: [rows("missed"), tile("missed")], abandoned: [rows("abandoned"), tile("abandoned")] };
+        }),
+      );
+    const agree = async () => (await rowsAgainstTiles()).filter((g) => g.missed[0] !== g.missed[1] || g.abandoned[0] !== g.abandoned[1]);
+    // One missed inbound call per provider, each in exactly one queue group.
+    await expect.poll(async () => (await rowsAgainstTiles()).reduce((n, g) => n + Number(g.missed[1]), 0)).toBe(5);
+    await expect.poll(agree).toEqual([]);
+    const noQueue = page.getByTestId("group").filter({ has: page.locator("h2", { hasText: /^No queue$/ }) });
+    await expect.poll(async () => Number(await noQueue.getByTestId("figure-answered").textContent())).toBeGreaterThan(0);
+    await expect.poll(async () => Number(await noQueue.getByTestId("figure-missed").textContent())).toBeGreaterThan(0);
+
     await page.getByRole("button", { name: "By project" }).click();
     await expect.poll(() => page.url()).toContain("lens=project");
     await expect.poll(() => page.getByTestId("group").locator("h2").allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining("Projekt Paweł"), expect.stringContaining("Infolinia")]));
+    await expect.poll(agree).toEqual([]);
+    const piopiyApp = page.getByTestId("group").filter({ has: page.locator("h2", { hasText: /^App 2222224$/ }) });
+    await expect.poll(() => piopiyApp.getByTestId("figure-missed").textContent()).toBe("1");
+    await expect.poll(() => piopiyApp.getByTestId("figure-abandoned").textContent()).toBe("0");
     await page.screenshot({ path: path.join(SCREENSHOTS, "board-by-project.png"), fullPage: true });
 
     await page.reload();
