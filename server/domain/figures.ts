@@ -120,7 +120,8 @@ const APP_ANSWERED: readonly string[] = ["piopiy"] satisfies ProviderId[];
 
 /**
  * What decides the outcome. A live Call gives it (outcomeFacts); a stored row gives it from its columns plus whether
- * it has a leg with role "agent" (server/history/calls-query.ts).
+ * it has a leg with role "agent" (HAS_AGENT_LEG in server/history/calls-query.ts, looked up only for an unanswered
+ * inbound call that names no agent: the outcome must depend on it only then).
  */
 export interface OutcomeFacts {
   provider: string;
@@ -152,7 +153,9 @@ export function outcomeOf(facts: OutcomeFacts): CallOutcome | null {
   if (facts.answered) return "answered";
   if (facts.state !== "ended") return null;
   if (facts.direction === "inbound") {
-    const offered = facts.hasAgentLeg || facts.agentId !== null || APP_ANSWERED.includes(facts.provider);
+    // hasAgentLeg decides only for an unanswered inbound call naming no agent: the only rows whose history query looks it
+    // up (server/history/calls-query.ts; tests/unit/figures.property.test.ts holds the two to it).
+    const offered = facts.agentId !== null || APP_ANSWERED.includes(facts.provider) || facts.hasAgentLeg;
     return offered || refusal(facts.endReason) ? "missed" : "abandoned";
   }
   return refusal(facts.endReason) ?? "unanswered";

@@ -51,9 +51,11 @@ interface CallRow {
 
 /**
  * The one fact of a call's outcome (outcomeOf) that is not a column of its row: whether it has a leg with role
- * "agent". Only unanswered calls need it (an answered call's outcome is "answered"), so only they look it up.
+ * "agent". outcomeOf reads it only for an unanswered inbound call that names no agent, so only those rows look it up
+ * (one indexed probe of Leg each); it is 0 on the others.
  */
-export const HAS_AGENT_LEG = Prisma.sql`CASE WHEN c."answeredAt" IS NULL THEN EXISTS (SELECT 1 FROM "Leg" l WHERE l."callId" = c."id" AND l."role" = 'agent') ELSE 0 END AS "hasAgentLeg"`;
+export const HAS_AGENT_LEG = Prisma.sql`CASE WHEN c."answeredAt" IS NULL AND c."agentId" IS NULL AND c."direction" = 'inbound'
+  THEN EXISTS (SELECT 1 FROM "Leg" l WHERE l."callId" = c."id" AND l."role" = 'agent') ELSE 0 END AS "hasAgentLeg"`;
 
 /** A stored row's outcome, from the same function as the board's. */
 export function rowOutcome(row: { provider: string; direction: string; state: string; answeredAt: string | null; endReason: string | null; agentId: string | null; hasAgentLeg: number | bigint | null }): CallOutcome | null {

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { boardReducer, buildGroups, initialBoard, type Filters, type Lens } from "@/app/board/board-state";
 import { END_REASONS, PROVIDERS, type CallEvent, type EndReason } from "@/server/domain/events";
-import { callOutcome, liveFigures, outcomeLabel } from "@/server/domain/figures";
+import { callOutcome, liveFigures, outcomeFacts, outcomeLabel, outcomeOf } from "@/server/domain/figures";
 import type { Call } from "@/server/domain/model";
 import { newCall, reduceCall, type Refs } from "@/server/domain/reducer";
 import { dayStats } from "@/server/domain/stats";
@@ -171,7 +171,7 @@ describe("board figures over random calls", () => {
     );
   });
 
-  it("only inbound calls wait, missed and abandoned calls are inbound, and every ended call has an outcome", () => {
+  it("only inbound calls wait, missed and abandoned calls are inbound, every ended call has an outcome, and the agent-leg fact matters only where history looks it up", () => {
     fc.assert(
       fc.property(calls, (all) => {
         for (const call of all) {
@@ -180,6 +180,12 @@ describe("board figures over random calls", () => {
           else expect(outcome).toBeNull();
           if (outcome === "missed" || outcome === "abandoned") expect(call.direction).toBe("inbound");
           if (call.direction !== "inbound") expect(liveFigures([call], NOW, STUCK_MS).waiting).toBe(0);
+          // A stored row looks up "has an agent leg" only for an unanswered inbound call naming no agent (HAS_AGENT_LEG):
+          // everywhere else the outcome must not depend on it.
+          const facts = outcomeFacts(call);
+          if (facts.answered || facts.agentId !== null || facts.direction !== "inbound") {
+            expect(outcomeOf({ ...facts, hasAgentLeg: !facts.hasAgentLeg })).toBe(outcome);
+          }
         }
       }),
       { numRuns: 200 },
