@@ -49,6 +49,10 @@ export class BatchWriter {
         ["delivery", deliveries.map(deliveryRow)],
         ["event", changes.records.map(eventRow)],
         ["relink", changes.relinked],
+        // Before the survivors are written: a survivor may take over the merged-away call's key.
+        ["mergeEvents", changes.merged.map(mergeRow)],
+        ["mergeLegs", changes.merged.map(mergeRow)],
+        ["mergeCall", changes.merged.map(mergeRow)],
         ["call", calls.map(callRow)],
         ["leg", calls.flatMap((call) => call.legs.map((leg) => legRow(call, leg)))],
         ["agent", [...changes.agents.values()].map((agent) => ({ ...agent, presenceSince: time(agent.presenceSince) }))],
@@ -96,6 +100,10 @@ const STATEMENTS = {
   ]),
   event: insert("CallEvent", ["id", "deliveryId", "connectionId", "callId", "agentId", "kind", "at", "timeSource", "payload"]),
   relink: `UPDATE "CallEvent" SET "callId" = @callId WHERE "id" = @eventId`,
+  // A call found to be part of another: its events move to the survivor, its legs and row go (the survivor holds them).
+  mergeEvents: `UPDATE "CallEvent" SET "callId" = @into WHERE "callId" = @from`,
+  mergeLegs: `DELETE FROM "Leg" WHERE "callId" = @from`,
+  mergeCall: `DELETE FROM "Call" WHERE "id" = @from`,
   call: upsert("Call", [
     "id", "connectionId", "provider", "externalKey", "direction", "state", "fromNumber", "toNumber", "agentId", "queueId",
     "projectId", "startedAt", "answeredAt", "endedAt", "endReason", "waitSeconds", "talkSeconds", "recording", "detail",
@@ -137,6 +145,10 @@ function eventRow(record: EventRecord) {
     timeSource: record.event.timeSource,
     payload: JSON.stringify(record.event),
   };
+}
+
+function mergeRow({ from, into }: { from: Call; into: string }) {
+  return { from: from.id, into };
 }
 
 function callRow(call: Call) {

@@ -56,6 +56,12 @@ export const CallContext = z.object({
   agent: AgentRef.optional(),
   queue: NamedRef.optional(),
   project: NamedRef.optional(),
+  /**
+   * Without a key: the event is only about a leg of a call seen through other events (a dialog state update, a
+   * stream event, a dialog close without its call's context). If no call holds the leg yet it waits for one rather
+   * than opening a call of its own. Other keyless events (a CDR naming only its leg) open a call keyed by the leg.
+   */
+  waitsForCall: z.literal(true).optional(),
 });
 export type CallContext = z.infer<typeof CallContext>;
 

@@ -62,7 +62,14 @@ export const CallFacts = z.object({
   }),
   media: z.enum(["connected", "disconnected"]).nullable(),
   mediaDetail: z.string().nullable(),
+  /** When media last changed (the later report wins, whatever the arrival order). */
+  mediaChangedAt: z.number().default(0),
   transfers: z.array(Transfer),
+  /**
+   * What events named this call by (`k:<call key>`, `l:<leg id>` where leg ids are unique), sorted: see identity.ts.
+   * Calls stored before it was kept read back with none.
+   */
+  identities: z.array(z.string()).default([]),
 });
 export type CallFacts = z.infer<typeof CallFacts>;
 

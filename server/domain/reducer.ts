@@ -1,4 +1,5 @@
 import type { AgentEvent, CallEvent, EndReason, LegRole, ProviderId } from "./events";
+import { primaryKey } from "./identity";
 import type { Agent, Call, CallFacts, CallState, Leg } from "./model";
 
 /**
@@ -60,7 +61,9 @@ export function newCall({ id, connectionId, provider, key, at }: NewCall): Call 
       cdr: { startedAt: null, answeredAt: null, endedAt: null, waitSeconds: null, talkSeconds: null, reason: null },
       media: null,
       mediaDetail: null,
+      mediaChangedAt: 0,
       transfers: [],
+      identities: [],
     },
     version: 0,
     updatedAt: at,
@@ -219,8 +222,11 @@ export function reduceCall(call: Call, event: CallEvent, refs: Refs = NO_REFS): 
     }
     case "media.connected":
     case "media.disconnected":
-      facts.media = event.kind === "media.connected" ? "connected" : "disconnected";
-      facts.mediaDetail = event.detail ?? null;
+      if (at >= facts.mediaChangedAt) {
+        facts.media = event.kind === "media.connected" ? "connected" : "disconnected";
+        facts.mediaDetail = event.detail ?? null;
+        facts.mediaChangedAt = at;
+      }
       break;
     default: {
       const unreachable: never = event;
@@ -231,6 +237,85 @@ export function reduceCall(call: Call, event: CallEvent, refs: Refs = NO_REFS): 
   next = derive(next);
   next.version = call.version + 1;
   next.updatedAt = Math.max(call.updatedAt, at);
+  return next;
+}
+
+/**
+ * Two calls found to be one conversation (an event named identities of both): one call with the facts of both,
+ * merged the same commutative way events are (earliest answer, latest end, later hold change), its legs re-keyed to
+ * the surviving id. Which of the two survives only decides the id; the result is otherwise the same either way.
+ */
+export function mergeCalls(into: Call, from: Call): Call {
+  const a = into.facts;
+  const b = from.facts;
+  const later = <T extends { holdChangedAt: number }>(x: T, y: T) => (y.holdChangedAt > x.holdChangedAt ? y : x);
+  const hold = later(a, b);
+  const legs = new Map<string, Leg>();
+  for (const leg of [...into.legs, ...from.legs]) {
+    const other = legs.get(leg.key);
+    if (!other) {
+      legs.set(leg.key, { ...leg, id: `${into.id}/${leg.key}`, facts: { ...leg.facts } });
+      continue;
+    }
+    const legHold = later(other.facts, leg.facts);
+    legs.set(leg.key, {
+      ...other,
+      // A leg reported without its side defaults to the customer's: the side some event named wins.
+      role: other.role === "customer" ? leg.role : other.role,
+      agentId: other.agentId ?? leg.agentId,
+      number: other.number ?? leg.number,
+      startedAt: Math.min(other.startedAt, leg.startedAt),
+      facts: {
+        answeredAt: minOf(other.facts.answeredAt, leg.facts.answeredAt),
+        endedAt: minOf(other.facts.endedAt, leg.facts.endedAt),
+        reason: other.facts.reason ?? leg.facts.reason,
+        held: legHold.held,
+        holdChangedAt: legHold.holdChangedAt,
+      },
+    });
+  }
+  const transfers = new Map(
+    [...a.transfers, ...b.transfers].map((transfer) => [JSON.stringify(transfer), transfer] as const),
+  );
+  const identities = [...new Set([...a.identities, ...b.identities])].sort();
+  const merged: Call = {
+    ...into,
+    key: primaryKey(identities, into.key),
+    direction: a.directionKnown ? into.direction : b.directionKnown ? from.direction : into.direction,
+    from: into.from ?? from.from,
+    to: into.to ?? from.to,
+    agentId: into.agentId ?? from.agentId,
+    queueId: into.queueId ?? from.queueId,
+    projectId: into.projectId ?? from.projectId,
+    startedAt: Math.min(into.startedAt, from.startedAt),
+    recording: into.recording ?? from.recording,
+    legs: [...legs.values()].sort((x, y) => x.startedAt - y.startedAt || (x.key < y.key ? -1 : 1)),
+    facts: {
+      answeredAt: minOf(a.answeredAt, b.answeredAt),
+      endedAt: maxOf(a.endedAt, b.endedAt),
+      reason: a.reason ?? b.reason,
+      held: hold.held,
+      holdChangedAt: hold.holdChangedAt,
+      closed: a.closed || b.closed,
+      directionKnown: a.directionKnown || b.directionKnown,
+      cdr: {
+        startedAt: minOf(a.cdr.startedAt, b.cdr.startedAt),
+        answeredAt: minOf(a.cdr.answeredAt, b.cdr.answeredAt),
+        endedAt: maxOf(a.cdr.endedAt, b.cdr.endedAt),
+        waitSeconds: maxOf(a.cdr.waitSeconds, b.cdr.waitSeconds),
+        talkSeconds: maxOf(a.cdr.talkSeconds, b.cdr.talkSeconds),
+        reason: a.cdr.reason ?? b.cdr.reason,
+      },
+      ...(b.mediaChangedAt > a.mediaChangedAt
+        ? { media: b.media, mediaDetail: b.mediaDetail, mediaChangedAt: b.mediaChangedAt }
+        : { media: a.media ?? b.media, mediaDetail: a.mediaDetail ?? b.mediaDetail, mediaChangedAt: a.mediaChangedAt }),
+      transfers: [...transfers.values()].sort((x, y) => x.at - y.at),
+      identities,
+    },
+  };
+  const next = derive(merged);
+  next.version = Math.max(into.version, from.version) + 1;
+  next.updatedAt = Math.max(into.updatedAt, from.updatedAt);
   return next;
 }
 

@@ -24,6 +24,11 @@ export function mergeChanges(into: Changes, from: Changes): Changes {
   into.records.push(...from.records);
   into.relinked.push(...from.relinked);
   for (const [id, call] of from.calls) into.calls.set(id, call);
+  // A call merged into another by a later delivery is not written: its row goes.
+  for (const merge of from.merged) {
+    into.merged.push(merge);
+    into.calls.delete(merge.from.id);
+  }
   for (const [id, agent] of from.agents) into.agents.set(id, agent);
   for (const [id, queue] of from.queues) into.queues.set(id, queue);
   for (const [id, project] of from.projects) into.projects.set(id, project);

@@ -135,8 +135,9 @@ export function createRealtime(
       for (const queue of changes.queues.values()) io.to(["all", `queue:${queue.id}`]).emit("queue:updated", queue);
       for (const project of changes.projects.values()) io.to(["all", `project:${project.id}`]).emit("project:updated", project);
       for (const agent of changes.agents.values()) io.to(agentRooms(agent)).emit("agent:updated", agent);
+      for (const { from, into } of changes.merged) io.to(callRooms(from)).emit("call:removed", { id: from.id, into });
       for (const call of changes.calls.values()) io.to(callRooms(call)).emit("call:updated", call);
-      if (changes.calls.size > 0) scheduleStats();
+      if (changes.calls.size > 0 || changes.merged.length > 0) scheduleStats();
     },
     refreshUser(userId) {
       for (const socket of io.sockets.sockets.values()) if (socket.data.user?.id === userId) socket.disconnect(true);
