@@ -13,7 +13,7 @@ const BUSY: AgentStatus[] = ["ringing", "on_hold", "on_call", "paused", "availab
 function outcome(call: Call, stuck: boolean): string {
   if (stuck) return "no news";
   if (call.state !== "ended") return call.state === "held" ? "on hold" : call.state;
-  return (call.endReason ?? "ended").replace("_", " ");
+  return (call.endReason ?? "ended").replaceAll("_", " ");
 }
 
 const clock = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });

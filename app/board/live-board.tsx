@@ -21,7 +21,7 @@ function CallTimer({ call, stuck }: { call: Call; stuck: boolean }) {
   if (stuck) return <LiveTimer since={call.updatedAt} prefix="since " testId="call-timer" />;
   if (call.state === "ended") {
     const talk = call.talkSeconds ?? 0;
-    return <span data-testid="call-timer">{talk > 0 ? `talked ${formatDuration(talk * 1000)}` : (call.endReason ?? "ended").replace("_", " ")}</span>;
+    return <span data-testid="call-timer">{talk > 0 ? `talked ${formatDuration(talk * 1000)}` : (call.endReason ?? "ended").replaceAll("_", " ")}</span>;
   }
   return <LiveTimer since={call.state === "ringing" ? call.startedAt : (call.answeredAt ?? call.startedAt)} testId="call-timer" />;
 }

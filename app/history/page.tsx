@@ -64,7 +64,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
         <label className="text-xs font-medium">To<input type="date" name="to" defaultValue={filters.to} className={control} /></label>
         <Choice label="Provider" name="provider" value={filters.provider} all="All" options={PROVIDERS.map((p) => ({ id: p, label: p }))} />
         <Choice label="Direction" name="direction" value={filters.direction} all="Both" options={[{ id: "inbound", label: "Inbound" }, { id: "outbound", label: "Outbound" }, { id: "internal", label: "Internal" }]} />
-        <Choice label="Outcome" name="outcome" value={filters.outcome} all="Any" options={OUTCOMES.map((o) => ({ id: o, label: o.replace("_", " ") }))} />
+        <Choice label="Outcome" name="outcome" value={filters.outcome} all="Any" options={OUTCOMES.map((o) => ({ id: o, label: o.replaceAll("_", " ") }))} />
         <label className="text-xs font-medium">Phone number<input name="phone" inputMode="tel" defaultValue={filters.phone} className={control} /></label>
         <Choice label="Agent" name="agent" value={filters.agent} all="All" options={agents.map((a) => ({ id: a.id, label: a.name ?? a.externalId }))} />
         <Choice label="Queue" name="queue" value={filters.queue} all="All" options={[...runtime.live.queues.values()].map((q) => ({ id: q.id, label: q.name }))} />
@@ -104,7 +104,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
               <td>{call.to}</td>
               <td>{names.agent(call.agentId)}</td>
               <td>{names.queue(call.queueId)}</td>
-              <td>{call.state === "ended" ? (call.endReason ?? "").replace("_", " ") : call.state}</td>
+              <td>{call.state === "ended" ? (call.endReason ?? "").replaceAll("_", " ") : call.state}</td>
               <td className="text-right tabular-nums">{seconds(call.waitSeconds)}</td>
               <td className="text-right tabular-nums">{seconds(call.talkSeconds)}</td>
             </tr>

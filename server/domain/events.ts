@@ -20,6 +20,8 @@ export const END_REASONS = [
   "cancelled",
   "answered_elsewhere",
   "failed",
+  /** Callboard closed the call: no end came from the provider within the configured time (see `call.expired`). */
+  "no_end_received",
 ] as const;
 export const EndReason = z.enum(END_REASONS);
 export type EndReason = z.infer<typeof EndReason>;
@@ -116,6 +118,11 @@ export const CallSummary = callEvent("call.summary").extend({
   talkSeconds: Seconds.optional(),
   recording: z.string().optional(),
 });
+/**
+ * Callboard's own event, not a provider's: the call had no news for the configured time and is closed as "no end
+ * received" (at its last news). A later end or CDR from the provider completes it with the real figures.
+ */
+export const CallExpired = callEvent("call.expired").extend({ lastNewsAt: EpochMs });
 export const MediaConnected = callEvent("media.connected").extend({ detail: z.string().optional() });
 export const MediaDisconnected = callEvent("media.disconnected").extend({ detail: z.string().optional() });
 
@@ -137,6 +144,7 @@ export const CanonicalEvent = z.discriminatedUnion("kind", [
   CallTransferred,
   CallEnded,
   CallSummary,
+  CallExpired,
   MediaConnected,
   MediaDisconnected,
   AgentLogin,

@@ -49,8 +49,10 @@ export const CallFacts = z.object({
   reason: EndReason.nullable(),
   held: z.boolean(),
   holdChangedAt: z.number(),
-  /** Set once the call is over; never cleared (late events cannot reopen a call). */
+  /** Set once the provider said the call is over; never cleared (late events cannot reopen a call). */
   closed: z.boolean(),
+  /** Last news of a call Callboard closed for lack of an end (`call.expired`); the provider's end, if it comes, wins. */
+  expiredAt: z.number().nullable().default(null),
   directionKnown: z.boolean(),
   cdr: z.object({
     startedAt: z.number().nullable(),

@@ -57,6 +57,7 @@ export function newCall({ id, connectionId, provider, key, at }: NewCall): Call 
       held: false,
       holdChangedAt: 0,
       closed: false,
+      expiredAt: null,
       directionKnown: false,
       cdr: { startedAt: null, answeredAt: null, endedAt: null, waitSeconds: null, talkSeconds: null, reason: null },
       media: null,
@@ -220,6 +221,9 @@ export function reduceCall(call: Call, event: CallEvent, refs: Refs = NO_REFS): 
       facts.closed = true;
       break;
     }
+    case "call.expired":
+      facts.expiredAt = maxOf(facts.expiredAt, event.lastNewsAt);
+      break;
     case "media.connected":
     case "media.disconnected":
       if (at >= facts.mediaChangedAt) {
@@ -297,6 +301,7 @@ export function mergeCalls(into: Call, from: Call): Call {
       held: hold.held,
       holdChangedAt: hold.holdChangedAt,
       closed: a.closed || b.closed,
+      expiredAt: maxOf(a.expiredAt, b.expiredAt),
       directionKnown: a.directionKnown || b.directionKnown,
       cdr: {
         startedAt: minOf(a.cdr.startedAt, b.cdr.startedAt),
@@ -333,7 +338,10 @@ export function derive(call: Call): Call {
   const anyAnsweredEnded = counting.some((leg) => leg.facts.answeredAt !== null && leg.facts.endedAt !== null);
   const openCounting = counting.some((leg) => leg.facts.endedAt === null);
   const allLegsEnded = legs.length > 0 && legs.every((leg) => leg.facts.endedAt !== null);
-  const closed = facts.closed || allLegsEnded || (anyAnsweredEnded && !openCounting);
+  const ended = facts.closed || allLegsEnded || (anyAnsweredEnded && !openCounting);
+  // Closed by Callboard for lack of news, until the provider's own end says more.
+  const expired = !ended && facts.expiredAt !== null;
+  const closed = ended || expired;
 
   const answeredAt = [facts.answeredAt, facts.cdr.answeredAt, ...counting.map((leg) => leg.facts.answeredAt)].reduce<
     number | null
@@ -348,7 +356,7 @@ export function derive(call: Call): Call {
 
   let endedAt: number | null = null;
   if (closed) {
-    endedAt = [facts.endedAt, ...legs.map((leg) => leg.facts.endedAt)].reduce<number | null>(
+    endedAt = [facts.endedAt, expired ? facts.expiredAt : null, ...legs.map((leg) => leg.facts.endedAt)].reduce<number | null>(
       (acc, value) => maxOf(acc, value),
       null,
     );
@@ -363,8 +371,9 @@ export function derive(call: Call): Call {
             state: "ended" as const,
             // A leg that began after the call's end (a late event) ends when it began, not before.
             endedAt: Math.max(callEnd, leg.startedAt, leg.answeredAt ?? leg.startedAt),
-            endReason:
-              leg.answeredAt !== null
+            endReason: expired
+              ? ("no_end_received" as const)
+              : leg.answeredAt !== null
                 ? "completed"
                 : answeredAt !== null
                   ? leg.role === "customer"
@@ -379,7 +388,8 @@ export function derive(call: Call): Call {
   const state: CallState = closed ? "ended" : held ? "held" : answeredAt !== null ? "talking" : "ringing";
 
   let endReason: EndReason | null = null;
-  if (closed) {
+  if (expired) endReason = "no_end_received";
+  else if (closed) {
     const explicit = facts.reason ?? facts.cdr.reason;
     if (answeredAt !== null) endReason = "completed";
     else if (call.direction === "inbound") {
@@ -412,7 +422,7 @@ export function derive(call: Call): Call {
     waitSeconds,
     talkSeconds,
     agentId: currentAgent(legs) ?? call.agentId,
-    facts: { ...facts, closed },
+    facts: { ...facts, closed: ended },
   };
 }
 

@@ -3,7 +3,8 @@ import { isTransientWriteError } from "../db/write-error";
 import { emptyChanges, type Changes } from "../live/live-state";
 
 interface Pending {
-  delivery: DeliveryRow;
+  /** Null for Callboard's own changes (the no-end sweeper): events with no webhook delivery behind them. */
+  delivery: DeliveryRow | null;
   changes: Changes | null;
   submittedAt: number;
   resolve: () => void;
@@ -36,7 +37,7 @@ export function mergeChanges(into: Changes, from: Changes): Changes {
 }
 
 function batchOf(items: Pending[]): Batch {
-  const batch: Batch = { deliveries: items.map((item) => item.delivery), changes: emptyChanges() };
+  const batch: Batch = { deliveries: items.flatMap((item) => (item.delivery ? [item.delivery] : [])), changes: emptyChanges() };
   for (const item of items) if (item.changes) mergeChanges(batch.changes, item.changes);
   return batch;
 }
@@ -68,7 +69,7 @@ export class GroupCommitter {
     private readonly maxInFlight = 2,
   ) {}
 
-  submit(delivery: DeliveryRow, changes: Changes | null): Promise<void> {
+  submit(delivery: DeliveryRow | null, changes: Changes | null): Promise<void> {
     return new Promise((resolve, reject) => {
       const item: Pending = {
         delivery,

@@ -1,5 +1,6 @@
 import type { AgentRef, CallEvent, CanonicalEvent, NamedRef, ProviderId } from "../domain/events";
-import { isCallEvent } from "../domain/events";
+import { isCallEvent, TIME_MAX, TIME_MIN } from "../domain/events";
+import { isStuck } from "../domain/figures";
 import type { Agent, Call, Project, Queue } from "../domain/model";
 import { callIdentities, eventIdentities, opensCall, withIdentities, type Identity } from "../domain/identity";
 import { mergeCalls, newAgent, newCall, reduceAgent, reduceCall, touchAgent, type Refs } from "../domain/reducer";
@@ -336,6 +337,21 @@ export class LiveState {
       if (entry.at < now - this.options.dedupeMemoryMs) this.dedupe.delete(key);
     }
     return removed;
+  }
+
+  /**
+   * Closes every open call with no news for `afterMs` (see `isStuck`) as "no end received": a `call.expired` event per
+   * call, applied and stored like any other (in a delivery of Callboard's own, `deliveryId`). Returns what changed.
+   */
+  expire(now: number, afterMs: number, deliveryId: string, changes = emptyChanges()): Changes {
+    for (const call of [...this.calls.values()]) {
+      if (!isStuck(call, now, afterMs) || call.facts.expiredAt !== null) continue;
+      const at = Math.min(Math.max(now, TIME_MIN), TIME_MAX);
+      const lastNewsAt = Math.min(Math.max(call.updatedAt, TIME_MIN), TIME_MAX);
+      const event: CallEvent = { kind: "call.expired", at, timeSource: "received", call: { key: call.key }, lastNewsAt };
+      this.apply({ id: call.connectionId, provider: call.provider }, deliveryId, [event], changes);
+    }
+    return changes;
   }
 
   /** Calls a board shows: all that are live, and those ended within `recentMs`. */

@@ -28,7 +28,7 @@ export default async function CallPage({ params }: { params: Promise<{ id: strin
     ["Started", time(call.startedAt)],
     ["Answered", time(call.answeredAt)],
     ["Ended", time(call.endedAt)],
-    ["Outcome", call.state === "ended" ? (call.endReason ?? "").replace("_", " ") : call.state],
+    ["Outcome", call.state === "ended" ? (call.endReason ?? "").replaceAll("_", " ") : call.state],
     ["Wait", call.waitSeconds === null ? "–" : `${call.waitSeconds} s`],
     ["Talk", call.talkSeconds === null ? "–" : `${call.talkSeconds} s`],
     ["Recording", call.recording ?? "–"],
@@ -61,7 +61,7 @@ export default async function CallPage({ params }: { params: Promise<{ id: strin
               <td>{leg.number}</td>
               <td>{time(leg.answeredAt)}</td>
               <td>{time(leg.endedAt)}</td>
-              <td>{(leg.endReason ?? leg.state).replace("_", " ")}</td>
+              <td>{(leg.endReason ?? leg.state).replaceAll("_", " ")}</td>
             </tr>
           ))}
         </tbody>
