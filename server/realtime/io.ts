@@ -2,7 +2,7 @@ import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import type { AuthService } from "../auth/auth-service";
 import { sessionToken } from "../auth/gate";
-import { agentRooms, callRooms, canSeeAgent, canSeeCall, isLimited, roomsOf, scopeStats } from "../auth/scope";
+import { agentFilter, agentRooms, callRooms, canSeeCall, filterLists, isLimited, roomsOf, scopeStats } from "../auth/scope";
 import type { AuthUser } from "../auth/types";
 import type { Batch } from "../db/store";
 import type { ConnectionSummary } from "../domain/model";
@@ -89,7 +89,7 @@ export function createRealtime(
   const pushStats = () => {
     statsTimer = undefined;
     const stats = computeStats();
-    for (const socket of io.sockets.sockets.values()) socket.emit("stats:updated", scopeStats(socket.data.user, stats));
+    for (const socket of io.sockets.sockets.values()) socket.emit("stats:updated", scopeStats(socket.data.user, stats, deps.live.agents));
   };
   const scheduleStats = () => {
     statsTimer ??= setTimeout(pushStats, 1000);
@@ -107,17 +107,19 @@ export function createRealtime(
     const everything = user.role !== "agent" && !isLimited(user);
     const queueIds = new Set([...user.queueIds, ...calls.map((c) => c.queueId)]);
     const projectIds = new Set([...user.projectIds, ...calls.map((c) => c.projectId)]);
+    const visibleAgent = agentFilter(user);
     return {
       serverTime: now,
       recentEndedMs: deps.recentEndedMs,
       user: { name: user.name, email: user.email, role: user.role },
       settings: { stuckMs: deps.stuckMs, serviceLevelSeconds: deps.serviceLevelSeconds },
-      stats: scopeStats(user, computeStats()),
+      stats: scopeStats(user, computeStats(), deps.live.agents),
       calls,
-      agents: [...deps.live.agents.values()].filter((agent) => canSeeAgent(user, agent)),
+      agents: [...deps.live.agents.values()].filter(visibleAgent),
       queues: [...deps.live.queues.values()].filter((q) => everything || queueIds.has(q.id)),
       projects: [...deps.live.projects.values()].filter((p) => everything || projectIds.has(p.id)),
-      connections: user.role === "agent" ? [] : deps.connections(),
+      // Limited supervisors: the connections of their queues/projects and agents; agents: none.
+      connections: filterLists(user, { agents: deps.live.agents.values(), queues: deps.live.queues.values(), projects: deps.live.projects.values(), connections: deps.connections() }).connections,
     };
   };
 
