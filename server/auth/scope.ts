@@ -47,7 +47,25 @@ export function callRooms(call: Call): string[] {
  * supervisors receive the agent.
  */
 export function agentRooms(agent: Agent): string[] {
-  return [ALL, ...agent.queueIds.map(queueRoom), ...agent.projectIds.map(projectRoom), agentRoom(agent.id)];
+  const { whole, limited } = agentAudience(agent);
+  return [...whole, ...limited];
+}
+
+/**
+ * Where an agent update goes: `whole` rooms (everyone who sees everything, the agent themself) get the agent as it is;
+ * `limited` rooms (supervisors of the agent's queues/projects) get it through `scopeAgent`, one copy per socket.
+ */
+export function agentAudience(agent: Agent): { whole: string[]; limited: string[] } {
+  return { whole: [ALL, agentRoom(agent.id)], limited: [...agent.queueIds.map(queueRoom), ...agent.projectIds.map(projectRoom)] };
+}
+
+/**
+ * An agent as this user receives it: a limited supervisor sees only their own queues/projects in the agent's
+ * membership (not the ids of other queues the agent works).
+ */
+export function scopeAgent(user: AuthUser, agent: Agent): Agent {
+  if (!isLimited(user)) return agent;
+  return { ...agent, queueIds: agent.queueIds.filter((id) => user.queueIds.includes(id)), projectIds: agent.projectIds.filter((id) => user.projectIds.includes(id)) };
 }
 
 /** Whether the user may see each agent, with the user's rooms worked out once. */

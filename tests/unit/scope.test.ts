@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { agentRooms, callRooms, canSeeAgent, canSeeCall, filterLists, roomsOf, scopeStats } from "@/server/auth/scope";
+import { agentAudience, agentRooms, callRooms, canSeeAgent, canSeeCall, filterLists, roomsOf, scopeAgent, scopeStats } from "@/server/auth/scope";
 import type { AuthUser } from "@/server/auth/types";
 import type { Agent, Call, Queue } from "@/server/domain/model";
 import { newAgent, newCall } from "@/server/domain/reducer";
@@ -80,6 +80,14 @@ describe("who sees which agent", () => {
     const karelInNoc = { ...karel, queueIds: ["q-hot", "q-noc"] };
     expect(agentRooms(karelInNoc)).toContain("queue:q-noc");
     expect(canSeeAgent(nocLead, karelInNoc)).toBe(true);
+  });
+
+  it("a limited supervisor receives an agent with only their own queues/projects in its membership", () => {
+    expect(agentAudience(both)).toEqual({ whole: ["all", "agent:a-both"], limited: ["queue:q-hot", "queue:q-noc"] });
+    expect(scopeAgent(nocLead, both)).toEqual({ ...both, queueIds: ["q-noc"], projectIds: [] });
+    expect(scopeAgent(admin, both)).toBe(both);
+    expect(scopeAgent(supervisor, both)).toBe(both);
+    expect(scopeAgent(janeUser, jane)).toBe(jane);
   });
 
   it("calls keep their rules: a limited supervisor sees their queue's calls, an agent the calls they are on", () => {
