@@ -1,5 +1,5 @@
 import { Worker } from "node:worker_threads";
-import type { Call } from "../domain/model";
+import type { Agent, Call } from "../domain/model";
 import type { EventRecord } from "../live/live-state";
 import type { Batch, DeliveryRow } from "./store";
 import { sqliteFileFromUrl } from "./url";
@@ -55,7 +55,7 @@ export class BatchWriter {
         ["mergeCall", changes.merged.map(mergeRow)],
         ["call", calls.map(callRow)],
         ["leg", calls.flatMap((call) => call.legs.map((leg) => legRow(call, leg)))],
-        ["agent", [...changes.agents.values()].map((agent) => ({ ...agent, presenceSince: time(agent.presenceSince) }))],
+        ["agent", [...changes.agents.values()].map(agentRow)],
         ["queue", [...changes.queues.values()]],
         ["project", [...changes.projects.values()]],
       ];
@@ -117,7 +117,7 @@ const STATEMENTS = {
   ),
   agent: upsert(
     "Agent",
-    ["id", "connectionId", "externalId", "name", "extension", "presence", "pauseReason", "presenceSince", "version"],
+    ["id", "connectionId", "externalId", "name", "extension", "presence", "pauseReason", "presenceSince", "queueIds", "projectIds", "version"],
     `excluded."version" >= "Agent"."version"`,
   ),
   queue: upsert("Queue", ["id", "connectionId", "externalId", "name"]),
@@ -174,6 +174,15 @@ function callRow(call: Call) {
     detail: JSON.stringify({ facts: call.facts, legs: call.legs }),
     version: call.version,
     updatedAt: time(call.updatedAt),
+  };
+}
+
+function agentRow(agent: Agent) {
+  return {
+    ...agent,
+    presenceSince: time(agent.presenceSince),
+    queueIds: JSON.stringify(agent.queueIds),
+    projectIds: JSON.stringify(agent.projectIds),
   };
 }
 

@@ -113,6 +113,9 @@ export const Agent = z.object({
   presence: Presence,
   pauseReason: z.string().nullable(),
   presenceSince: z.number(),
+  /** The queues and projects the agent works (server/domain/membership.ts): sorted, unique. Decides who sees them. */
+  queueIds: z.array(z.string()),
+  projectIds: z.array(z.string()),
   version: z.number().int(),
 });
 export type Agent = z.infer<typeof Agent>;

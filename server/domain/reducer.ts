@@ -488,6 +488,8 @@ export function newAgent({ id, connectionId, externalId, at }: NewAgent): Agent 
     presence: "available",
     pauseReason: null,
     presenceSince: at,
+    queueIds: [],
+    projectIds: [],
     version: 0,
   };
 }

@@ -4,6 +4,7 @@ import { isStuck } from "../domain/figures";
 import type { Agent, Call, Project, Queue } from "../domain/model";
 import { callIdentities, eventIdentities, opensCall, withIdentities, type Identity } from "../domain/identity";
 import { mergeCalls, newAgent, newCall, reduceAgent, reduceCall, touchAgent, type Refs } from "../domain/reducer";
+import { callAgents, withMembership } from "../domain/membership";
 import { eventId, newId } from "./ids";
 
 /** A canonical event as stored: which delivery it came from and which call/agent it was applied to. */
@@ -126,8 +127,8 @@ export class LiveState {
       if (isCallEvent(event)) this.applyCallEvent(connection, record, event, changes);
       else {
         const agent = this.agentFor(connection.id, event.agent, event.at, changes);
-        if (event.queue) this.namedFor("queue", connection.id, event.queue, changes);
-        const next = reduceAgent(agent, event);
+        const queue = event.queue ? this.namedFor("queue", connection.id, event.queue, changes) : undefined;
+        const next = withMembership(reduceAgent(agent, event), { queueId: queue?.id ?? null, projectId: null });
         this.agents.set(next.id, next);
         changes.agents.set(next.id, next);
         record.agentId = next.id;
@@ -165,6 +166,7 @@ export class LiveState {
           })
         : this.merge(found, changes);
     const next = withIdentities(reduceCall(call, event, refs), identities);
+    this.learnMembership(next, changes);
     this.calls.set(next.id, next);
     this.lastChange.set(next.id, Date.now());
     changes.calls.set(next.id, next);
@@ -230,6 +232,18 @@ export class LiveState {
       projectId: ctx.project ? this.namedFor("project", connectionId, ctx.project, changes).id : null,
       targetAgentId: target ? this.agentFor(connectionId, target, event.at, changes, true).id : null,
     };
+  }
+
+  /** Every agent on a call works its queue and project (server/domain/membership.ts). */
+  private learnMembership(call: Call, changes: Changes) {
+    if (call.queueId === null && call.projectId === null) return;
+    for (const id of callAgents(call)) {
+      const agent = this.agents.get(id);
+      const next = agent && withMembership(agent, call);
+      if (!next || next === agent) continue;
+      this.agents.set(id, next);
+      changes.agents.set(id, next);
+    }
   }
 
   private agentFor(connectionId: string, ref: AgentRef, at: number, changes: Changes, touch = false): Agent {

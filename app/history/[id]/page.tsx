@@ -16,7 +16,7 @@ export default async function CallPage({ params }: { params: Promise<{ id: strin
   if (!runtime) return <p>Callboard is starting.</p>;
   const call = await runtime.history.detail(user, id);
   if (!call) notFound();
-  const names = namesOf(runtime);
+  const names = namesOf(runtime, user);
   const facts: [string, string][] = [
     ["Direction", call.direction],
     ["From", call.from ?? "–"],
