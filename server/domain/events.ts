@@ -98,7 +98,14 @@ export const CallResumed = callEvent("call.resumed");
 export const CallTransferred = callEvent("call.transferred").extend({
   mode: z.enum(["blind", "attended"]),
   cancelled: z.boolean().default(false),
-  target: z.object({ agent: AgentRef.optional(), number: z.string().optional() }).optional(),
+  target: z
+    .object({
+      agent: AgentRef.optional(),
+      number: z.string().optional(),
+      /** The leg key the target's own events use (VOIPEX `agent:<login>`), so their later hangup ends that leg. */
+      leg: z.string().min(1).optional(),
+    })
+    .optional(),
 });
 export const CallEnded = callEvent("call.ended").extend({
   /** `leg`: only the named leg ended; `call`: the whole call is over. */

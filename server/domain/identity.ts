@@ -15,9 +15,22 @@ import type { Call } from "./model";
  * TeleCMI and PIOPIY `cmiuuid`, Conpeek `dialog_uuid`. VOIPEX legs are agent logins and VoipNow legs extensions:
  * they recur on every call of that agent, so joining by them would merge unrelated calls.
  */
-export const UNIQUE_LEG_IDS: Record<ProviderId, boolean> = {
+export const UNIQUE_LEG_IDS: Readonly<Record<ProviderId, boolean>> = {
   telecmi: true,
   piopiy: true,
+  conpeek: true,
+  voipex: false,
+  voipnow: false,
+};
+
+/**
+ * Providers that report the customer's own side ending (Conpeek closes the customer's dialog): on their calls the
+ * customer's open leg keeps the call going after an agent leaves (a blind or consultative transfer hands it on).
+ * Others only report agents' legs (or the whole call) ending, so an answered call is over when its agents are.
+ */
+export const REPORTS_CUSTOMER_END: Readonly<Record<ProviderId, boolean>> = {
+  telecmi: false,
+  piopiy: false,
   conpeek: true,
   voipex: false,
   voipnow: false,
@@ -32,7 +45,11 @@ export const legIdentity = (leg: string): Identity => `l:${leg}`;
 export function eventIdentities(provider: ProviderId, ctx: CallContext): Identity[] {
   const ids: Identity[] = [];
   if (ctx.key) ids.push(keyIdentity(ctx.key));
-  if (ctx.leg && UNIQUE_LEG_IDS[provider]) ids.push(legIdentity(ctx.leg.key));
+  if (!UNIQUE_LEG_IDS[provider]) return ids;
+  // Where leg ids are unique, a key is a leg id too (a Conpeek call is named by its first dialog; a TeleCMI leg a's
+  // cmiuuid is its conversation's uuid): a dialog created for any dialog of a call (a consultation) joins that call.
+  if (ctx.key) ids.push(legIdentity(ctx.key));
+  if (ctx.leg && ctx.leg.key !== ctx.key) ids.push(legIdentity(ctx.leg.key));
   return ids;
 }
 

@@ -1,5 +1,5 @@
 import type { AgentEvent, CallEvent, EndReason, LegRole, ProviderId } from "./events";
-import { primaryKey } from "./identity";
+import { primaryKey, REPORTS_CUSTOMER_END } from "./identity";
 import type { Agent, Call, CallFacts, CallState, Leg } from "./model";
 
 /**
@@ -156,25 +156,35 @@ export function reduceCall(call: Call, event: CallEvent, refs: Refs = NO_REFS): 
       break;
     }
     case "call.transferred": {
+      const target = event.target?.agent;
+      const targetKey = event.target?.leg ?? (target ? `transfer:${target.externalId}` : undefined);
+      const named = legOf(next, targetKey);
+      // An agent who answered before the transfer is the one handing the customer over, not the one receiving them.
+      const handingOver = !!named && named.facts.answeredAt !== null && named.facts.answeredAt < at;
       facts.transfers = [
         ...facts.transfers,
         {
           at,
           mode: event.mode,
           cancelled: event.cancelled,
-          targetAgentId: refs.targetAgentId,
+          targetAgentId: handingOver ? null : refs.targetAgentId,
           targetNumber: event.target?.number ?? null,
         },
       ].sort((a, b) => a.at - b.at);
-      const target = event.target?.agent;
-      if (!event.cancelled && target) {
-        // The target becomes a leg of the same call; after an attended transfer they are already talking.
-        next.legs = upsertLeg(next, `transfer:${target.externalId}`, "agent", at, { agentId: refs.targetAgentId });
-        const targetLeg = legOf(next, `transfer:${target.externalId}`);
-        if (targetLeg && event.mode === "attended") {
-          targetLeg.facts.answeredAt = minOf(targetLeg.facts.answeredAt, at);
-        }
-      }
+      if (event.cancelled || !targetKey || handingOver) break;
+      // The target becomes a leg of the same call; after an attended transfer they are already talking.
+      next.legs = upsertLeg(next, targetKey, "agent", at, { agentId: refs.targetAgentId });
+      const targetLeg = legOf(next, targetKey);
+      if (targetLeg && event.mode === "attended") targetLeg.facts.answeredAt = minOf(targetLeg.facts.answeredAt, at);
+      // Whoever had the customer until now leaves at the transfer (their own hangup may come later, or first).
+      next.legs = next.legs.map((other) =>
+        other.key !== targetKey && other.role === "agent" && other.facts.answeredAt !== null && other.facts.answeredAt <= at && other.facts.endedAt === null
+          ? { ...other, facts: { ...other.facts, endedAt: at, reason: other.facts.reason ?? "completed" } }
+          : other,
+      );
+      // The customer is still connected, to the target now: a call that looked over because its agent left goes on
+      // (one the provider itself ended, or Callboard closed for lack of news, does not).
+      if (facts.endedAt === null && facts.expiredAt === null) facts.closed = false;
       break;
     }
     case "call.ended":
@@ -338,7 +348,11 @@ export function derive(call: Call): Call {
   const anyAnsweredEnded = counting.some((leg) => leg.facts.answeredAt !== null && leg.facts.endedAt !== null);
   const openCounting = counting.some((leg) => leg.facts.endedAt === null);
   const allLegsEnded = legs.length > 0 && legs.every((leg) => leg.facts.endedAt !== null);
-  const ended = facts.closed || allLegsEnded || (anyAnsweredEnded && !openCounting);
+  // Where the customer's own end is reported, their open leg means they are still connected to someone (or waiting
+  // for the agent a transfer hands them to).
+  const customerConnected =
+    REPORTS_CUSTOMER_END[call.provider] && legs.some((leg) => leg.role === "customer" && leg.facts.endedAt === null);
+  const ended = facts.closed || allLegsEnded || (anyAnsweredEnded && !openCounting && !customerConnected);
   // Closed by Callboard for lack of news, until the provider's own end says more.
   const expired = !ended && facts.expiredAt !== null;
   const closed = ended || expired;
@@ -421,7 +435,7 @@ export function derive(call: Call): Call {
     endReason,
     waitSeconds,
     talkSeconds,
-    agentId: currentAgent(legs) ?? call.agentId,
+    agentId: lastTransferTarget(legs, facts) ?? currentAgent(legs) ?? call.agentId,
     facts: { ...facts, closed: ended },
   };
 }
@@ -447,6 +461,12 @@ function deriveLeg(leg: Leg): Leg {
     endedAt,
     endReason: endedAt === null ? null : answeredAt !== null ? "completed" : (reason ?? "missed"),
   };
+}
+
+/** After a transfer the call is its (latest) target's, once they have a leg: the customer was handed to them. */
+function lastTransferTarget(legs: Leg[], facts: CallFacts): string | null {
+  const last = facts.transfers.filter((t) => !t.cancelled && t.targetAgentId !== null).at(-1);
+  return last && legs.some((leg) => leg.agentId === last.targetAgentId) ? last.targetAgentId : null;
 }
 
 /** The agent the call belongs to now: who is talking, else who talked last, else who is being rung. */

@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { CanonicalEvent, ProviderId } from "@/server/domain/events";
+import type { CanonicalEvent } from "@/server/domain/events";
 import type { Call } from "@/server/domain/model";
 import { eventIdentities, opensCall, primaryKey } from "@/server/domain/identity";
 import { mergeCalls, newCall, reduceCall } from "@/server/domain/reducer";
-import { parseFields } from "@/server/ingest/parse-request";
 import { LiveState } from "@/server/live/live-state";
-import { providerAdapter } from "@/server/providers";
+import { expectSameInEveryOrder, normalize, only, play, SEQUENCE_T0, type Delivery } from "../helpers/sequences";
 
 /**
  * One call per conversation (issue 8, item 1): provider-shaped deliveries, as the providers' docs show them, in every
@@ -13,95 +12,7 @@ import { providerAdapter } from "@/server/providers";
  * case that opened a phantom second call before: an event naming a known leg under a key not seen yet.
  */
 
-const T = Date.UTC(2026, 10, 23, 9, 0, 0);
-
-interface Delivery {
-  body: Record<string, unknown> | string;
-  urlEvent?: string;
-}
-
-function normalize(provider: ProviderId, delivery: Delivery, receivedAt: number): CanonicalEvent[] {
-  const form = typeof delivery.body === "string";
-  const parsed = parseFields(
-    form ? "GET" : "POST",
-    form ? null : "application/json",
-    form ? (delivery.body as string) : "",
-    form ? "" : JSON.stringify(delivery.body),
-  );
-  if (!parsed.ok) throw new Error(parsed.error);
-  const result = providerAdapter(provider).normalize({ fields: parsed.fields, receivedAt, urlEvent: delivery.urlEvent, options: {} });
-  if (result.outcome !== "events") throw new Error(`${provider}: ${result.outcome} ${"reason" in result ? result.reason : ""}`);
-  return result.events;
-}
-
-/** Applies the deliveries in this order; providers without timestamps get the receive time, one second apart. */
-function play(provider: ProviderId, deliveries: Delivery[]) {
-  const live = new LiveState();
-  deliveries.forEach((delivery, i) => live.apply({ id: "conn", provider }, `d${i}`, normalize(provider, delivery, T + 60_000 + i * 1000)));
-  return live;
-}
-
-/** What a screen shows of a call, without ids and versions (and without times where the provider sends none). */
-function shown(live: LiveState, call: Call, withTimes: boolean) {
-  const { id: _id, version: _v, updatedAt: _u, legs, facts, ...rest } = call;
-  const agent = (id: string | null) => (id ? live.agents.get(id)?.externalId : null);
-  const times = <T extends object>(o: T) =>
-    withTimes ? o : Object.fromEntries(Object.entries(o).filter(([k]) => !/At$|Seconds$/.test(k)));
-  return times({
-    ...rest,
-    agentId: agent(call.agentId),
-    queueId: call.queueId ? live.queues.get(call.queueId)?.externalId : null,
-    projectId: call.projectId ? live.projects.get(call.projectId)?.externalId : null,
-    media: facts.media,
-    identities: facts.identities,
-    legs: legs
-      .map(({ id: _l, facts: _f, agentId, ...leg }) => times({ ...leg, agentId: agent(agentId) }))
-      .sort((a, b) => String(a.key).localeCompare(String(b.key))),
-  });
-}
-
-function only(live: LiveState): Call {
-  const calls = [...live.calls.values()];
-  expect(calls.map((c) => c.key)).toHaveLength(1);
-  expect(live.parkedCount()).toBe(0);
-  return calls[0] as Call;
-}
-
-function permutations<T>(items: T[]): T[][] {
-  if (items.length <= 1) return [items];
-  return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
-}
-
-function shuffled<T>(items: T[], seed: number): T[] {
-  const out = [...items];
-  let s = seed;
-  for (let i = out.length - 1; i > 0; i--) {
-    s = (s * 1103515245 + 12345) % 2 ** 31;
-    const j = s % (i + 1);
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
-}
-
-/** Every order when there are at most 6 deliveries, else the reverse and `samples` seeded shuffles. */
-function orders<T>(items: T[], samples = 400): T[][] {
-  if (items.length <= 6) return permutations(items);
-  return [[...items].reverse(), ...Array.from({ length: samples }, (_, i) => shuffled(items, i + 1))];
-}
-
-function expectSameInEveryOrder(provider: ProviderId, deliveries: Delivery[], withTimes: boolean, check: (call: Call, live: LiveState) => void) {
-  const inOrder = play(provider, deliveries);
-  const reference = only(inOrder);
-  check(reference, inOrder);
-  const expected = shown(inOrder, reference, withTimes);
-  let n = 0;
-  for (const order of orders(deliveries)) {
-    const live = play(provider, order);
-    expect(shown(live, only(live), withTimes)).toEqual(expected);
-    n++;
-  }
-  return n;
-}
+const T = SEQUENCE_T0;
 
 // PIOPIY inbound call answered by the app and bridged to a media stream: stream events name only leg b (cmiuuid), and
 // leg b's CDR has no conversation_uuid (docs.telecmi.com/piopiy/docs/live-stream-disconnected; the CHUB CDR sample).
@@ -362,7 +273,7 @@ describe("calls are joined by unique leg ids only", () => {
     const ctx = { key: "K", leg: { key: "agent:janecek" } };
     expect(eventIdentities("voipex", ctx)).toEqual(["k:K"]);
     expect(eventIdentities("voipnow", ctx)).toEqual(["k:K"]);
-    expect(eventIdentities("telecmi", ctx)).toEqual(["k:K", "l:agent:janecek"]);
+    expect(eventIdentities("telecmi", ctx)).toEqual(["k:K", "l:K", "l:agent:janecek"]);
   });
 
   it("an event naming only a leg waits for its call unless it is a whole-call record", () => {
