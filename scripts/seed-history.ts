@@ -35,11 +35,12 @@ async function main() {
   const agents = Array.from({ length: 300 }, (_, i) => ({ id: `seed-agent-${i}`, connectionId: PROVIDERS[i % 5] as string, externalId: `agent${i}`, name: `Agent ${i}` }));
   const queues = Array.from({ length: 20 }, (_, i) => ({ id: `seed-queue-${i}`, connectionId: PROVIDERS[i % 5] as string, externalId: `Q${i}`, name: `Queue ${i}` }));
   const projects = Array.from({ length: 8 }, (_, i) => ({ id: `seed-project-${i}`, connectionId: PROVIDERS[i % 5] as string, externalId: `P${i}`, name: `Project ${i}` }));
-  const insertAgent = db.prepare(`INSERT OR IGNORE INTO "Agent" (id, connectionId, externalId, name, presence, presenceSince, version) VALUES (@id, @connectionId, @externalId, @name, 'available', '${stored(now)}', 1)`);
+  // Each agent takes the calls of one queue and one project (below), so that is the membership limited supervisors see.
+  const insertAgent = db.prepare(`INSERT OR IGNORE INTO "Agent" (id, connectionId, externalId, name, presence, presenceSince, queueIds, projectIds, version) VALUES (@id, @connectionId, @externalId, @name, 'available', '${stored(now)}', @queueIds, @projectIds, 1)`);
   const insertQueue = db.prepare(`INSERT OR IGNORE INTO "Queue" (id, connectionId, externalId, name) VALUES (@id, @connectionId, @externalId, @name)`);
   const insertProject = db.prepare(`INSERT OR IGNORE INTO "Project" (id, connectionId, externalId, name) VALUES (@id, @connectionId, @externalId, @name)`);
   db.transaction(() => {
-    agents.forEach((a) => insertAgent.run(a));
+    agents.forEach((a, i) => insertAgent.run({ ...a, queueIds: JSON.stringify([queues[i % 20]!.id]), projectIds: JSON.stringify([projects[i % 8]!.id]) }));
     queues.forEach((q) => insertQueue.run(q));
     projects.forEach((p) => insertProject.run(p));
   })();

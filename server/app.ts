@@ -14,6 +14,7 @@ import { scheduleRetention } from "./history/retention";
 import { Ingestor } from "./ingest/ingestor";
 import { openCalls } from "./domain/figures";
 import { DEFAULT_LIVE_OPTIONS, LiveState } from "./live/live-state";
+import { newId } from "./live/ids";
 import type { Logger } from "./log";
 import { createRealtime, type Realtime } from "./realtime/io";
 import { getRuntime, setRuntime, type Runtime } from "./runtime";
@@ -155,6 +156,14 @@ export async function startCallboard(options: {
 
   const evictTimer = setInterval(() => live.evict(Date.now()), 60_000);
   evictTimer.unref();
+  // Calls whose end never came are closed as "no end received", stored like any event (see LiveState.expire).
+  const sweepTimer = setInterval(() => {
+    const changes = live.expire(Date.now(), config.noEndMs, `callboard:no-end:${newId()}`);
+    if (changes.records.length === 0) return;
+    log.info({ calls: changes.calls.size }, "closed calls with no end received");
+    committer.submit(null, changes).catch((error: unknown) => log.error({ err: error }, "storing closed calls failed"));
+  }, Math.min(60_000, Math.max(250, config.noEndMs / 4)));
+  sweepTimer.unref();
   const stopRetention = scheduleRetention(db, config.deliveryRetentionDays, log);
 
   await new Promise<void>((resolve, reject) => {
@@ -179,6 +188,7 @@ export async function startCallboard(options: {
     metrics,
     async close() {
       clearInterval(evictTimer);
+      clearInterval(sweepTimer);
       stopRetention();
       await realtime?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -10,6 +10,7 @@ const Env = z.object({
   CALLBOARD_SILENT_MINUTES: z.coerce.number().positive().default(30),
   CALLBOARD_SERVICE_LEVEL_SECONDS: z.coerce.number().int().positive().default(20),
   CALLBOARD_STUCK_MINUTES: z.coerce.number().positive().default(120),
+  CALLBOARD_NO_END_MINUTES: z.coerce.number().positive().default(240),
   CALLBOARD_DELIVERY_RETENTION_DAYS: z.coerce.number().positive().default(90),
   // Connection limits and timeouts (HTTP hardening): generous enough for a call centre behind one NAT address.
   CALLBOARD_MAX_CONNECTIONS: z.coerce.number().int().positive().default(10_000),
@@ -34,6 +35,8 @@ export interface Config {
   serviceLevelSeconds: number;
   /** A call with no news for this long is flagged as stuck instead of shown as talking forever. */
   stuckMs: number;
+  /** A call with no news for this long is closed as "no end received" (never before it is flagged stuck). */
+  noEndMs: number;
   /** Raw deliveries older than this many days are pruned (calls are kept). */
   deliveryRetentionDays: number;
   logLevel: z.infer<typeof Env>["LOG_LEVEL"];
@@ -74,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     silentAfterMs: e.CALLBOARD_SILENT_MINUTES * 60_000,
     serviceLevelSeconds: e.CALLBOARD_SERVICE_LEVEL_SECONDS,
     stuckMs: e.CALLBOARD_STUCK_MINUTES * 60_000,
+    noEndMs: Math.max(e.CALLBOARD_NO_END_MINUTES, e.CALLBOARD_STUCK_MINUTES) * 60_000,
     deliveryRetentionDays: e.CALLBOARD_DELIVERY_RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
     limits: {

@@ -23,6 +23,7 @@ export interface BoardState {
 export type BoardAction =
   | { type: "snapshot"; snapshot: Snapshot; receivedAt: number }
   | { type: "call"; call: Call; receivedAt: number }
+  | { type: "callRemoved"; id: string }
   | { type: "agent"; agent: Agent }
   | { type: "queue"; queue: Queue }
   | { type: "project"; project: Project }
@@ -68,6 +69,14 @@ export function boardReducer(state: BoardState, action: BoardAction): BoardState
         calls: new Map(state.calls).set(action.call.id, action.call),
         seenAt: new Map(state.seenAt).set(action.call.id, action.receivedAt),
       };
+    }
+    case "callRemoved": {
+      if (!state.calls.has(action.id)) return state;
+      const calls = new Map(state.calls);
+      calls.delete(action.id);
+      const seenAt = new Map(state.seenAt);
+      seenAt.delete(action.id);
+      return { ...state, calls, seenAt };
     }
     case "agent": {
       const current = state.agents.get(action.agent.id);

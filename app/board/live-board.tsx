@@ -1,5 +1,6 @@
 "use client";
 
+import { agentChain } from "@/server/domain/handoff";
 import { useRouter, useSearchParams } from "next/navigation";
 import { memo, Suspense, useEffect, useRef, type ReactNode } from "react";
 import { callOutcome, outcomeLabel, stateCounts } from "@/server/domain/figures";
@@ -129,7 +130,12 @@ function GroupHeader({ group, serviceLevelSeconds }: { group: Group; serviceLeve
   );
 }
 
-type Names = { agentName: (id: string | null) => string | null; queueName: (id: string | null) => string | null };
+type Names = {
+  agentName: (id: string | null) => string | null;
+  /** Who had the call, "A → B" after a transfer. */
+  handledBy: (call: Call) => string | null;
+  queueName: (id: string | null) => string | null;
+};
 
 /** What a card shows, as plain values: a card re-renders only when one of them changed. */
 function cardKey(group: Group, now: number, stuckMs: number, names: Names): string {
@@ -142,7 +148,7 @@ function cardKey(group: Group, now: number, stuckMs: number, names: Names): stri
     const f = group.figures;
     parts.push(f.waiting, f.longestWaitSince, f.ringing, f.talking, f.today?.answered, f.today?.missed, f.today?.abandoned, f.today?.serviceLevel, f.today?.outbound, f.today?.outboundAnswered);
   }
-  for (const call of group.calls) parts.push(call.id, call.version, isStuck(call, now, stuckMs), names.agentName(call.agentId), names.queueName(call.queueId));
+  for (const call of group.calls) parts.push(call.id, call.version, isStuck(call, now, stuckMs), names.handledBy(call), names.queueName(call.queueId));
   return JSON.stringify(parts);
 }
 
@@ -159,7 +165,7 @@ const GroupSection = memo(
         {group.calls.length > 0 ? (
           <ul className="flex flex-col gap-1.5">
             {group.calls.map((call) => (
-              <CallRow key={call.id} call={call} stuck={isStuck(call, now, stuckMs)} agent={names.agentName(call.agentId)} queue={names.queueName(call.queueId)} />
+              <CallRow key={call.id} call={call} stuck={isStuck(call, now, stuckMs)} agent={names.handledBy(call)} queue={names.queueName(call.queueId)} />
             ))}
           </ul>
         ) : null}
@@ -170,11 +176,13 @@ const GroupSection = memo(
 );
 
 function GroupCard({ group, now, state }: { group: Group; now: number; state: BoardState }) {
+  const agentName = (id: string | null) => {
+    const agent = id ? state.agents.get(id) : undefined;
+    return agent ? (agent.name ?? agent.externalId) : null;
+  };
   const names: Names = {
-    agentName: (id) => {
-      const agent = id ? state.agents.get(id) : undefined;
-      return agent ? (agent.name ?? agent.externalId) : null;
-    },
+    agentName,
+    handledBy: (call) => agentChain(call).map(agentName).filter(Boolean).join(" → ") || null,
     queueName: (id) => (id ? (state.queues.get(id)?.name ?? null) : null),
   };
   const stuckMs = state.settings.stuckMs;

@@ -35,6 +35,7 @@ export function useBoard() {
     });
     socket.on("snapshot", (snapshot) => dispatch({ type: "snapshot", snapshot, receivedAt: Date.now() }));
     socket.on("call:updated", (call) => dispatch({ type: "call", call, receivedAt: Date.now() }));
+    socket.on("call:removed", ({ id }) => dispatch({ type: "callRemoved", id }));
     socket.on("agent:updated", (agent) => dispatch({ type: "agent", agent }));
     socket.on("queue:updated", (queue) => dispatch({ type: "queue", queue }));
     socket.on("project:updated", (project) => dispatch({ type: "project", project }));

@@ -1,10 +1,9 @@
 import Link from "next/link";
 import { EVERY_ROLE, requireRole } from "@/app/lib/session";
-import { PROVIDERS } from "@/server/domain/events";
 import { rowLabel } from "@/server/domain/figures";
 import { OUTCOMES, parseHistoryFilters, type HistoryFilters } from "@/server/history/filters";
 import { getRuntime } from "@/server/runtime";
-import { namesOf } from "./names";
+import { filterListsOf, namesOf } from "./names";
 
 export const dynamic = "force-dynamic";
 
@@ -44,13 +43,13 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
     filters = parseHistoryFilters(new URLSearchParams());
   }
   const page = await runtime.history.list(user, filters);
-  const names = namesOf(runtime);
+  const names = namesOf(runtime, user);
+  const lists = filterListsOf(runtime, user);
   const next = new URLSearchParams(params);
   const exportParams = new URLSearchParams(params);
   exportParams.delete("cursor");
   exportParams.delete("limit");
   if (page.nextCursor) next.set("cursor", page.nextCursor);
-  const agents = [...runtime.live.agents.values()].filter((a) => user.role !== "agent" || user.agentIds.includes(a.id));
 
   return (
     <main className="mx-auto max-w-7xl p-4">
@@ -63,14 +62,15 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
       <form method="get" className="mb-4 grid grid-cols-2 gap-2 rounded-md border border-slate-200 bg-white p-3 sm:grid-cols-4 lg:grid-cols-6" aria-label="Filters">
         <label className="text-xs font-medium">From<input type="date" name="from" defaultValue={filters.from} className={control} /></label>
         <label className="text-xs font-medium">To<input type="date" name="to" defaultValue={filters.to} className={control} /></label>
-        <Choice label="Provider" name="provider" value={filters.provider} all="All" options={PROVIDERS.map((p) => ({ id: p, label: p }))} />
+        <Choice label="Provider" name="provider" value={filters.provider} all="All" options={lists.providers} />
         <Choice label="Direction" name="direction" value={filters.direction} all="Both" options={[{ id: "inbound", label: "Inbound" }, { id: "outbound", label: "Outbound" }, { id: "internal", label: "Internal" }]} />
-        <Choice label="Outcome" name="outcome" value={filters.outcome} all="Any" options={OUTCOMES.map((o) => ({ id: o, label: o.replace("_", " ") }))} />
+        <Choice label="Outcome" name="outcome" value={filters.outcome} all="Any" options={OUTCOMES.map((o) => ({ id: o, label: o.replaceAll("_", " ") }))} />
         <label className="text-xs font-medium">Phone number<input name="phone" inputMode="tel" defaultValue={filters.phone} className={control} /></label>
-        <Choice label="Agent" name="agent" value={filters.agent} all="All" options={agents.map((a) => ({ id: a.id, label: a.name ?? a.externalId }))} />
-        <Choice label="Queue" name="queue" value={filters.queue} all="All" options={[...runtime.live.queues.values()].map((q) => ({ id: q.id, label: q.name }))} />
-        <Choice label="Project" name="project" value={filters.project} all="All" options={[...runtime.live.projects.values()].map((p) => ({ id: p.id, label: p.name }))} />
-        <Choice label="Connection" name="connection" value={filters.connection} all="All" options={runtime.registry.all().map((c) => ({ id: c.id, label: c.name }))} />
+        {/* Only what the user may see (server/auth/scope.ts filterLists); a list with nothing to offer is left out. */}
+        <Choice label="Agent" name="agent" value={filters.agent} all="All" options={lists.agents} />
+        {lists.queues.length > 0 ? <Choice label="Queue" name="queue" value={filters.queue} all="All" options={lists.queues} /> : null}
+        {lists.projects.length > 0 ? <Choice label="Project" name="project" value={filters.project} all="All" options={lists.projects} /> : null}
+        {lists.connections.length > 0 ? <Choice label="Connection" name="connection" value={filters.connection} all="All" options={lists.connections} /> : null}
         <div className="flex items-end gap-2">
           <button type="submit" className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-semibold text-white">Apply</button>
           <Link href="/history" className="px-2 py-1.5 text-sm text-slate-600 underline">Clear</Link>

@@ -1,11 +1,20 @@
-import type { Agent, Call } from "../domain/model";
+import { PROVIDERS, type ProviderId } from "../domain/events";
+import { callAgents } from "../domain/membership";
+import type { Agent, Call, Project, Queue } from "../domain/model";
 import type { DayStats } from "../domain/stats";
 import type { AuthUser } from "./types";
 
+export { callAgents };
+
 /**
  * What a signed-in user may see, as pure functions. The same rules decide which Socket.IO rooms a socket joins
- * (`roomsOf`), which rooms an update goes to (`callRooms`), and what a snapshot holds (`canSeeCall`), so the three
- * cannot disagree.
+ * (`roomsOf`), which rooms an update goes to (`callRooms`, `agentRooms`), and what a snapshot, a page or a filter list
+ * holds (`canSeeCall`, `canSeeAgent`, `filterLists`), so they cannot disagree.
+ *
+ * - Admins and unlimited supervisors: everything (room `all`).
+ * - Limited supervisors: the calls of their queues/projects, and the agents who work one of them (the agent's
+ *   membership, server/domain/membership.ts), through rooms `queue:<id>` / `project:<id>`.
+ * - Agents: the calls they are on and their own agent identities (rooms `agent:<id>`); never another agent.
  */
 export const ALL = "all";
 
@@ -13,32 +22,56 @@ export function isLimited(user: AuthUser): boolean {
   return user.role === "supervisor" && (user.queueIds.length > 0 || user.projectIds.length > 0);
 }
 
-/** The agents a call involves: its current agent and every agent leg. */
-export function callAgents(call: Call): string[] {
-  const ids = new Set<string>();
-  if (call.agentId) ids.add(call.agentId);
-  for (const leg of call.legs) if (leg.agentId) ids.add(leg.agentId);
-  return [...ids];
-}
+const queueRoom = (id: string) => `queue:${id}`;
+const projectRoom = (id: string) => `project:${id}`;
+const agentRoom = (id: string) => `agent:${id}`;
 
 export function roomsOf(user: AuthUser): string[] {
-  if (user.role === "agent") return user.agentIds.map((id) => `agent:${id}`);
+  if (user.role === "agent") return user.agentIds.map(agentRoom);
   if (!isLimited(user)) return [ALL];
-  return [...user.queueIds.map((id) => `queue:${id}`), ...user.projectIds.map((id) => `project:${id}`), "supervisors"];
+  return [...user.queueIds.map(queueRoom), ...user.projectIds.map(projectRoom)];
 }
 
 export function callRooms(call: Call): string[] {
   return [
     ALL,
-    ...(call.queueId ? [`queue:${call.queueId}`] : []),
-    ...(call.projectId ? [`project:${call.projectId}`] : []),
-    ...callAgents(call).map((id) => `agent:${id}`),
+    ...(call.queueId ? [queueRoom(call.queueId)] : []),
+    ...(call.projectId ? [projectRoom(call.projectId)] : []),
+    ...callAgents(call).map(agentRoom),
   ];
 }
 
-/** Agents' presence: everyone who watches the board, and the agent themself; never another agent. */
+/**
+ * An agent's presence and figures: everyone who sees everything, supervisors of a queue/project the agent works, and
+ * the agent themself. When an agent starts working a queue, the update goes to that queue's room too, which is how its
+ * supervisors receive the agent.
+ */
 export function agentRooms(agent: Agent): string[] {
-  return [ALL, "supervisors", `agent:${agent.id}`];
+  const { whole, limited } = agentAudience(agent);
+  return [...whole, ...limited];
+}
+
+/**
+ * Where an agent update goes: `whole` rooms (everyone who sees everything, the agent themself) get the agent as it is;
+ * `limited` rooms (supervisors of the agent's queues/projects) get it through `scopeAgent`, one copy per socket.
+ */
+export function agentAudience(agent: Agent): { whole: string[]; limited: string[] } {
+  return { whole: [ALL, agentRoom(agent.id)], limited: [...agent.queueIds.map(queueRoom), ...agent.projectIds.map(projectRoom)] };
+}
+
+/**
+ * An agent as this user receives it: a limited supervisor sees only their own queues/projects in the agent's
+ * membership (not the ids of other queues the agent works).
+ */
+export function scopeAgent(user: AuthUser, agent: Agent): Agent {
+  if (!isLimited(user)) return agent;
+  return { ...agent, queueIds: agent.queueIds.filter((id) => user.queueIds.includes(id)), projectIds: agent.projectIds.filter((id) => user.projectIds.includes(id)) };
+}
+
+/** Whether the user may see each agent, with the user's rooms worked out once. */
+export function agentFilter(user: AuthUser): (agent: Agent) => boolean {
+  const rooms = new Set(roomsOf(user));
+  return (agent) => agentRooms(agent).some((room) => rooms.has(room));
 }
 
 export function canSeeCall(user: AuthUser, call: Call): boolean {
@@ -47,14 +80,61 @@ export function canSeeCall(user: AuthUser, call: Call): boolean {
 }
 
 export function canSeeAgent(user: AuthUser, agent: Agent): boolean {
-  const rooms = new Set(roomsOf(user));
-  return agentRooms(agent).some((room) => rooms.has(room));
+  return agentFilter(user)(agent);
 }
 
-/** Today's figures cut to what the user may see: agents only their own, limited supervisors their queues/projects. */
-export function scopeStats(user: AuthUser, stats: DayStats): DayStats {
+/**
+ * Today's figures cut to what the user may see: agents only their own; limited supervisors their queues/projects and
+ * the agents they may see (an id not among `agents` is not shown).
+ */
+export function scopeStats(user: AuthUser, stats: DayStats, agents: ReadonlyMap<string, Agent>): DayStats {
   if (user.role === "admin" || (user.role === "supervisor" && !isLimited(user))) return stats;
-  const pick = <T>(record: Record<string, T>, ids: string[]) => Object.fromEntries(ids.flatMap((id) => (record[id] ? [[id, record[id]]] : [])));
+  const pick = <T>(record: Record<string, T>, ids: Iterable<string>) => Object.fromEntries([...ids].flatMap((id) => (record[id] ? [[id, record[id]]] : [])));
   if (user.role === "agent") return { ...stats, agents: pick(stats.agents, user.agentIds), queues: {}, projects: {} };
-  return { ...stats, queues: pick(stats.queues, user.queueIds), projects: pick(stats.projects, user.projectIds) };
+  const visible = agentFilter(user);
+  const seen = Object.keys(stats.agents).filter((id) => {
+    const agent = agents.get(id);
+    return agent !== undefined && visible(agent);
+  });
+  return { ...stats, agents: pick(stats.agents, seen), queues: pick(stats.queues, user.queueIds), projects: pick(stats.projects, user.projectIds) };
+}
+
+/** Everything that could be listed, as the running state holds it. */
+export interface Directory<C extends { id: string; provider: ProviderId }> {
+  agents: Iterable<Agent>;
+  queues: Iterable<Queue>;
+  projects: Iterable<Project>;
+  connections: Iterable<C>;
+}
+
+export interface FilterLists<C> {
+  agents: Agent[];
+  queues: Queue[];
+  projects: Project[];
+  connections: C[];
+  providers: ProviderId[];
+}
+
+/**
+ * What filter lists (history, figures, the board's connection list) may name for this user. Admins and unlimited
+ * supervisors: everything. Limited supervisors: their queues/projects, the agents they may see, and the connections
+ * those belong to (and those connections' providers). Agents: their own agent identities and their connections'
+ * providers only; no queue, project or connection (the names on a call they may see are shown with that call).
+ */
+export function filterLists<C extends { id: string; provider: ProviderId }>(user: AuthUser, all: Directory<C>): FilterLists<C> {
+  const connections = [...all.connections];
+  if (user.role !== "agent" && !isLimited(user)) {
+    return { agents: [...all.agents], queues: [...all.queues], projects: [...all.projects], connections, providers: [...PROVIDERS] };
+  }
+  const providersOf = (connectionIds: Set<string>) => PROVIDERS.filter((p) => connections.some((c) => c.provider === p && connectionIds.has(c.id)));
+  if (user.role === "agent") {
+    const agents = [...all.agents].filter((a) => user.agentIds.includes(a.id));
+    return { agents, queues: [], projects: [], connections: [], providers: providersOf(new Set(agents.map((a) => a.connectionId))) };
+  }
+  const visible = agentFilter(user);
+  const agents = [...all.agents].filter(visible);
+  const queues = [...all.queues].filter((q) => user.queueIds.includes(q.id));
+  const projects = [...all.projects].filter((p) => user.projectIds.includes(p.id));
+  const connectionIds = new Set([...agents, ...queues, ...projects].map((item) => item.connectionId));
+  return { agents, queues, projects, connections: connections.filter((c) => connectionIds.has(c.id)), providers: providersOf(connectionIds) };
 }

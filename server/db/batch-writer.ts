@@ -1,5 +1,5 @@
 import { Worker } from "node:worker_threads";
-import type { Call } from "../domain/model";
+import type { Agent, Call } from "../domain/model";
 import type { EventRecord } from "../live/live-state";
 import type { Batch, DeliveryRow } from "./store";
 import { sqliteFileFromUrl } from "./url";
@@ -49,9 +49,13 @@ export class BatchWriter {
         ["delivery", deliveries.map(deliveryRow)],
         ["event", changes.records.map(eventRow)],
         ["relink", changes.relinked],
+        // Before the survivors are written: a survivor may take over the merged-away call's key.
+        ["mergeEvents", changes.merged.map(mergeRow)],
+        ["mergeLegs", changes.merged.map(mergeRow)],
+        ["mergeCall", changes.merged.map(mergeRow)],
         ["call", calls.map(callRow)],
         ["leg", calls.flatMap((call) => call.legs.map((leg) => legRow(call, leg)))],
-        ["agent", [...changes.agents.values()].map((agent) => ({ ...agent, presenceSince: time(agent.presenceSince) }))],
+        ["agent", [...changes.agents.values()].map(agentRow)],
         ["queue", [...changes.queues.values()]],
         ["project", [...changes.projects.values()]],
       ];
@@ -96,6 +100,10 @@ const STATEMENTS = {
   ]),
   event: insert("CallEvent", ["id", "deliveryId", "connectionId", "callId", "agentId", "kind", "at", "timeSource", "payload"]),
   relink: `UPDATE "CallEvent" SET "callId" = @callId WHERE "id" = @eventId`,
+  // A call found to be part of another: its events move to the survivor, its legs and row go (the survivor holds them).
+  mergeEvents: `UPDATE "CallEvent" SET "callId" = @into WHERE "callId" = @from`,
+  mergeLegs: `DELETE FROM "Leg" WHERE "callId" = @from`,
+  mergeCall: `DELETE FROM "Call" WHERE "id" = @from`,
   call: upsert("Call", [
     "id", "connectionId", "provider", "externalKey", "direction", "state", "fromNumber", "toNumber", "agentId", "queueId",
     "projectId", "startedAt", "answeredAt", "endedAt", "endReason", "waitSeconds", "talkSeconds", "recording", "detail",
@@ -109,7 +117,7 @@ const STATEMENTS = {
   ),
   agent: upsert(
     "Agent",
-    ["id", "connectionId", "externalId", "name", "extension", "presence", "pauseReason", "presenceSince", "version"],
+    ["id", "connectionId", "externalId", "name", "extension", "presence", "pauseReason", "presenceSince", "queueIds", "projectIds", "version"],
     `excluded."version" >= "Agent"."version"`,
   ),
   queue: upsert("Queue", ["id", "connectionId", "externalId", "name"]),
@@ -139,6 +147,10 @@ function eventRow(record: EventRecord) {
   };
 }
 
+function mergeRow({ from, into }: { from: Call; into: string }) {
+  return { from: from.id, into };
+}
+
 function callRow(call: Call) {
   return {
     id: call.id,
@@ -162,6 +174,15 @@ function callRow(call: Call) {
     detail: JSON.stringify({ facts: call.facts, legs: call.legs }),
     version: call.version,
     updatedAt: time(call.updatedAt),
+  };
+}
+
+function agentRow(agent: Agent) {
+  return {
+    ...agent,
+    presenceSince: time(agent.presenceSince),
+    queueIds: JSON.stringify(agent.queueIds),
+    projectIds: JSON.stringify(agent.projectIds),
   };
 }
 

@@ -1,5 +1,7 @@
+import { z } from "zod";
 import type { ProviderId } from "../domain/events";
 import { CanonicalEvent as CanonicalEventSchema } from "../domain/events";
+import { membershipIds } from "../domain/membership";
 import type { Agent, Presence, Project, Queue } from "../domain/model";
 import type { Changes, EventRecord } from "../live/live-state";
 import { callFromRow } from "./call-row";
@@ -33,6 +35,19 @@ export interface Batch {
 
 const date = (ms: number) => new Date(ms);
 
+const IdList = z.array(z.string());
+
+/** The live model of a stored agent (membership is kept as JSON arrays of ids). */
+export function agentFromRow(row: Omit<Agent, "presence" | "presenceSince" | "queueIds" | "projectIds"> & { presence: string; presenceSince: Date; queueIds: string; projectIds: string }): Agent {
+  return {
+    ...row,
+    presence: row.presence as Presence,
+    presenceSince: row.presenceSince.getTime(),
+    queueIds: membershipIds(IdList.parse(JSON.parse(row.queueIds))),
+    projectIds: membershipIds(IdList.parse(JSON.parse(row.projectIds))),
+  };
+}
+
 /** Reads for the live pipeline (its writes go through BatchWriter, in one transaction per batch). */
 export class Store {
   constructor(readonly db: Db) {}
@@ -57,9 +72,7 @@ export class Store {
       }),
     ]);
     const calls = callRows.map(callFromRow);
-    const agents = agentRows.map(
-      (row): Agent => ({ ...row, presence: row.presence as Presence, presenceSince: row.presenceSince.getTime() }),
-    );
+    const agents = agentRows.map(agentFromRow);
     const connectionProviders = new Map(
       (await this.db.connection.findMany({ select: { id: true, provider: true } })).map((c) => [c.id, c.provider as ProviderId]),
     );

@@ -20,6 +20,8 @@ export const END_REASONS = [
   "cancelled",
   "answered_elsewhere",
   "failed",
+  /** Callboard closed the call: no end came from the provider within the configured time (see `call.expired`). */
+  "no_end_received",
 ] as const;
 export const EndReason = z.enum(END_REASONS);
 export type EndReason = z.infer<typeof EndReason>;
@@ -56,6 +58,12 @@ export const CallContext = z.object({
   agent: AgentRef.optional(),
   queue: NamedRef.optional(),
   project: NamedRef.optional(),
+  /**
+   * Without a key: the event is only about a leg of a call seen through other events (a dialog state update, a
+   * stream event, a dialog close without its call's context). If no call holds the leg yet it waits for one rather
+   * than opening a call of its own. Other keyless events (a CDR naming only its leg) open a call keyed by the leg.
+   */
+  waitsForCall: z.literal(true).optional(),
 });
 export type CallContext = z.infer<typeof CallContext>;
 
@@ -90,7 +98,14 @@ export const CallResumed = callEvent("call.resumed");
 export const CallTransferred = callEvent("call.transferred").extend({
   mode: z.enum(["blind", "attended"]),
   cancelled: z.boolean().default(false),
-  target: z.object({ agent: AgentRef.optional(), number: z.string().optional() }).optional(),
+  target: z
+    .object({
+      agent: AgentRef.optional(),
+      number: z.string().optional(),
+      /** The leg key the target's own events use (VOIPEX `agent:<login>`), so their later hangup ends that leg. */
+      leg: z.string().min(1).optional(),
+    })
+    .optional(),
 });
 export const CallEnded = callEvent("call.ended").extend({
   /** `leg`: only the named leg ended; `call`: the whole call is over. */
@@ -110,6 +125,11 @@ export const CallSummary = callEvent("call.summary").extend({
   talkSeconds: Seconds.optional(),
   recording: z.string().optional(),
 });
+/**
+ * Callboard's own event, not a provider's: the call had no news for the configured time and is closed as "no end
+ * received" (at its last news). A later end or CDR from the provider completes it with the real figures.
+ */
+export const CallExpired = callEvent("call.expired").extend({ lastNewsAt: EpochMs });
 export const MediaConnected = callEvent("media.connected").extend({ detail: z.string().optional() });
 export const MediaDisconnected = callEvent("media.disconnected").extend({ detail: z.string().optional() });
 
@@ -131,6 +151,7 @@ export const CanonicalEvent = z.discriminatedUnion("kind", [
   CallTransferred,
   CallEnded,
   CallSummary,
+  CallExpired,
   MediaConnected,
   MediaDisconnected,
   AgentLogin,

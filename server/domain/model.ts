@@ -49,8 +49,10 @@ export const CallFacts = z.object({
   reason: EndReason.nullable(),
   held: z.boolean(),
   holdChangedAt: z.number(),
-  /** Set once the call is over; never cleared (late events cannot reopen a call). */
+  /** Set once the provider said the call is over; never cleared (late events cannot reopen a call). */
   closed: z.boolean(),
+  /** Last news of a call Callboard closed for lack of an end (`call.expired`); the provider's end, if it comes, wins. */
+  expiredAt: z.number().nullable().default(null),
   directionKnown: z.boolean(),
   cdr: z.object({
     startedAt: z.number().nullable(),
@@ -62,7 +64,14 @@ export const CallFacts = z.object({
   }),
   media: z.enum(["connected", "disconnected"]).nullable(),
   mediaDetail: z.string().nullable(),
+  /** When media last changed (the later report wins, whatever the arrival order). */
+  mediaChangedAt: z.number().default(0),
   transfers: z.array(Transfer),
+  /**
+   * What events named this call by (`k:<call key>`, `l:<leg id>` where leg ids are unique), sorted: see identity.ts.
+   * Calls stored before it was kept read back with none.
+   */
+  identities: z.array(z.string()).default([]),
 });
 export type CallFacts = z.infer<typeof CallFacts>;
 
@@ -104,6 +113,9 @@ export const Agent = z.object({
   presence: Presence,
   pauseReason: z.string().nullable(),
   presenceSince: z.number(),
+  /** The queues and projects the agent works (server/domain/membership.ts): sorted, unique. Decides who sees them. */
+  queueIds: z.array(z.string()),
+  projectIds: z.array(z.string()),
   version: z.number().int(),
 });
 export type Agent = z.infer<typeof Agent>;

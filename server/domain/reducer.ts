@@ -1,4 +1,5 @@
 import type { AgentEvent, CallEvent, EndReason, LegRole, ProviderId } from "./events";
+import { primaryKey, REPORTS_CUSTOMER_END } from "./identity";
 import type { Agent, Call, CallFacts, CallState, Leg } from "./model";
 
 /**
@@ -56,11 +57,14 @@ export function newCall({ id, connectionId, provider, key, at }: NewCall): Call 
       held: false,
       holdChangedAt: 0,
       closed: false,
+      expiredAt: null,
       directionKnown: false,
       cdr: { startedAt: null, answeredAt: null, endedAt: null, waitSeconds: null, talkSeconds: null, reason: null },
       media: null,
       mediaDetail: null,
+      mediaChangedAt: 0,
       transfers: [],
+      identities: [],
     },
     version: 0,
     updatedAt: at,
@@ -152,25 +156,35 @@ export function reduceCall(call: Call, event: CallEvent, refs: Refs = NO_REFS): 
       break;
     }
     case "call.transferred": {
+      const target = event.target?.agent;
+      const targetKey = event.target?.leg ?? (target ? `transfer:${target.externalId}` : undefined);
+      const named = legOf(next, targetKey);
+      // An agent who answered before the transfer is the one handing the customer over, not the one receiving them.
+      const handingOver = !!named && named.facts.answeredAt !== null && named.facts.answeredAt < at;
       facts.transfers = [
         ...facts.transfers,
         {
           at,
           mode: event.mode,
           cancelled: event.cancelled,
-          targetAgentId: refs.targetAgentId,
+          targetAgentId: handingOver ? null : refs.targetAgentId,
           targetNumber: event.target?.number ?? null,
         },
       ].sort((a, b) => a.at - b.at);
-      const target = event.target?.agent;
-      if (!event.cancelled && target) {
-        // The target becomes a leg of the same call; after an attended transfer they are already talking.
-        next.legs = upsertLeg(next, `transfer:${target.externalId}`, "agent", at, { agentId: refs.targetAgentId });
-        const targetLeg = legOf(next, `transfer:${target.externalId}`);
-        if (targetLeg && event.mode === "attended") {
-          targetLeg.facts.answeredAt = minOf(targetLeg.facts.answeredAt, at);
-        }
-      }
+      if (event.cancelled || !targetKey || handingOver) break;
+      // The target becomes a leg of the same call; after an attended transfer they are already talking.
+      next.legs = upsertLeg(next, targetKey, "agent", at, { agentId: refs.targetAgentId });
+      const targetLeg = legOf(next, targetKey);
+      if (targetLeg && event.mode === "attended") targetLeg.facts.answeredAt = minOf(targetLeg.facts.answeredAt, at);
+      // Whoever had the customer until now leaves at the transfer (their own hangup may come later, or first).
+      next.legs = next.legs.map((other) =>
+        other.key !== targetKey && other.role === "agent" && other.facts.answeredAt !== null && other.facts.answeredAt <= at && other.facts.endedAt === null
+          ? { ...other, facts: { ...other.facts, endedAt: at, reason: other.facts.reason ?? "completed" } }
+          : other,
+      );
+      // The customer is still connected, to the target now: a call that looked over because its agent left goes on
+      // (one the provider itself ended, or Callboard closed for lack of news, does not).
+      if (facts.endedAt === null && facts.expiredAt === null) facts.closed = false;
       break;
     }
     case "call.ended":
@@ -217,10 +231,16 @@ export function reduceCall(call: Call, event: CallEvent, refs: Refs = NO_REFS): 
       facts.closed = true;
       break;
     }
+    case "call.expired":
+      facts.expiredAt = maxOf(facts.expiredAt, event.lastNewsAt);
+      break;
     case "media.connected":
     case "media.disconnected":
-      facts.media = event.kind === "media.connected" ? "connected" : "disconnected";
-      facts.mediaDetail = event.detail ?? null;
+      if (at >= facts.mediaChangedAt) {
+        facts.media = event.kind === "media.connected" ? "connected" : "disconnected";
+        facts.mediaDetail = event.detail ?? null;
+        facts.mediaChangedAt = at;
+      }
       break;
     default: {
       const unreachable: never = event;
@@ -231,6 +251,86 @@ export function reduceCall(call: Call, event: CallEvent, refs: Refs = NO_REFS): 
   next = derive(next);
   next.version = call.version + 1;
   next.updatedAt = Math.max(call.updatedAt, at);
+  return next;
+}
+
+/**
+ * Two calls found to be one conversation (an event named identities of both): one call with the facts of both,
+ * merged the same commutative way events are (earliest answer, latest end, later hold change), its legs re-keyed to
+ * the surviving id. Which of the two survives only decides the id; the result is otherwise the same either way.
+ */
+export function mergeCalls(into: Call, from: Call): Call {
+  const a = into.facts;
+  const b = from.facts;
+  const later = <T extends { holdChangedAt: number }>(x: T, y: T) => (y.holdChangedAt > x.holdChangedAt ? y : x);
+  const hold = later(a, b);
+  const legs = new Map<string, Leg>();
+  for (const leg of [...into.legs, ...from.legs]) {
+    const other = legs.get(leg.key);
+    if (!other) {
+      legs.set(leg.key, { ...leg, id: `${into.id}/${leg.key}`, facts: { ...leg.facts } });
+      continue;
+    }
+    const legHold = later(other.facts, leg.facts);
+    legs.set(leg.key, {
+      ...other,
+      // A leg reported without its side defaults to the customer's: the side some event named wins.
+      role: other.role === "customer" ? leg.role : other.role,
+      agentId: other.agentId ?? leg.agentId,
+      number: other.number ?? leg.number,
+      startedAt: Math.min(other.startedAt, leg.startedAt),
+      facts: {
+        answeredAt: minOf(other.facts.answeredAt, leg.facts.answeredAt),
+        endedAt: minOf(other.facts.endedAt, leg.facts.endedAt),
+        reason: other.facts.reason ?? leg.facts.reason,
+        held: legHold.held,
+        holdChangedAt: legHold.holdChangedAt,
+      },
+    });
+  }
+  const transfers = new Map(
+    [...a.transfers, ...b.transfers].map((transfer) => [JSON.stringify(transfer), transfer] as const),
+  );
+  const identities = [...new Set([...a.identities, ...b.identities])].sort();
+  const merged: Call = {
+    ...into,
+    key: primaryKey(identities, into.key),
+    direction: a.directionKnown ? into.direction : b.directionKnown ? from.direction : into.direction,
+    from: into.from ?? from.from,
+    to: into.to ?? from.to,
+    agentId: into.agentId ?? from.agentId,
+    queueId: into.queueId ?? from.queueId,
+    projectId: into.projectId ?? from.projectId,
+    startedAt: Math.min(into.startedAt, from.startedAt),
+    recording: into.recording ?? from.recording,
+    legs: [...legs.values()].sort((x, y) => x.startedAt - y.startedAt || (x.key < y.key ? -1 : 1)),
+    facts: {
+      answeredAt: minOf(a.answeredAt, b.answeredAt),
+      endedAt: maxOf(a.endedAt, b.endedAt),
+      reason: a.reason ?? b.reason,
+      held: hold.held,
+      holdChangedAt: hold.holdChangedAt,
+      closed: a.closed || b.closed,
+      expiredAt: maxOf(a.expiredAt, b.expiredAt),
+      directionKnown: a.directionKnown || b.directionKnown,
+      cdr: {
+        startedAt: minOf(a.cdr.startedAt, b.cdr.startedAt),
+        answeredAt: minOf(a.cdr.answeredAt, b.cdr.answeredAt),
+        endedAt: maxOf(a.cdr.endedAt, b.cdr.endedAt),
+        waitSeconds: maxOf(a.cdr.waitSeconds, b.cdr.waitSeconds),
+        talkSeconds: maxOf(a.cdr.talkSeconds, b.cdr.talkSeconds),
+        reason: a.cdr.reason ?? b.cdr.reason,
+      },
+      ...(b.mediaChangedAt > a.mediaChangedAt
+        ? { media: b.media, mediaDetail: b.mediaDetail, mediaChangedAt: b.mediaChangedAt }
+        : { media: a.media ?? b.media, mediaDetail: a.mediaDetail ?? b.mediaDetail, mediaChangedAt: a.mediaChangedAt }),
+      transfers: [...transfers.values()].sort((x, y) => x.at - y.at),
+      identities,
+    },
+  };
+  const next = derive(merged);
+  next.version = Math.max(into.version, from.version) + 1;
+  next.updatedAt = Math.max(into.updatedAt, from.updatedAt);
   return next;
 }
 
@@ -248,7 +348,14 @@ export function derive(call: Call): Call {
   const anyAnsweredEnded = counting.some((leg) => leg.facts.answeredAt !== null && leg.facts.endedAt !== null);
   const openCounting = counting.some((leg) => leg.facts.endedAt === null);
   const allLegsEnded = legs.length > 0 && legs.every((leg) => leg.facts.endedAt !== null);
-  const closed = facts.closed || allLegsEnded || (anyAnsweredEnded && !openCounting);
+  // Where the customer's own end is reported, their open leg means they are still connected to someone (or waiting
+  // for the agent a transfer hands them to).
+  const customerConnected =
+    REPORTS_CUSTOMER_END[call.provider] && legs.some((leg) => leg.role === "customer" && leg.facts.endedAt === null);
+  const ended = facts.closed || allLegsEnded || (anyAnsweredEnded && !openCounting && !customerConnected);
+  // Closed by Callboard for lack of news, until the provider's own end says more.
+  const expired = !ended && facts.expiredAt !== null;
+  const closed = ended || expired;
 
   const answeredAt = [facts.answeredAt, facts.cdr.answeredAt, ...counting.map((leg) => leg.facts.answeredAt)].reduce<
     number | null
@@ -263,7 +370,7 @@ export function derive(call: Call): Call {
 
   let endedAt: number | null = null;
   if (closed) {
-    endedAt = [facts.endedAt, ...legs.map((leg) => leg.facts.endedAt)].reduce<number | null>(
+    endedAt = [facts.endedAt, expired ? facts.expiredAt : null, ...legs.map((leg) => leg.facts.endedAt)].reduce<number | null>(
       (acc, value) => maxOf(acc, value),
       null,
     );
@@ -278,8 +385,9 @@ export function derive(call: Call): Call {
             state: "ended" as const,
             // A leg that began after the call's end (a late event) ends when it began, not before.
             endedAt: Math.max(callEnd, leg.startedAt, leg.answeredAt ?? leg.startedAt),
-            endReason:
-              leg.answeredAt !== null
+            endReason: expired
+              ? ("no_end_received" as const)
+              : leg.answeredAt !== null
                 ? "completed"
                 : answeredAt !== null
                   ? leg.role === "customer"
@@ -294,7 +402,8 @@ export function derive(call: Call): Call {
   const state: CallState = closed ? "ended" : held ? "held" : answeredAt !== null ? "talking" : "ringing";
 
   let endReason: EndReason | null = null;
-  if (closed) {
+  if (expired) endReason = "no_end_received";
+  else if (closed) {
     const explicit = facts.reason ?? facts.cdr.reason;
     if (answeredAt !== null) endReason = "completed";
     else if (call.direction === "inbound") {
@@ -326,8 +435,8 @@ export function derive(call: Call): Call {
     endReason,
     waitSeconds,
     talkSeconds,
-    agentId: currentAgent(legs) ?? call.agentId,
-    facts: { ...facts, closed },
+    agentId: lastTransferTarget(legs, facts) ?? currentAgent(legs) ?? call.agentId,
+    facts: { ...facts, closed: ended },
   };
 }
 
@@ -352,6 +461,12 @@ function deriveLeg(leg: Leg): Leg {
     endedAt,
     endReason: endedAt === null ? null : answeredAt !== null ? "completed" : (reason ?? "missed"),
   };
+}
+
+/** After a transfer the call is its (latest) target's, once they have a leg: the customer was handed to them. */
+function lastTransferTarget(legs: Leg[], facts: CallFacts): string | null {
+  const last = facts.transfers.filter((t) => !t.cancelled && t.targetAgentId !== null).at(-1);
+  return last && legs.some((leg) => leg.agentId === last.targetAgentId) ? last.targetAgentId : null;
 }
 
 /** The agent the call belongs to now: who is talking, else who talked last, else who is being rung. */
@@ -393,6 +508,8 @@ export function newAgent({ id, connectionId, externalId, at }: NewAgent): Agent 
     presence: "available",
     pauseReason: null,
     presenceSince: at,
+    queueIds: [],
+    projectIds: [],
     version: 0,
   };
 }

@@ -3,7 +3,8 @@ import { isTransientWriteError } from "../db/write-error";
 import { emptyChanges, type Changes } from "../live/live-state";
 
 interface Pending {
-  delivery: DeliveryRow;
+  /** Null for Callboard's own changes (the no-end sweeper): events with no webhook delivery behind them. */
+  delivery: DeliveryRow | null;
   changes: Changes | null;
   submittedAt: number;
   resolve: () => void;
@@ -24,6 +25,11 @@ export function mergeChanges(into: Changes, from: Changes): Changes {
   into.records.push(...from.records);
   into.relinked.push(...from.relinked);
   for (const [id, call] of from.calls) into.calls.set(id, call);
+  // A call merged into another by a later delivery is not written: its row goes.
+  for (const merge of from.merged) {
+    into.merged.push(merge);
+    into.calls.delete(merge.from.id);
+  }
   for (const [id, agent] of from.agents) into.agents.set(id, agent);
   for (const [id, queue] of from.queues) into.queues.set(id, queue);
   for (const [id, project] of from.projects) into.projects.set(id, project);
@@ -31,7 +37,7 @@ export function mergeChanges(into: Changes, from: Changes): Changes {
 }
 
 function batchOf(items: Pending[]): Batch {
-  const batch: Batch = { deliveries: items.map((item) => item.delivery), changes: emptyChanges() };
+  const batch: Batch = { deliveries: items.flatMap((item) => (item.delivery ? [item.delivery] : [])), changes: emptyChanges() };
   for (const item of items) if (item.changes) mergeChanges(batch.changes, item.changes);
   return batch;
 }
@@ -63,7 +69,7 @@ export class GroupCommitter {
     private readonly maxInFlight = 2,
   ) {}
 
-  submit(delivery: DeliveryRow, changes: Changes | null): Promise<void> {
+  submit(delivery: DeliveryRow | null, changes: Changes | null): Promise<void> {
     return new Promise((resolve, reject) => {
       const item: Pending = {
         delivery,

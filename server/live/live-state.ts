@@ -1,7 +1,10 @@
 import type { AgentRef, CallEvent, CanonicalEvent, NamedRef, ProviderId } from "../domain/events";
-import { isCallEvent } from "../domain/events";
+import { isCallEvent, TIME_MAX, TIME_MIN } from "../domain/events";
+import { isStuck } from "../domain/figures";
 import type { Agent, Call, Project, Queue } from "../domain/model";
-import { newAgent, newCall, reduceAgent, reduceCall, touchAgent, type Refs } from "../domain/reducer";
+import { callIdentities, eventIdentities, opensCall, withIdentities, type Identity } from "../domain/identity";
+import { mergeCalls, newAgent, newCall, reduceAgent, reduceCall, touchAgent, type Refs } from "../domain/reducer";
+import { callAgents, withMembership } from "../domain/membership";
 import { eventId, newId } from "./ids";
 
 /** A canonical event as stored: which delivery it came from and which call/agent it was applied to. */
@@ -19,6 +22,8 @@ export interface Changes {
   records: EventRecord[];
   /** Parked events that found their call: their stored rows get the call id. */
   relinked: { eventId: string; callId: string }[];
+  /** Calls found to be part of another: their rows go, their events move to `into`, boards drop them. */
+  merged: { from: Call; into: string }[];
   calls: Map<string, Call>;
   agents: Map<string, Agent>;
   queues: Map<string, Queue>;
@@ -26,7 +31,7 @@ export interface Changes {
 }
 
 export function emptyChanges(): Changes {
-  return { records: [], relinked: [], calls: new Map(), agents: new Map(), queues: new Map(), projects: new Map() };
+  return { records: [], relinked: [], merged: [], calls: new Map(), agents: new Map(), queues: new Map(), projects: new Map() };
 }
 
 export interface ConnectionRef {
@@ -76,8 +81,8 @@ export class LiveState {
   readonly agents = new Map<string, Agent>();
   readonly queues = new Map<string, Queue>();
   readonly projects = new Map<string, Project>();
-  private readonly callByKey = new Map<string, string>();
-  private readonly callByLeg = new Map<string, string>();
+  /** Identity (call key or unique leg id, see domain/identity.ts) → the call holding it. */
+  private readonly callByIdentity = new Map<string, string>();
   private readonly agentByExternal = new Map<string, string>();
   private readonly queueByExternal = new Map<string, string>();
   private readonly projectByExternal = new Map<string, string>();
@@ -122,8 +127,8 @@ export class LiveState {
       if (isCallEvent(event)) this.applyCallEvent(connection, record, event, changes);
       else {
         const agent = this.agentFor(connection.id, event.agent, event.at, changes);
-        if (event.queue) this.namedFor("queue", connection.id, event.queue, changes);
-        const next = reduceAgent(agent, event);
+        const queue = event.queue ? this.namedFor("queue", connection.id, event.queue, changes) : undefined;
+        const next = withMembership(reduceAgent(agent, event), { queueId: queue?.id ?? null, projectId: null });
         this.agents.set(next.id, next);
         changes.agents.set(next.id, next);
         record.agentId = next.id;
@@ -134,44 +139,87 @@ export class LiveState {
 
   private applyCallEvent(connection: ConnectionRef, record: EventRecord, event: CallEvent, changes: Changes) {
     const ctx = event.call;
-    // Events name their call by its key; only Conpeek state updates name just a dialog (a globally unique id).
-    const callId = ctx.key
-      ? (this.callByKey.get(k(connection.id, ctx.key)) ?? this.adopt(this.stored?.byKey(connection.id, ctx.key)))
-      : ctx.leg
-        ? (this.callByLeg.get(k(connection.id, ctx.leg.key)) ?? this.adopt(this.stored?.byLeg(connection.id, ctx.leg.key)))
-        : undefined;
-    if (!callId && !ctx.key) {
-      // Only a dialog is named and its call is not known yet (out of order): wait for it.
-      const legKey = k(connection.id, (ctx.leg as { key: string }).key);
-      const list = this.parked.get(legKey) ?? [];
-      list.push({ record, event, provider: connection.provider });
-      this.parked.set(legKey, list);
+    const identities = eventIdentities(connection.provider, ctx);
+    // Every call holding an identity the event names: none (a new call), one, or several that are one conversation.
+    const found = [...new Set(identities.map((id) => this.findCall(connection.id, id)).filter((id) => id !== undefined))]
+      .map((id) => this.calls.get(id))
+      .filter((call) => call !== undefined);
+    if (found.length === 0 && !opensCall(event)) {
+      // Only a leg is named and its call is not known yet (out of order): wait for it.
+      if (ctx.leg) {
+        const legKey = k(connection.id, ctx.leg.key);
+        const list = this.parked.get(legKey) ?? [];
+        list.push({ record, event, provider: connection.provider });
+        this.parked.set(legKey, list);
+      }
       return;
     }
     const refs = this.refsFor(connection.id, event, changes);
-    let call = callId ? this.calls.get(callId) : undefined;
-    if (!call) {
-      call = newCall({ id: newId(), connectionId: connection.id, provider: connection.provider, key: ctx.key as string, at: event.at });
-      this.callByKey.set(k(connection.id, call.key), call.id);
-    }
-    const next = reduceCall(call, event, refs);
+    const call =
+      found.length === 0
+        ? newCall({
+            id: newId(),
+            connectionId: connection.id,
+            provider: connection.provider,
+            key: ctx.key ?? (ctx.leg as { key: string }).key,
+            at: event.at,
+          })
+        : this.merge(found, changes);
+    const next = withIdentities(reduceCall(call, event, refs), identities);
+    this.learnMembership(next, changes);
     this.calls.set(next.id, next);
     this.lastChange.set(next.id, Date.now());
     changes.calls.set(next.id, next);
     record.callId = next.id;
     record.agentId = refs.agentId;
-    for (const leg of next.legs) {
-      const legKey = k(connection.id, leg.key);
-      if (this.callByLeg.get(legKey) === next.id) continue;
-      this.callByLeg.set(legKey, next.id);
+    // Index every identity first, then let events that waited for one of its legs apply (they may merge further).
+    const unparked: Parked[] = [];
+    for (const identity of callIdentities(next)) {
+      this.callByIdentity.set(k(connection.id, identity), next.id);
+      if (!identity.startsWith("l:")) continue;
+      const legKey = k(connection.id, identity.slice(2));
       const waiting = this.parked.get(legKey);
-      if (waiting) {
-        this.parked.delete(legKey);
-        for (const parked of waiting) {
-          changes.relinked.push({ eventId: parked.record.id, callId: next.id });
-          this.applyCallEvent({ id: connection.id, provider: parked.provider }, parked.record, parked.event, changes);
-        }
-      }
+      if (!waiting) continue;
+      this.parked.delete(legKey);
+      unparked.push(...waiting);
+    }
+    for (const parked of unparked) {
+      this.applyCallEvent({ id: connection.id, provider: parked.provider }, parked.record, parked.event, changes);
+      if (parked.record.callId) changes.relinked.push({ eventId: parked.record.id, callId: parked.record.callId });
+    }
+  }
+
+  /** The call holding this identity: in memory, else stored (taken back into memory). */
+  private findCall(connectionId: string, identity: Identity): string | undefined {
+    const id = this.callByIdentity.get(k(connectionId, identity));
+    if (id || !this.stored) return id;
+    const value = identity.slice(2);
+    return this.adopt(identity.startsWith("k:") ? this.stored.byKey(connectionId, value) : this.stored.byLeg(connectionId, value));
+  }
+
+  /**
+   * Calls found to be one conversation become one: the oldest survives with the facts of all, the others leave
+   * memory, the store (their events move to the survivor) and every board.
+   */
+  private merge(calls: Call[], changes: Changes): Call {
+    const [survivor, ...others] = [...calls].sort((a, b) => a.startedAt - b.startedAt || (a.id < b.id ? -1 : 1));
+    let merged = survivor as Call;
+    for (const other of others) {
+      merged = mergeCalls(merged, other);
+      this.forget(other);
+      changes.calls.delete(other.id);
+      changes.merged.push({ from: other, into: merged.id });
+    }
+    return merged;
+  }
+
+  /** Drops a call from memory and from the index (identities another call holds by now stay with it). */
+  private forget(call: Call) {
+    this.calls.delete(call.id);
+    this.lastChange.delete(call.id);
+    for (const identity of callIdentities(call)) {
+      const key = k(call.connectionId, identity);
+      if (this.callByIdentity.get(key) === call.id) this.callByIdentity.delete(key);
     }
   }
 
@@ -184,6 +232,18 @@ export class LiveState {
       projectId: ctx.project ? this.namedFor("project", connectionId, ctx.project, changes).id : null,
       targetAgentId: target ? this.agentFor(connectionId, target, event.at, changes, true).id : null,
     };
+  }
+
+  /** Every agent on a call works its queue and project (server/domain/membership.ts). */
+  private learnMembership(call: Call, changes: Changes) {
+    if (call.queueId === null && call.projectId === null) return;
+    for (const id of callAgents(call)) {
+      const agent = this.agents.get(id);
+      const next = agent && withMembership(agent, call);
+      if (!next || next === agent) continue;
+      this.agents.set(id, next);
+      changes.agents.set(id, next);
+    }
   }
 
   private agentFor(connectionId: string, ref: AgentRef, at: number, changes: Changes, touch = false): Agent {
@@ -225,8 +285,7 @@ export class LiveState {
   /** Takes a stored call back into memory; returns its id. */
   private adopt(call: Call | undefined): string | undefined {
     if (!call) return undefined;
-    const existing = this.callByKey.get(k(call.connectionId, call.key));
-    if (existing) return existing;
+    if (this.calls.has(call.id)) return call.id;
     this.indexCall(call);
     return call.id;
   }
@@ -234,8 +293,7 @@ export class LiveState {
   private indexCall(call: Call) {
     this.calls.set(call.id, call);
     this.lastChange.set(call.id, call.updatedAt);
-    this.callByKey.set(k(call.connectionId, call.key), call.id);
-    for (const leg of call.legs) this.callByLeg.set(k(call.connectionId, leg.key), call.id);
+    for (const identity of callIdentities(call)) this.callByIdentity.set(k(call.connectionId, identity), call.id);
   }
 
   /** Restores state from the database at start-up. */
@@ -280,10 +338,7 @@ export class LiveState {
     const removed: string[] = [];
     for (const call of this.calls.values()) {
       if (this.changedAt(call) < now - this.options.endedCallMemoryMs) {
-        this.calls.delete(call.id);
-        this.lastChange.delete(call.id);
-        this.callByKey.delete(k(call.connectionId, call.key));
-        for (const leg of call.legs) this.callByLeg.delete(k(call.connectionId, leg.key));
+        this.forget(call);
         removed.push(call.id);
       }
     }
@@ -296,6 +351,21 @@ export class LiveState {
       if (entry.at < now - this.options.dedupeMemoryMs) this.dedupe.delete(key);
     }
     return removed;
+  }
+
+  /**
+   * Closes every open call with no news for `afterMs` (see `isStuck`) as "no end received": a `call.expired` event per
+   * call, applied and stored like any other (in a delivery of Callboard's own, `deliveryId`). Returns what changed.
+   */
+  expire(now: number, afterMs: number, deliveryId: string, changes = emptyChanges()): Changes {
+    for (const call of [...this.calls.values()]) {
+      if (!isStuck(call, now, afterMs) || call.facts.expiredAt !== null) continue;
+      const at = Math.min(Math.max(now, TIME_MIN), TIME_MAX);
+      const lastNewsAt = Math.min(Math.max(call.updatedAt, TIME_MIN), TIME_MAX);
+      const event: CallEvent = { kind: "call.expired", at, timeSource: "received", call: { key: call.key }, lastNewsAt };
+      this.apply({ id: call.connectionId, provider: call.provider }, deliveryId, [event], changes);
+    }
+    return changes;
   }
 
   /** Calls a board shows: all that are live, and those ended within `recentMs`. */

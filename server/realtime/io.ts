@@ -2,7 +2,7 @@ import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import type { AuthService } from "../auth/auth-service";
 import { sessionToken } from "../auth/gate";
-import { agentRooms, callRooms, canSeeAgent, canSeeCall, isLimited, roomsOf, scopeStats } from "../auth/scope";
+import { agentAudience, agentFilter, callRooms, canSeeCall, filterLists, isLimited, roomsOf, scopeAgent, scopeStats } from "../auth/scope";
 import type { AuthUser } from "../auth/types";
 import type { Batch } from "../db/store";
 import type { ConnectionSummary } from "../domain/model";
@@ -89,7 +89,7 @@ export function createRealtime(
   const pushStats = () => {
     statsTimer = undefined;
     const stats = computeStats();
-    for (const socket of io.sockets.sockets.values()) socket.emit("stats:updated", scopeStats(socket.data.user, stats));
+    for (const socket of io.sockets.sockets.values()) socket.emit("stats:updated", scopeStats(socket.data.user, stats, deps.live.agents));
   };
   const scheduleStats = () => {
     statsTimer ??= setTimeout(pushStats, 1000);
@@ -107,18 +107,27 @@ export function createRealtime(
     const everything = user.role !== "agent" && !isLimited(user);
     const queueIds = new Set([...user.queueIds, ...calls.map((c) => c.queueId)]);
     const projectIds = new Set([...user.projectIds, ...calls.map((c) => c.projectId)]);
+    const visibleAgent = agentFilter(user);
     return {
       serverTime: now,
       recentEndedMs: deps.recentEndedMs,
       user: { name: user.name, email: user.email, role: user.role },
       settings: { stuckMs: deps.stuckMs, serviceLevelSeconds: deps.serviceLevelSeconds },
-      stats: scopeStats(user, computeStats()),
+      stats: scopeStats(user, computeStats(), deps.live.agents),
       calls,
-      agents: [...deps.live.agents.values()].filter((agent) => canSeeAgent(user, agent)),
+      agents: [...deps.live.agents.values()].filter(visibleAgent).map((agent) => scopeAgent(user, agent)),
       queues: [...deps.live.queues.values()].filter((q) => everything || queueIds.has(q.id)),
       projects: [...deps.live.projects.values()].filter((p) => everything || projectIds.has(p.id)),
-      connections: user.role === "agent" ? [] : deps.connections(),
+      // Limited supervisors: the connections of their queues/projects and agents; agents: none.
+      connections: filterLists(user, { agents: deps.live.agents.values(), queues: deps.live.queues.values(), projects: deps.live.projects.values(), connections: deps.connections() }).connections,
     };
+  };
+
+  /** The sockets in any of these rooms, each once. */
+  const socketsIn = (rooms: string[]) => {
+    const ids = new Set<string>();
+    for (const room of rooms) for (const id of io.sockets.adapter.rooms.get(room) ?? []) ids.add(id);
+    return [...ids].flatMap((id) => io.sockets.sockets.get(id) ?? []);
   };
 
   io.on("connection", (socket) => {
@@ -134,9 +143,15 @@ export function createRealtime(
     publish({ changes }) {
       for (const queue of changes.queues.values()) io.to(["all", `queue:${queue.id}`]).emit("queue:updated", queue);
       for (const project of changes.projects.values()) io.to(["all", `project:${project.id}`]).emit("project:updated", project);
-      for (const agent of changes.agents.values()) io.to(agentRooms(agent)).emit("agent:updated", agent);
+      for (const agent of changes.agents.values()) {
+        const { whole, limited } = agentAudience(agent);
+        io.to(whole).emit("agent:updated", agent);
+        // Limited supervisors of the agent's queues/projects: each socket once, with only its own part of the membership.
+        for (const socket of socketsIn(limited)) socket.emit("agent:updated", scopeAgent(socket.data.user, agent));
+      }
+      for (const { from, into } of changes.merged) io.to(callRooms(from)).emit("call:removed", { id: from.id, into });
       for (const call of changes.calls.values()) io.to(callRooms(call)).emit("call:updated", call);
-      if (changes.calls.size > 0) scheduleStats();
+      if (changes.calls.size > 0 || changes.merged.length > 0) scheduleStats();
     },
     refreshUser(userId) {
       for (const socket of io.sockets.sockets.values()) if (socket.data.user?.id === userId) socket.disconnect(true);

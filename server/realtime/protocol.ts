@@ -27,6 +27,8 @@ export interface Snapshot {
 export interface ServerToClientEvents {
   snapshot: (snapshot: Snapshot) => void;
   "call:updated": (call: Call) => void;
+  /** A call turned out to be part of another (`into`): it is gone from every screen; `into` carries it on. */
+  "call:removed": (removal: { id: string; into: string }) => void;
   "agent:updated": (agent: Agent) => void;
   "queue:updated": (queue: Queue) => void;
   "project:updated": (project: Project) => void;

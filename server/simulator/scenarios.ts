@@ -125,8 +125,10 @@ export function piopiyScenarios(t0: number, appId = 2222224): Scenario[] {
     steps: [
       json({ appid: appId, conversation_uuid: conv, direction: "inbound", from: Number(caller), leg: "a", status: "ringing", time: t0, to: Number(did), cmiuuid: conv }, 0),
       json({ appid: appId, conversation_uuid: conv, direction: "inbound", from: Number(caller), leg: "a", status: "in_answered", time: t0 + 4000, to: Number(did), cmiuuid: conv, extra_params: "{key: value}" }, 4000),
-      json({ appid: appId, conversation_uuid: conv, direction: "inbound", from: Number(caller), leg: "b", status: "stream_connected", time: t0 + 4500, cmiuuid: legB, ws_status: '{"status":"connected"}' }, 4500),
-      json({ appid: appId, conversation_uuid: conv, direction: "inbound", from: Number(caller), leg: "b", status: "STREAM_DISCONNECTED", time: t0 + 34000, cmiuuid: legB, ws_status: '{"status":"disconnected","message":{"code":1006,"reason":"Abnormal closure"}}' }, 34000),
+      json({ appid: appId, conversation_uuid: conv, direction: "inbound", from: Number(caller), leg: "b", status: "in_bridged", time: t0 + 4200, to: Number(did), cmiuuid: legB }, 4200),
+      // Stream events name only leg b's cmiuuid, as PIOPIY's docs show them: they join the call holding that leg.
+      json({ appid: appId, direction: "inbound", from: Number(caller), leg: "b", status: "stream_connected", time: t0 + 4500, cmiuuid: legB, ws_status: '{"status":"connected"}' }, 4500),
+      json({ appid: appId, direction: "inbound", from: Number(caller), leg: "b", status: "STREAM_DISCONNECTED", time: t0 + 34000, cmiuuid: legB, ws_status: '{"status":"disconnected","message":{"code":1006,"reason":"Abnormal closure"}}' }, 34000),
       json({ to: Number(did), appid: appId, time: t0 + 35000, start_time: seconds(t0), answer_time: seconds(t0 + 4000), end_time: seconds(t0 + 35000), from: Number(caller), direction: "inbound", duration: 31, cmiuuid: conv, conversation_uuid: conv, leg: "a", status: "answered", type: "cdr" }, 35000),
     ],
     expected: { callKey: conv, state: "ended", endReason: "completed", direction: "inbound", project: String(appId), talkSeconds: 31 },
@@ -249,11 +251,13 @@ export function voipexScenarios(): Scenario[] {
       json({ EventName: "NewCall", ...base3 }, 0),
       json({ EventName: "Ringing", ...base3, ...jane }, 1000),
       json({ EventName: "Answered", ...base3, ...jane }, 4000),
-      json({ EventName: "AttendedTransfer", ...base3, ...jane, To: "444" }, 30000),
+      // Jane hands the customer to Petr (named by Login/Line, To = his line), then leaves; Petr talks on.
+      json({ EventName: "AttendedTransfer", ...base3, ...petr, To: "444" }, 30000),
       json({ EventName: "Hangup", ...base3, ...jane, Reason: "Normal Clearing" }, 30100),
-      json({ EventName: "CDR", ...base3, ...jane, Reason: "Normal Clearing" }, 90000),
+      json({ EventName: "Hangup", ...base3, ...petr, Reason: "Normal Clearing" }, 88000),
+      json({ EventName: "CDR", ...base3, ...petr, Reason: "Normal Clearing", BillSec: 84 }, 90000),
     ],
-    expected: { callKey: uid3, state: "ended", endReason: "completed", direction: "inbound", queue: "NOC" },
+    expected: { callKey: uid3, state: "ended", endReason: "completed", direction: "inbound", agent: "petr.novak", queue: "NOC", talkSeconds: 84 },
   };
   const pause: Scenario = {
     provider: "voipex",

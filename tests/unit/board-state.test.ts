@@ -5,7 +5,7 @@ import type { Agent, Call } from "@/server/domain/model";
 import { newCall, reduceCall } from "@/server/domain/reducer";
 
 const T = Date.UTC(2026, 10, 21, 9, 0, 0);
-const agent: Agent = { id: "a1", connectionId: "k", externalId: "ann", name: "Ann", extension: null, presence: "paused", pauseReason: "Lunch", presenceSince: T - 600_000, version: 1 };
+const agent: Agent = { id: "a1", connectionId: "k", externalId: "ann", name: "Ann", extension: null, presence: "paused", pauseReason: "Lunch", presenceSince: T - 600_000, queueIds: [], projectIds: [], version: 1 };
 
 function call(key: string, steps: [CallEvent["kind"], number, string?][]): Call {
   return steps.reduce(

@@ -63,8 +63,12 @@ describe("calls that leave memory", () => {
     const live = new LiveState(undefined, store);
     const now = Date.now();
     live.apply(connection, "d1", [event("call.created", now, { key: "k3" })]);
+    // Once per identity the event names (its key, which is also a leg id where leg ids are unique).
+    const firstReads = store.reads;
+    expect(firstReads).toBeGreaterThan(0);
+    expect(firstReads).toBeLessThanOrEqual(2);
     live.apply(connection, "d2", [event("call.answered", now, { key: "k3" })]);
-    expect(store.reads).toBe(1);
+    expect(store.reads).toBe(firstReads);
     expect(live.calls.size).toBe(1);
   });
 });

@@ -69,7 +69,7 @@ const EXPECTED: Record<ProviderId, Record<string, Expectation>> = {
   piopiy: {
     "seed-stream-connected.json": {
       eventName: "event:stream_connected",
-      events: [{ kind: "media.connected", at: 1725975496000, detail: "connected", call: { key: "c4ec9bd2-efad-4296-aa5b-eeafa6aeeea0", leg: { role: "agent" }, direction: "inbound", from: "440000000000", project: { externalId: "2222224" } } }],
+      events: [{ kind: "media.connected", at: 1725975496000, detail: "connected", call: { waitsForCall: true, leg: { key: "c4ec9bd2-efad-4296-aa5b-eeafa6aeeea0", role: "agent" }, direction: "inbound", from: "440000000000", project: { externalId: "2222224" } } }],
     },
     "live-stream-disconnected.json": { eventName: "event:stream_disconnected", events: [{ kind: "media.disconnected", detail: "disconnected: 1006 Abnormal closure" }] },
     "live-in-ringing.json": { events: [{ kind: "call.ringing", call: { key: "a39e868b-a221-48db-ab5e-401147a5c619", leg: { role: "customer", number: "440000000000" } } }] },

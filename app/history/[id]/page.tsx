@@ -17,7 +17,7 @@ export default async function CallPage({ params }: { params: Promise<{ id: strin
   if (!runtime) return <p>Callboard is starting.</p>;
   const call = await runtime.history.detail(user, id);
   if (!call) notFound();
-  const names = namesOf(runtime);
+  const names = namesOf(runtime, user);
   const facts: [string, string][] = [
     ["Direction", call.direction],
     ["From", call.from ?? "–"],
@@ -62,7 +62,7 @@ export default async function CallPage({ params }: { params: Promise<{ id: strin
               <td>{leg.number}</td>
               <td>{time(leg.answeredAt)}</td>
               <td>{time(leg.endedAt)}</td>
-              <td>{(leg.endReason ?? leg.state).replace("_", " ")}</td>
+              <td>{(leg.endReason ?? leg.state).replaceAll("_", " ")}</td>
             </tr>
           ))}
         </tbody>

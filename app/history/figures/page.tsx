@@ -30,7 +30,7 @@ function Row({ label, t }: { label: string; t: Totals }) {
   );
 }
 
-function Table({ title, rows, testId }: { title: string; rows: { label: string; t: Totals }[]; testId: string }) {
+function Table({ title, rows, testId }: { title: string; rows: { key: string; label: string; t: Totals }[]; testId: string }) {
   return (
     <section className="rounded-lg border border-slate-200 bg-white p-3" aria-label={title}>
       <h2 className="mb-2 font-semibold">{title}</h2>
@@ -41,7 +41,7 @@ function Table({ title, rows, testId }: { title: string; rows: { label: string; 
             <th className="text-right">Missed</th><th className="text-right">Abandoned</th><th className="text-right">Answered %</th><th className="text-right">Avg wait</th><th className="text-right">Avg talk</th>
           </tr>
         </thead>
-        <tbody>{rows.map((row) => <Row key={row.label} label={row.label} t={row.t} />)}</tbody>
+        <tbody>{rows.map((row) => <Row key={row.key} label={row.label} t={row.t} />)}</tbody>
       </table>
     </section>
   );
@@ -63,7 +63,7 @@ export default async function FiguresPage({ searchParams }: { searchParams: Prom
     filters = parseHistoryFilters(new URLSearchParams({ from: localDay(Date.now() - 6 * 86_400_000), to: localDay(Date.now()) }));
   }
   const figures = await runtime.history.figures(user, filters);
-  const names = namesOf(runtime);
+  const names = namesOf(runtime, user);
   const t = figures.totals;
   const tiles: [string, string][] = [
     ["Calls", String(t.calls)],
@@ -96,8 +96,9 @@ export default async function FiguresPage({ searchParams }: { searchParams: Prom
       </section>
       <FiguresCharts figures={figures} />
       <div className="mt-4 grid gap-4 lg:grid-cols-2">
-        <Table title="Per queue" testId="figures-queues" rows={figures.byQueue.map((q) => ({ label: names.queue(q.queueId) || "No queue", t: q }))} />
-        <Table title="Per agent" testId="figures-agents" rows={figures.byAgent.map((a) => ({ label: names.agent(a.agentId) || "No agent", t: a }))} />
+        <Table title="Per queue" testId="figures-queues" rows={figures.byQueue.map((q) => ({ key: q.queueId ?? "", label: names.queue(q.queueId) || "No queue", t: q }))} />
+        {/* An agent the user may not see (a colleague on an agent's own calls) is counted without a name. */}
+        <Table title="Per agent" testId="figures-agents" rows={figures.byAgent.map((a) => ({ key: a.agentId ?? "", label: names.agent(a.agentId) || (a.agentId ? "Another agent" : "No agent"), t: a }))} />
       </div>
     </main>
   );

@@ -42,10 +42,14 @@ function contextOf(d: Dialog): CallContext {
   const direction = DIRECTIONS[d.business_direction ?? ""];
   const link = d.initial_application_info?.data?.caller_dialog_uuid;
   const customer = consultant ? d.peer_target : d.self_target;
-  const linked = d.event_name === "dialog_create" || d.event_name === "dialog_close";
+  // The first dialog of a call names it; dialogs created for it point back to it. Any other event (a state update, a
+  // close without initial_application_info) names only its dialog and joins the call holding it, or waits for it.
+  // A dialog whose initial_application_info names no caller dialog is the caller's (the first of its call).
+  const first = d.event_name === "dialog_create" || (d.event_name === "dialog_close" && !!d.initial_application_info);
+  const key = link ?? (first ? d.dialog_uuid : undefined);
   return compact({
-    // The first dialog of a call names it; dialogs created for it point back to it.
-    key: linked ? (link ?? d.dialog_uuid) : undefined,
+    key,
+    waitsForCall: key ? undefined : (true as const),
     leg: compact({
       key: d.dialog_uuid,
       role,
@@ -84,7 +88,7 @@ export function normalizeConpeek({ fields, receivedAt }: NormalizeInput): Normal
       compact({
         kind: "call.summary" as const,
         ...time,
-        call: { leg: { key: dialogId } },
+        call: { leg: { key: dialogId }, waitsForCall: true as const },
         scope: "leg" as const,
         recording: v.recording_url,
       }),

@@ -30,7 +30,8 @@ export function normalizePiopiy({ fields, receivedAt }: NormalizeInput): Normali
 
   // PIOPIY has no agents: the app answers. Leg a is the first party, leg b the one bridged to it.
   const call: CallContext = compact({
-    key: body.conversation_uuid ?? body.request_id ?? body.cmiuuid,
+    // The call's key; an event without one names only its leg (cmiuuid) and is joined to the call holding it.
+    key: body.conversation_uuid ?? body.request_id,
     leg: compact({
       key: body.cmiuuid,
       role: body.leg === "b" ? ("agent" as const) : ("customer" as const),
@@ -48,7 +49,8 @@ export function normalizePiopiy({ fields, receivedAt }: NormalizeInput): Normali
     const event: CanonicalEvent = compact({
       kind: "call.summary" as const,
       ...time,
-      call: { ...call, leg: undefined },
+      // The leg stays named so a CDR without conversation_uuid finds its call; a call-scope summary adds no leg.
+      call,
       scope: "call" as const,
       reason: answered ? ("completed" as const) : ("missed" as const),
       providerReason: body.status,
@@ -65,7 +67,8 @@ export function normalizePiopiy({ fields, receivedAt }: NormalizeInput): Normali
   const meaning = LIVE[body.status.replace(/^(in|out)_/, "")];
   if (!meaning) return { outcome: "ignored", eventName, reason: `PIOPIY status "${body.status}" is not used` };
   const dedupeKey = `event:${body.cmiuuid}:${body.status}`;
-  const withoutLeg = { ...call, leg: undefined };
+  // Without a call key the leg is all that places the event.
+  const withoutLeg = call.key ? { ...call, leg: undefined } : call;
   let event: CanonicalEvent;
   switch (meaning) {
     case "ringing":
@@ -84,7 +87,8 @@ export function normalizePiopiy({ fields, receivedAt }: NormalizeInput): Normali
       break;
     case "media.connected":
     case "media.disconnected":
-      event = compact({ kind: meaning, ...time, call, detail: describeWsStatus(body.ws_status) });
+      // Stream events name only leg b (cmiuuid): they belong to the call holding it, and wait for it if it is not seen yet.
+      event = compact({ kind: meaning, ...time, call: { ...call, waitsForCall: true as const }, detail: describeWsStatus(body.ws_status) });
       break;
   }
   return { outcome: "events", eventName, dedupeKey, events: [event] };

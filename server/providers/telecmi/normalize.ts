@@ -30,7 +30,8 @@ export function normalizeTeleCmi({ fields, receivedAt }: NormalizeInput): Normal
   const customerNumber = inbound ? body.from : body.to;
 
   const call: CallContext = compact({
-    key: body.conversation_uuid ?? body.request_id ?? body.cmiuuid,
+    // The call's key; an event without one names only its leg (cmiuuid) and is joined to the call holding it.
+    key: body.conversation_uuid ?? body.request_id,
     leg: compact({
       key: body.cmiuuid,
       role: agent ? ("agent" as const) : ("customer" as const),
@@ -53,7 +54,8 @@ export function normalizeTeleCmi({ fields, receivedAt }: NormalizeInput): Normal
     const event: CanonicalEvent = compact({
       kind: "call.summary" as const,
       ...time,
-      call: userMissed ? call : { ...call, leg: undefined },
+      // The leg stays named so a CDR without conversation_uuid finds its call; a call-scope summary adds no leg.
+      call,
       scope: userMissed ? ("leg" as const) : ("call" as const),
       reason: reason === "completed" && !answered ? "missed" : reason,
       providerReason,

@@ -107,10 +107,12 @@ export function normalizeVoipex({ fields, receivedAt, options }: NormalizeInput)
       return result({
         kind: "call.transferred",
         ...time,
-        call: { ...call, leg: undefined },
+        // The agent named (Login/Email/Line) is the one the customer is handed to, `To` their number; the agent who had
+        // the customer is known from the call. Their leg is the one their own Ringing/Hangup use; `To` is not the call's.
+        call: { ...call, leg: undefined, agent: undefined, to: undefined },
         mode: "attended",
         cancelled: eventName === "CancelAttendedTransfer",
-        target: compact({ number: b.To }),
+        target: compact({ agent, number: b.To, leg: agentId ? `agent:${agentId}` : undefined }),
       });
     case "CDR": {
       const talk = b.BillSec ?? b.Billsec;
