@@ -100,9 +100,11 @@ export function stateCounts(calls: Iterable<Call>, now: number, stuckMs: number)
  *   - `abandoned`: the caller hung up before any agent was offered the call (in the queue or the IVR).
  * - Outbound or internal, ended unanswered: `busy`, `rejected` or `failed` when the provider says so, else
  *   `unanswered` ("not answered"). These are never missed nor abandoned: nobody was waiting for an answer.
+ * - Any direction, unanswered and closed by Callboard because no end came (`no_end_received`): `no_end` ("no end
+ *   received"): what happened is not known, so it is neither missed nor abandoned.
  * The reducer's `endReason` stays as stored (an unanswered inbound call is `missed` there whether offered or not).
  */
-export const CALL_OUTCOMES = ["answered", "missed", "abandoned", "unanswered", "busy", "rejected", "failed"] as const;
+export const CALL_OUTCOMES = ["answered", "missed", "abandoned", "unanswered", "busy", "rejected", "failed", "no_end"] as const;
 export type CallOutcome = (typeof CALL_OUTCOMES)[number];
 
 export const OUTCOME_LABEL: Record<CallOutcome, string> = {
@@ -113,6 +115,7 @@ export const OUTCOME_LABEL: Record<CallOutcome, string> = {
   busy: "busy",
   rejected: "rejected",
   failed: "failed",
+  no_end: "no end received",
 };
 
 /** Providers whose apps answer calls themselves (no agents): a call that reached them was offered. */
@@ -152,6 +155,7 @@ const refusal = (reason: string | null) => REFUSED.find((r) => r === reason);
 export function outcomeOf(facts: OutcomeFacts): CallOutcome | null {
   if (facts.answered) return "answered";
   if (facts.state !== "ended") return null;
+  if (facts.endReason === "no_end_received") return "no_end";
   if (facts.direction === "inbound") {
     // hasAgentLeg decides only for an unanswered inbound call naming no agent: the only rows whose history query looks it
     // up (server/history/calls-query.ts; tests/unit/figures.property.test.ts holds the two to it).

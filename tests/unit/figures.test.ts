@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { buildGroups, type BoardState, type Lens } from "@/app/board/board-state";
 import { openCalls, outcomeLabel } from "@/server/domain/figures";
-import { dayStats } from "@/server/domain/stats";
+import { scopeStats } from "@/server/auth/scope";
+import type { AuthUser } from "@/server/auth/types";
+import { dayStats, noneKey } from "@/server/domain/stats";
 import { LiveState } from "@/server/live/live-state";
 import { createMetrics } from "@/server/observability/metrics";
 import { boardOf, callByKey, deliver, type Delivery } from "../helpers/provider-calls";
@@ -219,5 +221,34 @@ describe("an agent's day", () => {
     const call = callByKey(live, "vn-out-unanswered");
     expect(outcomeLabel(call)).toBe("not answered");
     expect(dayStats(live.calls.values(), SINCE, 20).agents[call.agentId!]?.missed ?? 0).toBe(0);
+  });
+});
+
+describe("calls Callboard closed for lack of an end, and who receives the No queue counts", () => {
+  it("an unanswered call closed as 'no end received' says so on its row and is neither missed nor abandoned", () => {
+    const live = new LiveState();
+    const call = { From: "777888999", To: "222333444", UniqueId: "1412256225.9", Queue: "NOC", Direction: "incoming" };
+    deliver(live, "voipex", [
+      { at: T, body: { EventName: "NewCall", ...call } },
+      { at: T + 2000, body: { EventName: "Ringing", ...call, Line: "444", Login: "petr.novak" } },
+    ]);
+    live.expire(T + 2000 + 5 * 3_600_000, 4 * 3_600_000, "sweep-1");
+    const closed = callByKey(live, "1412256225.9");
+    expect(closed.endReason).toBe("no_end_received");
+    expect(outcomeLabel(closed)).toBe("no end received");
+    expect(dayStats(live.calls.values(), SINCE, 20).queues[closed.queueId!]).toMatchObject({ answered: 0, missed: 0, abandoned: 0, serviceLevel: null });
+  });
+
+  it("a supervisor limited to some queues never receives the No queue / No project counts (they span every queue)", () => {
+    const live = new LiveState();
+    deliver(live, "voipnow", [{ at: T, urlEvent: "dial-in", body: { CallID: "vn-1", CallerIDNum: "0744000001", CalledDID: "0215550100", CalledExtension: "101", CallFlow: "IN", CalledNumber: "0215550100", CallStatus: "CALLING" } }]);
+    deliver(live, "telecmi", teleCmiInbound("rung", 0, "204"));
+    const stats = dayStats(live.calls.values(), SINCE, 20);
+    expect(Object.keys(stats.queues)).toEqual(expect.arrayContaining([noneKey("voipnow-1")]));
+    const sales = callByKey(live, "rung").queueId!;
+    const lead: AuthUser = { id: "u", email: "l@x.io", name: "L", role: "supervisor", queueIds: [sales], projectIds: [], agentIds: [] };
+    const cut = scopeStats(lead, stats, live.agents);
+    expect(Object.keys(cut.queues)).toEqual([sales]);
+    expect(cut.projects).toEqual({});
   });
 });
