@@ -62,8 +62,11 @@ export default async function FiguresPage({ searchParams }: { searchParams: Prom
   } catch {
     filters = parseHistoryFilters(new URLSearchParams({ from: localDay(Date.now() - 6 * 86_400_000), to: localDay(Date.now()) }));
   }
-  const figures = await runtime.history.figures(user, filters);
   const names = namesOf(runtime, user);
+  const all = await runtime.history.figures(user, filters);
+  // An agent the user may not see (a colleague on an agent's own call) is counted, never identified: not even their id
+  // reaches the page's payload.
+  const figures = { ...all, byAgent: all.byAgent.map((a, i) => (a.agentId && !names.agent(a.agentId) ? { ...a, agentId: `another-${i}` } : a)) };
   const t = figures.totals;
   const tiles: [string, string][] = [
     ["Calls", String(t.calls)],
