@@ -2,6 +2,7 @@ import Link from "next/link";
 import { EVERY_ROLE, requireRole } from "@/app/lib/session";
 import { rowLabel } from "@/server/domain/figures";
 import { OUTCOMES, parseHistoryFilters, type HistoryFilters } from "@/server/history/filters";
+import { OUTCOME_LABEL } from "@/server/domain/figures";
 import { getRuntime } from "@/server/runtime";
 import { filterListsOf, namesOf } from "./names";
 
@@ -64,7 +65,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
         <label className="text-xs font-medium">To<input type="date" name="to" defaultValue={filters.to} className={control} /></label>
         <Choice label="Provider" name="provider" value={filters.provider} all="All" options={lists.providers} />
         <Choice label="Direction" name="direction" value={filters.direction} all="Both" options={[{ id: "inbound", label: "Inbound" }, { id: "outbound", label: "Outbound" }, { id: "internal", label: "Internal" }]} />
-        <Choice label="Outcome" name="outcome" value={filters.outcome} all="Any" options={OUTCOMES.map((o) => ({ id: o, label: o.replaceAll("_", " ") }))} />
+        <Choice label="Outcome" name="outcome" value={filters.outcome} all="Any" options={OUTCOMES.map((o) => ({ id: o, label: o === "live" ? "live" : OUTCOME_LABEL[o] }))} />
         <label className="text-xs font-medium">Phone number<input name="phone" inputMode="tel" defaultValue={filters.phone} className={control} /></label>
         {/* Only what the user may see (server/auth/scope.ts filterLists); a list with nothing to offer is left out. */}
         <Choice label="Agent" name="agent" value={filters.agent} all="All" options={lists.agents} />

@@ -119,7 +119,7 @@ export const OUTCOME_LABEL: Record<CallOutcome, string> = {
 };
 
 /** Providers whose apps answer calls themselves (no agents): a call that reached them was offered. */
-const APP_ANSWERED: readonly string[] = ["piopiy"] satisfies ProviderId[];
+export const APP_ANSWERED: readonly string[] = ["piopiy"] satisfies ProviderId[];
 
 /**
  * What decides the outcome. A live Call gives it (outcomeFacts); a stored row gives it from its columns plus whether

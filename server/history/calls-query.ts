@@ -2,7 +2,7 @@ import type { AuthUser } from "../auth/types";
 import type { Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import type { EndReason } from "../domain/events";
-import { outcomeOf, type CallOutcome } from "../domain/figures";
+import { APP_ANSWERED, outcomeOf, type CallOutcome } from "../domain/figures";
 import { decodeCursor, encodeCursor, type HistoryFilters } from "./filters";
 
 /** One row of the history list / `GET /api/calls`. Times are ISO 8601. */
@@ -56,6 +56,34 @@ interface CallRow {
  */
 export const HAS_AGENT_LEG = Prisma.sql`CASE WHEN c."answeredAt" IS NULL AND c."agentId" IS NULL AND c."direction" = 'inbound'
   THEN EXISTS (SELECT 1 FROM "Leg" l WHERE l."callId" = c."id" AND l."role" = 'agent') ELSE 0 END AS "hasAgentLeg"`;
+
+/**
+ * The rows whose outcome (outcomeOf, the board's function) is `outcome`, as SQL: the same decisions, in the same order.
+ * tests/integration/history.test.ts holds the two together over every outcome.
+ */
+export function outcomeCondition(outcome: HistoryFilters["outcome"] & string): Prisma.Sql {
+  if (outcome === "live") return Prisma.sql`c."state" <> 'ended'`;
+  if (outcome === "answered") return Prisma.sql`c."answeredAt" IS NOT NULL`;
+  const ended = Prisma.sql`c."state" = 'ended' AND c."answeredAt" IS NULL`;
+  if (outcome === "no_end") return Prisma.sql`(${ended} AND c."endReason" = 'no_end_received')`;
+  const known = Prisma.sql`${ended} AND c."endReason" IS NOT 'no_end_received'`;
+  const refused = Prisma.sql`c."endReason" IN ('busy', 'rejected', 'failed')`;
+  const offered = Prisma.sql`(c."agentId" IS NOT NULL OR c."provider" IN (${Prisma.join([...APP_ANSWERED])})
+    OR EXISTS (SELECT 1 FROM "Leg" l WHERE l."callId" = c."id" AND l."role" = 'agent'))`;
+  const inbound = Prisma.sql`c."direction" = 'inbound'`;
+  switch (outcome) {
+    case "missed":
+      return Prisma.sql`(${known} AND ${inbound} AND (${offered} OR ${refused}))`;
+    case "abandoned":
+      return Prisma.sql`(${known} AND ${inbound} AND NOT ${offered} AND NOT (${refused}))`;
+    case "unanswered":
+      return Prisma.sql`(${known} AND NOT ${inbound} AND NOT (${refused}))`;
+    case "busy":
+    case "rejected":
+    case "failed":
+      return Prisma.sql`(${known} AND NOT ${inbound} AND c."endReason" = ${outcome})`;
+  }
+}
 
 /** A stored row's outcome, from the same function as the board's. */
 export function rowOutcome(row: { provider: string; direction: string; state: string; answeredAt: string | null; endReason: string | null; agentId: string | null; hasAgentLeg: number | bigint | null }): CallOutcome | null {
@@ -111,9 +139,7 @@ export function whereClause(user: AuthUser, f: HistoryFilters): Prisma.Sql {
     // sorts them, instead of walking every call by time (2.5 s → ~10 ms on 1,000,000 calls).
     parts.push(Prisma.sql`(c."agentId" = ${f.agent} OR c."id" IN (SELECT l."callId" FROM "Leg" l WHERE l."agentId" = ${f.agent}))`);
   }
-  if (f.outcome === "answered") parts.push(Prisma.sql`c."answeredAt" IS NOT NULL`);
-  else if (f.outcome === "live") parts.push(Prisma.sql`c."state" <> 'ended'`);
-  else if (f.outcome) parts.push(Prisma.sql`c."endReason" = ${f.outcome}`);
+  if (f.outcome) parts.push(outcomeCondition(f.outcome));
   if (f.phone) {
     // Through the trigram index (migration 20261121131000_call_number_search): numbers containing these digits.
     parts.push(Prisma.sql`c."rowid" IN (SELECT rowid FROM "CallNumberSearch" WHERE "CallNumberSearch" MATCH ${`"${f.phone}"`})`);

@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { Direction, END_REASONS, ProviderId } from "../domain/events";
+import { Direction, ProviderId } from "../domain/events";
+import { CALL_OUTCOMES } from "../domain/figures";
 
-/** Outcomes one can filter by: the end reasons, plus `answered` (any answered call) and `live` (not ended yet). */
-export const OUTCOMES = ["answered", "live", ...END_REASONS] as const;
+/** Outcomes one can filter by: the rows' own outcomes (callOutcome: the board's), plus `live` (not ended yet). */
+export const OUTCOMES = ["live", ...CALL_OUTCOMES] as const;
 
 const day = z
   .string()

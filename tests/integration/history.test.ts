@@ -2,7 +2,7 @@ import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuthUser } from "@/server/auth/types";
 import { callOutcome } from "@/server/domain/figures";
-import { HistoryFilters } from "@/server/history/filters";
+import { HistoryFilters, OUTCOMES } from "@/server/history/filters";
 import { HistoryService } from "@/server/history/history-service";
 import { allScenarios } from "@/server/simulator/scenarios";
 import { startTestServer, type TestServer } from "../helpers/server";
@@ -41,6 +41,16 @@ describe("history: filters, pagination and who may see what", () => {
       ],
       expected: {},
     });
+    // A PIOPIY outbound call the customer did not answer: "not answered", never missed nor abandoned.
+    const req = `out-${t0}`;
+    await server.play({
+      provider: "piopiy",
+      name: "outbound unanswered",
+      steps: [
+        body({ appid: 2222224, type: "cdr", direction: "outbound", conversation_uuid: req, request_id: req, cmiuuid: `${req}-a`, from: 440000000000, to: 440000000999, time: t0, start_time: Math.floor(t0 / 1000), end_time: Math.floor(t0 / 1000) + 25, duration: 0, out: true, api_init: true, status: "missed", leg: "a" }, 0),
+      ],
+      expected: {},
+    });
     await server.app.committer.drain();
   });
   afterAll(() => server.stop());
@@ -59,16 +69,28 @@ describe("history: filters, pagination and who may see what", () => {
     expect((await list({ provider: "conpeek" })).calls).toHaveLength(count((c) => c.provider === "conpeek"));
     expect((await list({ connection: "voipex" })).calls).toHaveLength(count((c) => c.connectionId === "voipex"));
     expect((await list({ direction: "outbound" })).calls).toHaveLength(count((c) => c.direction === "outbound"));
-    expect((await list({ outcome: "missed" })).calls).toHaveLength(count((c) => c.endReason === "missed"));
     expect((await list({ outcome: "answered" })).calls).toHaveLength(count((c) => c.answeredAt !== null));
     expect((await list({ outcome: "missed" })).calls.length).toBeGreaterThan(3);
+  });
+
+  it("the outcome filter picks exactly the rows the board gives that outcome, for every outcome (SQL = callOutcome)", async () => {
+    const all = [...server.app.live.calls.values()];
+    const seen: string[] = [];
+    for (const outcome of OUTCOMES) {
+      const ids = (await list({ outcome })).calls.map((row) => row.id).sort();
+      const expected = all.filter((c) => (outcome === "live" ? c.state !== "ended" : callOutcome(c) === outcome)).map((c) => c.id).sort();
+      expect(ids, outcome).toEqual(expected);
+      if (ids.length > 0) seen.push(outcome);
+    }
+    // The scenario holds answered, missed, abandoned and not-answered calls (so the filter is tried on each of them).
+    expect(seen).toEqual(expect.arrayContaining(["answered", "missed", "abandoned", "unanswered"]));
   });
 
   it("every row carries the outcome the board gives its call (same function, legs read from the database)", async () => {
     const page = await list({});
     const byId = new Map([...server.app.live.calls.values()].map((c) => [c.id, c]));
     expect(page.calls.map((row) => [row.id, row.outcome])).toEqual(page.calls.map((row) => [row.id, callOutcome(byId.get(row.id)!)]));
-    expect(new Set(page.calls.map((row) => row.outcome))).toEqual(new Set(["answered", "missed", "abandoned"]));
+    expect(new Set(page.calls.map((row) => row.outcome))).toEqual(new Set(["answered", "missed", "abandoned", "unanswered"]));
     const detail = await history.detail(admin, page.calls.find((row) => row.outcome === "missed")!.id);
     expect(detail?.outcome).toBe("missed");
   });
