@@ -2,7 +2,7 @@
 
 import { callOutcome, outcomeLabel } from "@/server/domain/figures";
 import type { Call } from "@/server/domain/model";
-import { agentStatus, isStuck, type AgentStatus } from "./board-state";
+import { agentStatus, holdsCall, isStuck, type AgentStatus } from "./board-state";
 import { formatDuration, LiveTimer, setClockOffset } from "./live-timer";
 import { LINK_STYLE, STATUS_STYLE } from "./styles";
 import { useBoard, useNow } from "./use-board";
@@ -11,8 +11,14 @@ import { useBoard, useNow } from "./use-board";
 const BUSY: AgentStatus[] = ["ringing", "on_hold", "on_call", "paused", "available", "logged_out"];
 
 
-function outcome(call: Call, stuck: boolean): string {
-  return stuck ? "no news" : outcomeLabel(call);
+/** The row's outcome; on a live call the agent is no longer on, what happened to their part of it. */
+function outcome(call: Call, stuck: boolean, mine: string[]): string {
+  if (stuck) return "no news";
+  if (call.state !== "ended" && !mine.some((id) => holdsCall(call, id))) {
+    const leg = call.legs.find((l) => l.agentId !== null && mine.includes(l.agentId));
+    return leg?.endReason === "answered_elsewhere" ? "answered elsewhere" : leg?.answeredAt ? "handed over" : "ended";
+  }
+  return outcomeLabel(call);
 }
 
 const clock = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
@@ -28,6 +34,7 @@ export function AgentView({ name }: { name: string }) {
   const current = statuses.sort((a, b) => BUSY.indexOf(a.status) - BUSY.indexOf(b.status))[0];
   const today = Object.values(state.stats?.agents ?? {}).reduce((sum, day) => ({ answered: sum.answered + day.answered, missed: sum.missed + day.missed }), { answered: 0, missed: 0 });
   const call = current?.call ?? null;
+  const mine = [...state.agents.keys()];
   const style = STATUS_STYLE[current?.status ?? "available"];
 
   return (
@@ -113,7 +120,7 @@ export function AgentView({ name }: { name: string }) {
                           {c.direction === "outbound" ? c.to : c.from}
                         </td>
                         <td>{c.queueId ? state.queues.get(c.queueId)?.name : ""}</td>
-                        <td>{outcome(c, stuck)}</td>
+                        <td>{outcome(c, stuck, mine)}</td>
                         <td className="text-right font-mono tabular-nums">
                           {c.state === "ended" ? formatDuration((c.talkSeconds ?? 0) * 1000) : c.answeredAt ? <LiveTimer since={c.answeredAt} /> : ""}
                         </td>

@@ -153,6 +153,21 @@ function matchesAgent(agent: Agent | undefined, text: string): boolean {
   return !!agent && [agent.name, agent.externalId, agent.extension].some((value) => value?.toLowerCase().includes(needle));
 }
 
+/** Whether the agent is on this call now: their own open leg; or, on a call with no agent legs at all, it names them. */
+export function holdsCall(call: Call, agentId: string): boolean {
+  if (call.legs.some((leg) => leg.agentId === agentId && leg.state !== "ended")) return true;
+  return call.agentId === agentId && !call.legs.some((leg) => leg.agentId !== null);
+}
+
+/**
+ * Whether a call is listed on an agent's card (and in their own view as theirs): a live call while they are on it (not
+ * after their ring-all leg lost, nor after they transferred it); an ended call if they answered it or it was theirs.
+ */
+export function listedForAgent(call: Call, agentId: string): boolean {
+  if (call.state !== "ended") return holdsCall(call, agentId);
+  return call.agentId === agentId || call.legs.some((leg) => leg.agentId === agentId && leg.answeredAt !== null);
+}
+
 /** The groups the board shows for a lens, with their figures; ended calls leave after the configured while. */
 export function buildGroups(state: BoardState, lens: Lens, now: number, filters: Filters = NO_FILTERS): Group[] {
   const { stuckMs } = state.settings;
@@ -176,7 +191,7 @@ export function buildGroups(state: BoardState, lens: Lens, now: number, filters:
       for (const id of agentsOfCall(call)) {
         const e = entry(id);
         e.all.push(call);
-        if (shown.has(call)) e.shown.push(call);
+        if (shown.has(call) && listedForAgent(call, id)) e.shown.push(call);
       }
     }
     const agents = [...state.agents.values()].filter(

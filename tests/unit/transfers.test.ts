@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { agentStatus } from "@/app/board/board-state";
+import { agentStatus, buildGroups, initialBoard, type BoardState } from "@/app/board/board-state";
 import { agentChain } from "@/server/domain/handoff";
 import type { Call } from "@/server/domain/model";
 import type { LiveState } from "@/server/live/live-state";
@@ -126,5 +126,37 @@ describe("Conpeek blind transfer", () => {
       expect(live.agents.get(call.agentId ?? "")?.externalId).toBe("8");
     });
     expect(n).toBe(401);
+  });
+});
+
+describe("an agent's card lists the calls they are on, not those they left", () => {
+  const boardOf = (live: LiveState): BoardState => ({
+    ...initialBoard,
+    ready: true,
+    calls: new Map([...live.calls.values()].map((c) => [c.id, c])),
+    seenAt: new Map([...live.calls.values()].map((c) => [c.id, c.updatedAt])),
+    agents: new Map(live.agents),
+  });
+  const cardCalls = (live: LiveState, externalId: string, now: number) =>
+    buildGroups(boardOf(live), "agent", now).find((g) => g.title === externalId)?.calls.map((c) => c.state) ?? [];
+
+  it("a ring-all loser's card does not list the winner's call while it is talked; the winner's does", () => {
+    const ringB: Delivery = { body: { EventName: "Ringing", ...VX, Line: "444", Login: "petr.novak" } };
+    const lost: Delivery = { body: { EventName: "Hangup", ...VX, Line: "444", Login: "petr.novak", Reason: "Answered elsewhere" } };
+    const live = play("voipex", [newCall, ringA, ringB, answerA, lost]);
+    const now = only(live).updatedAt;
+    expect(cardCalls(live, "petr.novak", now)).toEqual([]);
+    expect(cardCalls(live, "janecek", now)).toEqual(["talking"]);
+  });
+
+  it("after a transfer the call moves from A's card to B's; once ended it is listed for both (both answered it)", () => {
+    const live = play("voipex", [newCall, ringA, answerA, transfer, hangupA]);
+    const now = only(live).updatedAt;
+    expect(cardCalls(live, "janecek", now)).toEqual([]);
+    expect(cardCalls(live, "petr.novak", now)).toEqual(["talking"]);
+    const ended = play("voipex", [newCall, ringA, answerA, transfer, hangupA, hangupB]);
+    const later = only(ended).updatedAt;
+    expect(cardCalls(ended, "janecek", later)).toEqual(["ended"]);
+    expect(cardCalls(ended, "petr.novak", later)).toEqual(["ended"]);
   });
 });
