@@ -7,9 +7,13 @@ import type { Call } from "./model";
  * computed.
  */
 
-/** A call with no news for longer than the threshold: flagged "No news", not shown as talking forever. */
+/**
+ * A call with no news for longer than the threshold: flagged "No news", not shown as talking forever (and, after the
+ * longer no-end threshold, closed). News = the last delivery about it Callboard received, by Callboard's clock: a
+ * provider clock running late or a delivery that arrives late does not make a live call look silent.
+ */
 export function isStuck(call: Call, now: number, stuckMs: number): boolean {
-  return call.state !== "ended" && now - call.updatedAt > stuckMs;
+  return call.state !== "ended" && now - (call.facts.receivedAt ?? call.updatedAt) > stuckMs;
 }
 
 /**

@@ -64,6 +64,11 @@ export const CallFacts = z.object({
   }),
   media: z.enum(["connected", "disconnected"]).nullable(),
   mediaDetail: z.string().nullable(),
+  /**
+   * When Callboard last received news of the call, by its own clock (provider clocks and delayed deliveries say nothing
+   * about silence); null for calls stored before it was kept, which fall back to `updatedAt`.
+   */
+  receivedAt: z.number().nullable().default(null),
   /** When media last changed (the later report wins, whatever the arrival order). */
   mediaChangedAt: z.number().default(0),
   transfers: z.array(Transfer),

@@ -63,6 +63,7 @@ export function newCall({ id, connectionId, provider, key, at }: NewCall): Call 
       media: null,
       mediaDetail: null,
       mediaChangedAt: 0,
+      receivedAt: null,
       transfers: [],
       identities: [],
     },
@@ -312,6 +313,7 @@ export function mergeCalls(into: Call, from: Call): Call {
       holdChangedAt: hold.holdChangedAt,
       closed: a.closed || b.closed,
       expiredAt: maxOf(a.expiredAt, b.expiredAt),
+      receivedAt: maxOf(a.receivedAt, b.receivedAt),
       directionKnown: a.directionKnown || b.directionKnown,
       cdr: {
         startedAt: minOf(a.cdr.startedAt, b.cdr.startedAt),

@@ -190,7 +190,7 @@ export class Ingestor {
       );
     }
     live.rememberDelivery(connection.id, dedupeKey, delivery.id, delivery.receivedAt);
-    const changes = live.apply(connection, delivery.id, result.events);
+    const changes = live.apply(connection, delivery.id, result.events, undefined, delivery.receivedAt);
     return this.store(
       delivery,
       changes,

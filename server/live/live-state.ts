@@ -113,7 +113,8 @@ export class LiveState {
   }
 
   /** Applies one delivery's events in order and returns what changed. */
-  apply(connection: ConnectionRef, deliveryId: string, events: CanonicalEvent[], changes = emptyChanges()): Changes {
+  /** `receivedAt`: when Callboard received the delivery (wall clock): "no news" is measured from it. */
+  apply(connection: ConnectionRef, deliveryId: string, events: CanonicalEvent[], changes = emptyChanges(), receivedAt = Date.now()): Changes {
     for (const event of events) {
       const record: EventRecord = {
         id: eventId(),
@@ -124,7 +125,7 @@ export class LiveState {
         event,
       };
       changes.records.push(record);
-      if (isCallEvent(event)) this.applyCallEvent(connection, record, event, changes);
+      if (isCallEvent(event)) this.applyCallEvent(connection, record, event, changes, receivedAt);
       else {
         const agent = this.agentFor(connection.id, event.agent, event.at, changes);
         const queue = event.queue ? this.namedFor("queue", connection.id, event.queue, changes) : undefined;
@@ -137,7 +138,7 @@ export class LiveState {
     return changes;
   }
 
-  private applyCallEvent(connection: ConnectionRef, record: EventRecord, event: CallEvent, changes: Changes) {
+  private applyCallEvent(connection: ConnectionRef, record: EventRecord, event: CallEvent, changes: Changes, receivedAt: number) {
     const ctx = event.call;
     const identities = eventIdentities(connection.provider, ctx);
     // Every call holding an identity the event names: none (a new call), one, or several that are one conversation.
@@ -166,6 +167,8 @@ export class LiveState {
           })
         : this.merge(found, changes);
     const next = withIdentities(reduceCall(call, event, refs), identities);
+    // News of the call, by our clock (Callboard's own expiry is not news).
+    if (event.kind !== "call.expired") next.facts = { ...next.facts, receivedAt: Math.max(next.facts.receivedAt ?? 0, receivedAt) };
     this.learnMembership(next, changes);
     this.calls.set(next.id, next);
     this.lastChange.set(next.id, Date.now());
@@ -184,7 +187,7 @@ export class LiveState {
       unparked.push(...waiting);
     }
     for (const parked of unparked) {
-      this.applyCallEvent({ id: connection.id, provider: parked.provider }, parked.record, parked.event, changes);
+      this.applyCallEvent({ id: connection.id, provider: parked.provider }, parked.record, parked.event, changes, receivedAt);
       if (parked.record.callId) changes.relinked.push({ eventId: parked.record.id, callId: parked.record.callId });
     }
   }
@@ -363,7 +366,7 @@ export class LiveState {
       const at = Math.min(Math.max(now, TIME_MIN), TIME_MAX);
       const lastNewsAt = Math.min(Math.max(call.updatedAt, TIME_MIN), TIME_MAX);
       const event: CallEvent = { kind: "call.expired", at, timeSource: "received", call: { key: call.key }, lastNewsAt };
-      this.apply({ id: call.connectionId, provider: call.provider }, deliveryId, [event], changes);
+      this.apply({ id: call.connectionId, provider: call.provider }, deliveryId, [event], changes, now);
     }
     return changes;
   }

@@ -32,7 +32,8 @@ export function deliver(live: LiveState, provider: ProviderId, deliveries: Deliv
     if (!parsed.ok) throw new Error(`${provider} delivery ${i} did not parse: ${parsed.error}`);
     const result = normalizeDelivery(providerAdapter(provider), { fields: parsed.fields, receivedAt: delivery.at, urlEvent: delivery.urlEvent, options: {} });
     if (result.outcome !== "events") throw new Error(`${provider} delivery ${i} not applied: ${JSON.stringify(result)}`);
-    live.apply(connectionOf(provider), `${provider}-d${i}-${delivery.at}`, result.events);
+    // Received when the provider says it happened: these sequences are played on a fake clock.
+    live.apply(connectionOf(provider), `${provider}-d${i}-${delivery.at}`, result.events, undefined, delivery.at);
   });
 }
 
