@@ -24,7 +24,7 @@ export function isLimited(user: AuthUser): boolean {
 
 const queueRoom = (id: string) => `queue:${id}`;
 const projectRoom = (id: string) => `project:${id}`;
-const agentRoom = (id: string) => `agent:${id}`;
+export const agentRoom = (id: string) => `agent:${id}`;
 
 export function roomsOf(user: AuthUser): string[] {
   if (user.role === "agent") return user.agentIds.map(agentRoom);
@@ -39,6 +39,36 @@ export function callRooms(call: Call): string[] {
     ...(call.projectId ? [projectRoom(call.projectId)] : []),
     ...callAgents(call).map(agentRoom),
   ];
+}
+
+/** The rooms that receive a call whole: everyone who sees everything, and supervisors of its queue/project. */
+export function supervisorCallRooms(call: Call): string[] {
+  return [ALL, ...(call.queueId ? [queueRoom(call.queueId)] : []), ...(call.projectId ? [projectRoom(call.projectId)] : [])];
+}
+
+/**
+ * A call as agents `agentIds` may see it: their own legs as they are; a colleague's leg (a ring-all loser, the other
+ * side of a transfer) without who it was: no agent id, no login in its key, no number; a colleague as the call's agent
+ * or a transfer's target likewise. The call's own facts (numbers, queue, times) stay.
+ */
+export function callForAgents(agentIds: readonly string[], call: Call): Call {
+  const own = (id: string | null) => id !== null && agentIds.includes(id);
+  let n = 0;
+  const legs = call.legs.map((leg) => {
+    if (leg.agentId === null || own(leg.agentId)) return leg;
+    const key = `colleague-${++n}`;
+    return { ...leg, id: `${call.id}/${key}`, key, agentId: null, number: null };
+  });
+  return {
+    ...call,
+    agentId: own(call.agentId) ? call.agentId : null,
+    legs,
+    facts: {
+      ...call.facts,
+      identities: [],
+      transfers: call.facts.transfers.map((t) => (own(t.targetAgentId) ? t : { ...t, targetAgentId: null, targetNumber: null })),
+    },
+  };
 }
 
 /**

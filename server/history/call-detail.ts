@@ -1,6 +1,6 @@
 import type { AuthUser } from "../auth/types";
 import type { Db } from "../db/client";
-import { HAS_AGENT_LEG, scopeCondition, toSummary, type CallSummary } from "./calls-query";
+import { HAS_AGENT_LEG, scopeCondition, summaryFor, toSummary, type CallSummary } from "./calls-query";
 
 export interface CallDetail extends CallSummary {
   legs: {
@@ -50,27 +50,32 @@ export async function callDetail(db: Db, user: AuthUser, id: string): Promise<Ca
   const deliveries = await db.delivery.findMany({ where: { id: { in: [...new Set(events.map((e) => e.deliveryId))] } } });
   const byId = new Map(deliveries.map((d) => [d.id, d]));
   const iso = (date: Date | null) => (date ? date.toISOString() : null);
+  // To an agent, a colleague's leg on their call (a ring-all loser, the other side of a transfer) is not identified.
+  const colleague = (agentId: string | null) => user.role === "agent" && agentId !== null && !user.agentIds.includes(agentId);
+  let colleagues = 0;
   return {
-    ...toSummary(row),
+    ...summaryFor(user, toSummary(row)),
     legs: legs.map((leg) => ({
-      key: leg.externalKey,
+      key: colleague(leg.agentId) ? `colleague-${++colleagues}` : leg.externalKey,
       role: leg.role,
       state: leg.state,
-      agentId: leg.agentId,
-      number: leg.number,
+      agentId: colleague(leg.agentId) ? null : leg.agentId,
+      number: colleague(leg.agentId) ? null : leg.number,
       startedAt: leg.startedAt.toISOString(),
       answeredAt: iso(leg.answeredAt),
       endedAt: iso(leg.endedAt),
       endReason: leg.endReason,
     })),
     timeline: events.map((event) => {
-      const d = byId.get(event.deliveryId);
+      // Agents get what happened and when; the canonical payload and the raw delivery (which name colleagues: logins,
+      // lines, emails) are for supervisors and admins.
+      const d = user.role === "agent" ? undefined : byId.get(event.deliveryId);
       return {
         id: event.id,
         kind: event.kind,
         at: event.at.toISOString(),
         timeSource: event.timeSource,
-        event: JSON.parse(event.payload) as unknown,
+        event: user.role === "agent" ? null : (JSON.parse(event.payload) as unknown),
         delivery: d
           ? { id: d.id, receivedAt: d.receivedAt.toISOString(), method: d.method, contentType: d.contentType, query: d.query, bodyText: d.bodyText, eventName: d.eventName, outcome: d.outcome }
           : null,

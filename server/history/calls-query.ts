@@ -174,6 +174,12 @@ export function toSummary(row: CallRow): CallSummary {
   };
 }
 
+/** A row as the user may see it: to an agent, a colleague who has the call is not identified (as on the board). */
+export function summaryFor<T extends { agentId: string | null }>(user: AuthUser, summary: T): T {
+  if (user.role !== "agent" || summary.agentId === null || user.agentIds.includes(summary.agentId)) return summary;
+  return { ...summary, agentId: null };
+}
+
 /** One page of calls, newest first, and the cursor of the next (older) page. */
 export async function listCalls(db: Db, user: AuthUser, f: HistoryFilters): Promise<{ calls: CallSummary[]; nextCursor: string | null }> {
   const conditions = [whereClause(user, f)];
@@ -188,7 +194,7 @@ export async function listCalls(db: Db, user: AuthUser, f: HistoryFilters): Prom
     WHERE ${Prisma.join(conditions, " AND ")}
     ORDER BY c."startedAt" DESC, c."id" DESC
     LIMIT ${f.limit + 1}`;
-  const page = rows.slice(0, f.limit).map(toSummary);
+  const page = rows.slice(0, f.limit).map((row) => summaryFor(user, toSummary(row)));
   const last = page.at(-1);
   return { calls: page, nextCursor: rows.length > f.limit && last ? encodeCursor(Date.parse(last.startedAt), last.id) : null };
 }

@@ -2,7 +2,8 @@ import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import type { AuthService } from "../auth/auth-service";
 import { sessionToken } from "../auth/gate";
-import { agentAudience, agentFilter, callRooms, canSeeCall, filterLists, isLimited, roomsOf, scopeAgent, scopeStats } from "../auth/scope";
+import { agentAudience, agentFilter, agentRoom as agentRoomOf, callForAgents, callRooms, canSeeCall, filterLists, isLimited, roomsOf, scopeAgent, scopeStats, supervisorCallRooms } from "../auth/scope";
+import { callAgents } from "../domain/membership";
 import type { AuthUser } from "../auth/types";
 import type { Batch } from "../db/store";
 import type { ConnectionSummary } from "../domain/model";
@@ -102,7 +103,9 @@ export function createRealtime(
     // Agents get all of their calls of today (their view lists them); everyone else the board's live window.
     const calls =
       user.role === "agent"
-        ? [...deps.live.calls.values()].filter((call) => canSeeCall(user, call) && (call.state !== "ended" || call.startedAt >= startOfDay(now)))
+        ? [...deps.live.calls.values()]
+            .filter((call) => canSeeCall(user, call) && (call.state !== "ended" || call.startedAt >= startOfDay(now)))
+            .map((call) => callForAgents(user.agentIds, call))
         : deps.live.boardCalls(now, deps.recentEndedMs).filter((call) => canSeeCall(user, call));
     const everything = user.role !== "agent" && !isLimited(user);
     const queueIds = new Set([...user.queueIds, ...calls.map((c) => c.queueId)]);
@@ -150,7 +153,11 @@ export function createRealtime(
         for (const socket of socketsIn(limited)) socket.emit("agent:updated", scopeAgent(socket.data.user, agent));
       }
       for (const { from, into } of changes.merged) io.to(callRooms(from)).emit("call:removed", { id: from.id, into });
-      for (const call of changes.calls.values()) io.to(callRooms(call)).emit("call:updated", call);
+      for (const call of changes.calls.values()) {
+        io.to(supervisorCallRooms(call)).emit("call:updated", call);
+        // Each agent on the call gets it without their colleagues' identities.
+        for (const id of callAgents(call)) io.to(agentRoomOf(id)).emit("call:updated", callForAgents([id], call));
+      }
       if (changes.calls.size > 0 || changes.merged.length > 0) scheduleStats();
     },
     refreshUser(userId) {

@@ -223,7 +223,15 @@ describe("scope everywhere: a supervisor limited to one VOIPEX queue, and an age
 
   it("an agent's history and figures name only their own identity in the filter lists, and no other agent at all", async () => {
     const others = (await db.agent.findMany()).filter((a) => a.externalId !== "janecek");
-    for (const target of ["/history", "/history/figures"]) {
+    // Their calls include colleagues' legs (the ring-all loser, the other side of the attended transfer): the pages, the
+    // API, the CSV and every call page of theirs must not identify them.
+    const mine = (JSON.parse((await get(agentCookie, "/api/calls?limit=500")).body) as { calls: { id: string }[] }).calls;
+    expect(mine.length).toBeGreaterThan(1);
+    const details = await Promise.all(mine.map(async (c) => (JSON.parse((await get(agentCookie, `/api/calls/${c.id}`)).body) as { call: { legs: { key: string; agentId: string | null }[] } }).call));
+    // At least one of them has a colleague on it, shown without who it was.
+    expect(details.some((d) => d.legs.some((leg) => leg.key.startsWith("colleague-") && leg.agentId === null))).toBe(true);
+    const pages = ["/history", "/history/figures", "/api/calls?limit=500", "/api/calls/export", ...mine.flatMap((c) => [`/history/${c.id}`, `/api/calls/${c.id}`])];
+    for (const target of pages) {
       const html = (await get(agentCookie, target)).body;
       const leaks = others.flatMap((a) => [a.id, a.externalId, ...(a.name ? [a.name] : [])].filter((value) => distinctive(value) && html.includes(value)).map((value) => `${target}: ${value}`));
       expect(leaks).toEqual([]);
