@@ -23,7 +23,7 @@ function CallTimer({ call, stuck }: { call: Call; stuck: boolean }) {
   if (stuck) return <LiveTimer since={call.updatedAt} prefix="since " testId="call-timer" />;
   if (call.state === "ended") {
     const talk = call.talkSeconds ?? 0;
-    return <span data-testid="call-timer">{talk > 0 ? `talked ${formatDuration(talk * 1000)}` : outcomeLabel(call)}</span>;
+    return <span data-testid="call-timer">{talk > 0 && call.endReason !== "no_end_received" ? `talked ${formatDuration(talk * 1000)}` : outcomeLabel(call)}</span>;
   }
   return <LiveTimer since={call.state === "ringing" ? call.startedAt : (call.answeredAt ?? call.startedAt)} testId="call-timer" />;
 }

@@ -106,7 +106,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
               <td>{call.to}</td>
               <td>{names.agent(call.agentId)}</td>
               <td>{names.queue(call.queueId)}</td>
-              <td data-testid="history-outcome">{rowLabel(call.state, call.outcome)}</td>
+              <td data-testid="history-outcome">{rowLabel(call.state, call.outcome, call.endReason)}</td>
               <td className="text-right tabular-nums">{seconds(call.waitSeconds)}</td>
               <td className="text-right tabular-nums">{seconds(call.talkSeconds)}</td>
             </tr>

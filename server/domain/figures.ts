@@ -176,11 +176,13 @@ export function callOutcome(call: Call): CallOutcome | null {
 
 /** What a call's row says: its outcome once ended ("answered", "missed", "abandoned", "not answered", …), else its state. */
 export function outcomeLabel(call: Call): string {
-  return rowLabel(call.state, callOutcome(call));
+  return rowLabel(call.state, callOutcome(call), call.endReason);
 }
 
 /** outcomeLabel from a call's state and outcome (a history row carries both). */
-export function rowLabel(state: string, outcome: CallOutcome | null): string {
+export function rowLabel(state: string, outcome: CallOutcome | null, endReason?: string | null): string {
+  // An answered call Callboard closed because its end never came: answered (it counts so), and the row says the rest.
+  if (state === "ended" && outcome === "answered" && endReason === "no_end_received") return "answered, no end received";
   if (state === "ended" && outcome) return OUTCOME_LABEL[outcome];
   return state === "held" ? "on hold" : state;
 }

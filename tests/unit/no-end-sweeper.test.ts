@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CanonicalEvent } from "@/server/domain/events";
 import { parseFields } from "@/server/ingest/parse-request";
-import { isStuck } from "@/server/domain/figures";
+import { isStuck, outcomeLabel } from "@/server/domain/figures";
 import { LiveState } from "@/server/live/live-state";
 import { providerAdapter } from "@/server/providers";
 
@@ -51,6 +51,8 @@ describe("the no-end sweeper", () => {
     expect(call).toMatchObject({ state: "ended", endReason: "no_end_received", endedAt: T + 9000, answeredAt: T + 9000 });
     expect(call.legs.every((leg) => leg.state === "ended")).toBe(true);
     expect(call.legs.find((leg) => leg.key === "agent:janecek")?.endReason).toBe("no_end_received");
+    // Counted as answered, and its row says no end came.
+    expect(outcomeLabel(call)).toBe("answered, no end received");
     expect(changes.records.map((r) => [r.event.kind, r.deliveryId, r.callId])).toEqual([["call.expired", "sweep-1", call.id]]);
     expect(changes.calls.get(call.id)).toBe(call);
     // Nothing more to do on the next sweep.

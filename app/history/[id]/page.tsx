@@ -29,7 +29,7 @@ export default async function CallPage({ params }: { params: Promise<{ id: strin
     ["Started", time(call.startedAt)],
     ["Answered", time(call.answeredAt)],
     ["Ended", time(call.endedAt)],
-    ["Outcome", rowLabel(call.state, call.outcome)],
+    ["Outcome", rowLabel(call.state, call.outcome, call.endReason)],
     ["Wait", call.waitSeconds === null ? "–" : `${call.waitSeconds} s`],
     ["Talk", call.talkSeconds === null ? "–" : `${call.talkSeconds} s`],
     ["Recording", call.recording ?? "–"],
