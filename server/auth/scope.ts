@@ -1,7 +1,7 @@
 import { PROVIDERS, type ProviderId } from "../domain/events";
 import { callAgents } from "../domain/membership";
 import type { Agent, Call, Project, Queue } from "../domain/model";
-import type { DayStats } from "../domain/stats";
+import type { DayCounts, DayStats } from "../domain/stats";
 import type { AuthUser } from "./types";
 
 export { callAgents };
@@ -117,7 +117,7 @@ export function canSeeAgent(user: AuthUser, agent: Agent): boolean {
  * Today's figures cut to what the user may see: agents only their own; limited supervisors their queues/projects and
  * the agents they may see (an id not among `agents` is not shown).
  */
-export function scopeStats(user: AuthUser, stats: DayStats, agents: ReadonlyMap<string, Agent>): DayStats {
+export function scopeStats(user: AuthUser, stats: DayStats, agents: ReadonlyMap<string, Agent>, ownCalls?: DayStats): DayStats {
   if (user.role === "admin" || (user.role === "supervisor" && !isLimited(user))) return stats;
   const pick = <T>(record: Record<string, T>, ids: Iterable<string>) => Object.fromEntries([...ids].flatMap((id) => (record[id] ? [[id, record[id]]] : [])));
   if (user.role === "agent") return { ...stats, agents: pick(stats.agents, user.agentIds), queues: {}, projects: {} };
@@ -126,7 +126,20 @@ export function scopeStats(user: AuthUser, stats: DayStats, agents: ReadonlyMap<
     const agent = agents.get(id);
     return agent !== undefined && visible(agent);
   });
-  return { ...stats, agents: pick(stats.agents, seen), queues: pick(stats.queues, user.queueIds), projects: pick(stats.projects, user.projectIds) };
+  // "No queue" / "No project" (none:<connection>) span every queue: a limited supervisor gets them counted over only the
+  // calls they may see (`ownCalls`: today's figures of those calls), never the global ones.
+  const none = (record: Record<string, DayCounts> | undefined) => Object.fromEntries(Object.entries(record ?? {}).filter(([id]) => id.startsWith("none:")));
+  return {
+    ...stats,
+    agents: pick(stats.agents, seen),
+    queues: { ...pick(stats.queues, user.queueIds), ...none(ownCalls?.queues) },
+    projects: { ...pick(stats.projects, user.projectIds), ...none(ownCalls?.projects) },
+  };
+}
+
+/** A key shared by users who see the same calls (limited supervisors of the same queues and projects). */
+export function scopeKey(user: AuthUser): string | null {
+  return user.role === "supervisor" && isLimited(user) ? `${[...user.queueIds].sort().join(",")}|${[...user.projectIds].sort().join(",")}` : null;
 }
 
 /** Everything that could be listed, as the running state holds it. */

@@ -2,7 +2,7 @@ import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import type { AuthService } from "../auth/auth-service";
 import { sessionToken } from "../auth/gate";
-import { agentAudience, agentFilter, agentRoom as agentRoomOf, callForAgents, callRooms, canSeeCall, filterLists, isLimited, roomsOf, scopeAgent, scopeStats, supervisorCallRooms } from "../auth/scope";
+import { agentAudience, agentFilter, agentRoom as agentRoomOf, callForAgents, callRooms, canSeeCall, filterLists, isLimited, roomsOf, scopeAgent, scopeKey, scopeStats, supervisorCallRooms } from "../auth/scope";
 import { callAgents } from "../domain/membership";
 import type { AuthUser } from "../auth/types";
 import type { Batch } from "../db/store";
@@ -84,13 +84,29 @@ export function createRealtime(
     const now = Date.now();
     return dayStats(deps.live.calls.values(), startOfDay(now), deps.serviceLevelSeconds);
   };
+  /** Today's figures of the calls a limited supervisor may see (for their "No queue"/"No project" card), once per scope. */
+  const visibleStats = (user: AuthUser, cache: Map<string, DayStats>): DayStats | undefined => {
+    const key = scopeKey(user);
+    if (key === null) return undefined;
+    let stats = cache.get(key);
+    if (!stats) {
+      const calls = [...deps.live.calls.values()].filter((call) => canSeeCall(user, call));
+      stats = dayStats(calls, startOfDay(Date.now()), deps.serviceLevelSeconds);
+      cache.set(key, stats);
+    }
+    return stats;
+  };
 
   // Today's figures are recomputed at most once a second while calls change, and every minute (midnight resets them).
   let statsTimer: NodeJS.Timeout | undefined;
   const pushStats = () => {
     statsTimer = undefined;
     const stats = computeStats();
-    for (const socket of io.sockets.sockets.values()) socket.emit("stats:updated", scopeStats(socket.data.user, stats, deps.live.agents));
+    const cache = new Map<string, DayStats>();
+    for (const socket of io.sockets.sockets.values()) {
+      const user = socket.data.user;
+      socket.emit("stats:updated", scopeStats(user, stats, deps.live.agents, visibleStats(user, cache)));
+    }
   };
   const scheduleStats = () => {
     statsTimer ??= setTimeout(pushStats, 1000);
@@ -116,7 +132,7 @@ export function createRealtime(
       recentEndedMs: deps.recentEndedMs,
       user: { name: user.name, email: user.email, role: user.role },
       settings: { stuckMs: deps.stuckMs, serviceLevelSeconds: deps.serviceLevelSeconds },
-      stats: scopeStats(user, computeStats(), deps.live.agents),
+      stats: scopeStats(user, computeStats(), deps.live.agents, visibleStats(user, new Map())),
       calls,
       agents: [...deps.live.agents.values()].filter(visibleAgent).map((agent) => scopeAgent(user, agent)),
       queues: [...deps.live.queues.values()].filter((q) => everything || queueIds.has(q.id)),

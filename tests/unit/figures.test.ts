@@ -239,6 +239,27 @@ describe("calls Callboard closed for lack of an end, and who receives the No que
     expect(dayStats(live.calls.values(), SINCE, 20).queues[closed.queueId!]).toMatchObject({ answered: 0, missed: 0, abandoned: 0, serviceLevel: null });
   });
 
+  it("a limited supervisor's No queue / No project counts are over the calls they may see, not everyone's", () => {
+    const live = new LiveState();
+    // Two VOIPEX queue calls, both without a project: one in NOC (the supervisor's), one in Hotline; both abandoned.
+    for (const [uid, queue] of [["vx-noc", "NOC"], ["vx-hot", "Hotline"]] as const) {
+      const call = { From: "777888999", To: "222333444", UniqueId: uid, Queue: queue, Direction: "incoming" };
+      deliver(live, "voipex", [
+        { at: T, body: { EventName: "NewCall", ...call } },
+        { at: T + 5000, body: { EventName: "CDR", ...call, Reason: "No user response" } },
+      ]);
+    }
+    const stats = dayStats(live.calls.values(), SINCE, 20);
+    const none = Object.keys(stats.projects).find((id) => id.startsWith("none:"))!;
+    expect(stats.projects[none]?.abandoned).toBe(2);
+    const noc = callByKey(live, "vx-noc").queueId!;
+    const lead: AuthUser = { id: "u", email: "l@x.io", name: "L", role: "supervisor", queueIds: [noc], projectIds: [], agentIds: [] };
+    const own = dayStats([...live.calls.values()].filter((c) => c.queueId === noc), SINCE, 20);
+    const cut = scopeStats(lead, stats, live.agents, own);
+    expect(cut.projects[none]).toMatchObject({ abandoned: 1 });
+    expect(Object.keys(cut.queues).sort()).toEqual([noc, ...Object.keys(own.queues).filter((id) => id.startsWith("none:"))].sort());
+  });
+
   it("a supervisor limited to some queues never receives the No queue / No project counts (they span every queue)", () => {
     const live = new LiveState();
     deliver(live, "voipnow", [{ at: T, urlEvent: "dial-in", body: { CallID: "vn-1", CallerIDNum: "0744000001", CalledDID: "0215550100", CalledExtension: "101", CallFlow: "IN", CalledNumber: "0215550100", CallStatus: "CALLING" } }]);
