@@ -47,6 +47,39 @@ export const noneKey = (connectionId: string): string => `none:${connectionId}`;
 
 export const emptyCounts = (): DayCounts => ({ answered: 0, missed: 0, abandoned: 0, answeredInTime: 0, serviceLevel: null, outbound: 0, outboundAnswered: 0 });
 
+/** What an agent's part of a call was, for their figures: the facts of one leg of theirs (or of the call, see below). */
+export interface AgentPart {
+  agentId: string;
+  answered: boolean;
+  endReason: string | null;
+  direction: string;
+}
+
+/**
+ * An agent's part of a call, counted for them: `answered` (their leg answered; after a transfer both agents answered),
+ * `missed` (it rang them and ended on their side unanswered: not "answered elsewhere", never their own outbound call),
+ * else nothing. Used by the board's day figures and by /history/figures' per-agent table.
+ */
+export function agentOutcome(part: AgentPart): "answered" | "missed" | null {
+  if (part.answered) return "answered";
+  if (part.direction !== "outbound" && (part.endReason === "missed" || part.endReason === "rejected" || part.endReason === "busy")) return "missed";
+  return null;
+}
+
+/**
+ * The parts agents had in a call: one per agent leg; and the call itself for an agent it names but who has no leg on it
+ * (outbound VOIPEX, a CDR-only call), counted only when answered.
+ */
+export function agentParts(call: Call): AgentPart[] {
+  const parts: AgentPart[] = call.legs
+    .filter((leg) => leg.agentId !== null && leg.role === "agent")
+    .map((leg) => ({ agentId: leg.agentId as string, answered: leg.answeredAt !== null, endReason: leg.endReason, direction: call.direction }));
+  if (call.agentId && !call.legs.some((leg) => leg.agentId === call.agentId) && call.answeredAt !== null) {
+    parts.push({ agentId: call.agentId, answered: true, endReason: call.endReason, direction: call.direction });
+  }
+  return parts;
+}
+
 /**
  * Figures for calls started since `since` (local midnight), from the calls held in memory (the live state keeps ended
  * calls for 24 hours). Pure.
@@ -56,13 +89,10 @@ export function dayStats(calls: Iterable<Call>, since: number, serviceLevelSecon
   const agent = (id: string) => (stats.agents[id] ??= { answered: 0, missed: 0 });
   for (const call of calls) {
     if (call.startedAt < since) continue;
-    for (const leg of call.legs) {
-      if (!leg.agentId || leg.role !== "agent") continue;
-      if (leg.answeredAt !== null) agent(leg.agentId).answered++;
-      else if (call.direction !== "outbound" && (leg.endReason === "missed" || leg.endReason === "rejected" || leg.endReason === "busy")) agent(leg.agentId).missed++;
+    for (const part of agentParts(call)) {
+      const outcome = agentOutcome(part);
+      if (outcome) agent(part.agentId)[outcome]++;
     }
-    // Agents known only at call level (no legs of theirs, e.g. outbound VOIPEX): count the call itself.
-    if (call.agentId && !call.legs.some((leg) => leg.agentId === call.agentId) && call.answeredAt !== null) agent(call.agentId).answered++;
 
     countCall((stats.queues[call.queueId ?? noneKey(call.connectionId)] ??= emptyCounts()), call, serviceLevelSeconds);
     countCall((stats.projects[call.projectId ?? noneKey(call.connectionId)] ??= emptyCounts()), call, serviceLevelSeconds);

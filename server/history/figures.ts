@@ -1,4 +1,5 @@
 import type { AuthUser } from "../auth/types";
+import { agentOutcome } from "../domain/stats";
 import type { Db } from "../db/client";
 import { HAS_AGENT_LEG, rowOutcome, whereClause } from "./calls-query";
 import type { HistoryFilters } from "./filters";
@@ -37,7 +38,7 @@ class Tally {
   private wait = 0;
   private talk = 0;
 
-  add(row: ScanRow, outcome: CallOutcome | null) {
+  add(row: Pick<ScanRow, "waitSeconds" | "talkSeconds">, outcome: CallOutcome | null) {
     this.calls++;
     if (outcome === "answered") {
       this.answered++;
@@ -73,6 +74,15 @@ type ScanRow = {
   agentId: string | null;
 };
 
+type PartRow = {
+  agentId: string;
+  answered: number | bigint;
+  endReason: string | null;
+  direction: string;
+  waitSeconds: number | bigint | null;
+  talkSeconds: number | bigint | null;
+};
+
 const localDay = (date: Date) =>
   `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, "0")}-${String(date.getDate()).padStart(2, "0")}`;
 
@@ -100,7 +110,22 @@ export async function figures(db: Db, user: AuthUser, f: HistoryFilters): Promis
     hours[started.getHours()]!.add(row, outcome);
     at(days, localDay(started)).add(row, outcome);
     at(queues, row.queueId).add(row, outcome);
-    at(agents, row.agentId).add(row, outcome);
+  }
+  // Per agent: the parts agents had in the matching calls (a leg each; a transfer counts for both agents), counted by
+  // the same rule as the board's "today answered · missed" (agentOutcome, domain/stats.ts).
+  const parts = await db.$queryRaw<PartRow[]>`
+    SELECT l."agentId", CASE WHEN l."answeredAt" IS NULL THEN 0 ELSE 1 END AS "answered", l."endReason", c."direction",
+      c."waitSeconds", c."talkSeconds"
+    FROM "Leg" l JOIN "Call" c ON c."id" = l."callId"
+    WHERE ${whereClause(user, f)} AND l."role" = 'agent' AND l."agentId" IS NOT NULL
+    UNION ALL
+    SELECT c."agentId", 1 AS "answered", c."endReason", c."direction", c."waitSeconds", c."talkSeconds"
+    FROM "Call" c
+    WHERE ${whereClause(user, f)} AND c."agentId" IS NOT NULL AND c."answeredAt" IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM "Leg" l WHERE l."callId" = c."id" AND l."agentId" = c."agentId")`;
+  for (const part of parts) {
+    const outcome = agentOutcome({ agentId: part.agentId, answered: Number(part.answered) === 1, endReason: part.endReason, direction: part.direction });
+    at(agents, part.agentId).add(part, outcome);
   }
   const byCalls = <K>(map: Map<K, Tally>) => [...map].map(([key, tally]) => [key, tally.finish()] as const).sort((a, b) => b[1].calls - a[1].calls);
   return {

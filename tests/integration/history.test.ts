@@ -2,6 +2,7 @@ import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuthUser } from "@/server/auth/types";
 import { callOutcome } from "@/server/domain/figures";
+import { dayStats } from "@/server/domain/stats";
 import { HistoryFilters, OUTCOMES } from "@/server/history/filters";
 import { HistoryService } from "@/server/history/history-service";
 import { allScenarios } from "@/server/simulator/scenarios";
@@ -205,6 +206,17 @@ describe("history: filters, pagination and who may see what", () => {
     expect(figures.totals.avgTalk).toBeGreaterThan(0);
     const jana: AuthUser = { ...admin, id: "u-jana", role: "agent", agentIds: [agentId("janecek")] };
     expect((await history.figures(jana, HistoryFilters.parse({}))).totals.calls).toBe((await list({}, jana)).calls.length);
+  });
+
+  it("per agent, answered and missed are the board's (agentOutcome: a transfer counts for both agents)", async () => {
+    const figures = await history.figures(admin, HistoryFilters.parse({}));
+    // The board's day figures over the same calls (all started within the last hours).
+    const board = dayStats(server.app.live.calls.values(), 0, 20).agents;
+    const counted = (entries: [string | null, { answered: number; missed: number }][]) =>
+      Object.fromEntries(entries.filter(([, t]) => t.answered + t.missed > 0).map(([id, t]) => [id, { answered: t.answered, missed: t.missed }]));
+    expect(counted(figures.byAgent.map((a) => [a.agentId, a]))).toEqual(counted(Object.entries(board)));
+    // petr.novak answered the transferred VOIPEX call, janecek answered it first: both count it.
+    expect(board[agentId("petr.novak")]?.answered).toBeGreaterThan(0);
   });
 
   it("rejects malformed filters with a readable reason", () => {
