@@ -4,6 +4,15 @@ import type { StoredCalls } from "../live/live-state";
 import { callFromRow, type CallRowData } from "./call-row";
 import { sqliteFileFromUrl } from "./url";
 
+export const BY_KEY_SQL = `SELECT * FROM "Call" WHERE "connectionId" = ? AND "externalKey" = ?`;
+/**
+ * From the leg's index to its call. `CROSS JOIN` keeps Leg the outer loop: with a plain JOIN SQLite walked every call of
+ * the connection and probed its legs, which made each lookup (one per new leg id) cost the size of the table.
+ */
+export const BY_LEG_SQL =
+  `SELECT c.* FROM "Leg" l CROSS JOIN "Call" c WHERE c."id" = l."callId" AND l."externalKey" = ? AND c."connectionId" = ? ` +
+  `ORDER BY c."startedAt" DESC LIMIT 1`;
+
 /**
  * Finds a stored call for an event whose call is not in memory. Synchronous on purpose: deliveries are applied in
  * arrival order on the main thread, and an indexed read of a committed row on a read-only connection (WAL readers
@@ -16,11 +25,8 @@ export class SqliteStoredCalls implements StoredCalls {
 
   constructor(databaseUrl: string) {
     this.db = new Database(sqliteFileFromUrl(databaseUrl), { readonly: true, fileMustExist: true, timeout: 2_000 });
-    this.byKeyStatement = this.db.prepare(`SELECT * FROM "Call" WHERE "connectionId" = ? AND "externalKey" = ?`);
-    this.byLegStatement = this.db.prepare(
-      `SELECT c.* FROM "Leg" l JOIN "Call" c ON c."id" = l."callId" WHERE l."externalKey" = ? AND c."connectionId" = ? ` +
-        `ORDER BY c."startedAt" DESC LIMIT 1`,
-    );
+    this.byKeyStatement = this.db.prepare(BY_KEY_SQL);
+    this.byLegStatement = this.db.prepare(BY_LEG_SQL);
   }
 
   byKey(connectionId: string, key: string): Call | undefined {
