@@ -36,29 +36,32 @@ const CallRow = memo(function CallRow({ call, stuck, agent, queue }: { call: Cal
   const style = STATE_STYLE[stuck ? "stuck" : call.state];
   return (
     <li
-      className="flex items-center gap-3 rounded-md border border-slate-200 bg-white px-3 py-2 text-sm"
+      className="rounded-md border border-slate-200 bg-white text-sm hover:border-sky-300"
       data-testid="call"
       data-call-key={call.key}
       data-state={stuck ? "stuck" : call.state}
       data-outcome={call.state === "ended" ? (callOutcome(call) ?? undefined) : undefined}
     >
-      <span className={`w-20 shrink-0 rounded px-2 py-0.5 text-center text-xs font-semibold ring-1 ${style.className}`}>{style.label}</span>
-      <span className="w-6 shrink-0 text-center text-slate-500" title={call.direction}>
-        {call.direction === "inbound" ? "↙" : call.direction === "outbound" ? "↗" : "↔"}
-      </span>
-      <span className="min-w-0 flex-1">
-        <span className="block truncate">
-          <span className="font-medium">{call.from ?? "unknown"}</span>
-          <span className="text-slate-400"> → </span>
-          <span className="font-medium">{call.to ?? "unknown"}</span>
+      {/* Every row opens its call: parties, legs, timeline. */}
+      <a href={`/history/${call.id}`} className="flex items-center gap-3 px-3 py-2" data-testid="call-link">
+        <span className={`w-20 shrink-0 rounded px-2 py-0.5 text-center text-xs font-semibold ring-1 ${style.className}`}>{style.label}</span>
+        <span className="w-6 shrink-0 text-center text-slate-500" title={call.direction}>
+          {call.direction === "inbound" ? "↙" : call.direction === "outbound" ? "↗" : "↔"}
         </span>
-        <span className="block truncate text-xs text-slate-500">
-          {[agent, queue, call.provider].filter(Boolean).join(" · ")}
+        <span className="min-w-0 flex-1">
+          <span className="block truncate">
+            <span className="font-medium">{call.from ?? "unknown"}</span>
+            <span className="text-slate-400"> → </span>
+            <span className="font-medium">{call.to ?? "unknown"}</span>
+          </span>
+          <span className="block truncate text-xs text-slate-500">
+            {[agent, queue, call.provider].filter(Boolean).join(" · ")}
+          </span>
         </span>
-      </span>
-      <span className="shrink-0 font-mono tabular-nums text-slate-700">
-        <CallTimer call={call} stuck={stuck} />
-      </span>
+        <span className="shrink-0 font-mono tabular-nums text-slate-700">
+          <CallTimer call={call} stuck={stuck} />
+        </span>
+      </a>
     </li>
   );
 });

@@ -27,7 +27,8 @@ export const ACCESS_RULES: readonly AccessRule[] = [
   // static files and dev's reload socket: other `/_next/` endpoints (the image optimizer) render internal URLs themselves,
   // past this gate, so they stay behind a session.
   { pattern: /^\/_next\/(?:static|webpack-hmr)(?:\/|$)/i, access: "public", api: false },
-  { pattern: /^\/favicon\.ico$/i, access: "public", api: false },
+  // The app's icons (public/): no data in them.
+  { pattern: /^\/(?:favicon\.ico|icon\.svg)$/i, access: "public", api: false },
   { pattern: /^\/healthz$/i, access: "public", api: true },
   { pattern: /^\/readyz$/i, access: "public", api: true },
   // Answered before the gate by server/observability/routes.ts, which admits admins and API tokens only.

@@ -54,6 +54,17 @@ describe.skipIf(!browserAvailable())("live board in a real browser", () => {
     await app?.stop();
   });
 
+  it("serves its icons to everyone, and every page names them (favicon.ico was a 404 on every page)", async () => {
+    const ico = await fetch(`${app.url}/favicon.ico`);
+    expect(ico.status).toBe(200);
+    expect(Buffer.from(await ico.arrayBuffer()).subarray(0, 4)).toEqual(Buffer.from([0, 0, 1, 0]));
+    const svg = await fetch(`${app.url}/icon.svg`);
+    expect(svg.status).toBe(200);
+    expect(svg.headers.get("content-type")).toContain("image/svg+xml");
+    const signIn = await (await fetch(`${app.url}/sign-in`)).text();
+    expect(signIn).toMatch(/<link rel="icon" href="\/icon\.svg" type="image\/svg\+xml"/);
+  });
+
   it("shows a call move ringing → talking → ended without a reload", async () => {
     await page.goto(app.url);
     await page.getByTestId("link-status").filter({ hasText: "live" }).waitFor();
@@ -94,6 +105,9 @@ describe.skipIf(!browserAvailable())("live board in a real browser", () => {
     await post("telecmi", hangup);
     await post("telecmi", cdr);
     await expect.poll(() => row.getAttribute("data-state")).toBe("ended");
+    // Every row opens its call.
+    const href = await row.getByTestId("call-link").getAttribute("href");
+    expect(href).toMatch(/^\/history\/[0-9a-f-]{36}$/);
     await expect.poll(() => row.textContent()).toContain("Ended");
     await expect.poll(() => page.getByTestId("count-ended").textContent()).toContain("1");
     // Today's figures follow within a second: the agent answered one, the queue answered one within the service level.
@@ -256,6 +270,8 @@ describe.skipIf(!browserAvailable())("live board in a real browser", () => {
     expect(await page.getByTestId("timeline-entry").count()).toBe(2);
     await page.getByText("Raw delivery").first().click();
     await expect.poll(() => page.getByTestId("raw-delivery").first().textContent()).toContain('<img src=x onerror=\\"window.pwned=1\\">');
+    // A JSON body is shown indented, one field a line.
+    expect(await page.getByTestId("raw-delivery").first().textContent()).toContain('{\n  "EventName": "NewCall",\n  "From": "777000111"');
     expect(await page.locator("[data-testid=raw-delivery] img").count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
     await page.screenshot({ path: path.join(SCREENSHOTS, "history-call.png"), fullPage: true });

@@ -7,6 +7,17 @@ import { namesOf } from "../names";
 
 export const dynamic = "force-dynamic";
 
+/** A raw body as received, indented when it is JSON (the text itself is shown when it is not, or does not parse). */
+function readable(body: string): string {
+  const trimmed = body.trim();
+  if (!trimmed.startsWith("{") && !trimmed.startsWith("[")) return body;
+  try {
+    return JSON.stringify(JSON.parse(trimmed), null, 2);
+  } catch {
+    return body;
+  }
+}
+
 const time = (iso: string | null) => (iso ? new Date(iso).toLocaleString([], { dateStyle: "short", timeStyle: "medium" }) : "–");
 
 /** One past call: parties, people, times, legs, and every event with the raw delivery it came from (shown as text). */
@@ -84,7 +95,7 @@ export default async function CallPage({ params }: { params: Promise<{ id: strin
                 {/* A payload is data: React renders it as text, never as markup. */}
                 <pre className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-100 p-2 text-xs" data-testid="raw-delivery">
                   {entry.delivery.query ? `?${entry.delivery.query}\n` : ""}
-                  {entry.delivery.bodyText}
+                  {readable(entry.delivery.bodyText)}
                 </pre>
               </details>
             ) : (
