@@ -1,5 +1,7 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { currentUser } from "@/app/lib/session";
+import { SignOut } from "@/app/lib/sign-out";
 
 export const dynamic = "force-dynamic";
 
@@ -7,7 +9,9 @@ export const dynamic = "force-dynamic";
  * Admin area navigation. No access check here on purpose: a layout renders in parallel with its page, so it cannot
  * keep a page's data from being sent. Each admin page and action checks the role itself (requireRole, adminAction).
  */
-export default function AdminLayout({ children }: { children: ReactNode }) {
+export default async function AdminLayout({ children }: { children: ReactNode }) {
+  // Only who is signed in, for the sign-out control: what the page shows is checked by the page.
+  const user = await currentUser();
   return (
     <div className="mx-auto max-w-6xl p-4">
       <header className="mb-6 flex flex-wrap items-center gap-4 border-b border-slate-200 pb-3">
@@ -18,6 +22,7 @@ export default function AdminLayout({ children }: { children: ReactNode }) {
           <Link href="/admin/tokens" className="rounded px-3 py-1 hover:bg-slate-200">API tokens</Link>
           <Link href="/" className="rounded px-3 py-1 hover:bg-slate-200">Board</Link>
         </nav>
+        {user ? <SignOut user={user} /> : null}
       </header>
       {children}
     </div>

@@ -1,3 +1,4 @@
+import { SignOut } from "@/app/lib/sign-out";
 import Link from "next/link";
 import { EVERY_ROLE, requireRole } from "@/app/lib/session";
 import { rowLabel } from "@/server/domain/figures";
@@ -59,6 +60,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
         <h1 className="text-xl">History</h1>
         <Link href={`/history/figures?${exportParams}`} className="text-sky-700 underline">Figures</Link>
         <span className="ml-auto text-sm text-slate-600">{user.name}</span>
+        <SignOut user={user} />
       </header>
       <form method="get" className="mb-4 grid grid-cols-2 gap-2 rounded-md border border-slate-200 bg-white p-3 sm:grid-cols-4 lg:grid-cols-6" aria-label="Filters">
         <label className="text-xs font-medium">From<input type="date" name="from" defaultValue={filters.from} className={control} /></label>
@@ -99,7 +101,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
           {page.calls.map((call) => (
             <tr key={call.id} className="border-b border-slate-200 hover:bg-slate-50" data-testid="history-row" data-call-id={call.id}>
               <td className="py-1.5">
-                <Link href={`/history/${call.id}`} className="text-sky-700 underline">{time(call.startedAt)}</Link>
+                <Link href={`/history/${call.id}?back=${encodeURIComponent(params.toString())}`} className="text-sky-700 underline">{time(call.startedAt)}</Link>
               </td>
               <td>{call.direction}</td>
               <td>{call.from}</td>

@@ -35,6 +35,8 @@ describe.skipIf(!browserAvailable())("admin pages in a real browser", () => {
   });
 
   it("adds a supervisor limited to one queue, and an agent linked to a reported identity", async () => {
+    // Admin pages have a way out too.
+    expect(await page.getByTestId("sign-out").count()).toBe(1);
     const add = page.getByRole("region", { name: "Add user" });
     await add.getByLabel("Name").fill("Nora NOC");
     await add.getByLabel("Email").fill("nora@example.com");

@@ -250,6 +250,7 @@ describe.skipIf(!browserAvailable())("live board in a real browser", () => {
 
     await page.goto(`${app.url}/history`);
     await page.getByRole("heading", { name: "History" }).waitFor();
+    expect(await page.getByTestId("sign-out").count()).toBe(1);
     expect(await page.getByTestId("history-row").count()).toBeGreaterThan(10);
     // No agent was ever rung for it: abandoned, by the board's outcome (the history filter selects by it too).
     await page.getByLabel("Outcome").selectOption("abandoned");
@@ -267,6 +268,12 @@ describe.skipIf(!browserAvailable())("live board in a real browser", () => {
     expect(csv[1]).toContain("777000111");
     await page.getByTestId("history-row").getByRole("link").click();
     await page.getByTestId("timeline").waitFor();
+    // "← History" goes back to the list as it was filtered (it dropped the filters), and the page has a way out.
+    const back = new URL((await page.getByRole("link", { name: "← History" }).getAttribute("href")) as string, app.url);
+    expect(back.pathname).toBe("/history");
+    expect(back.searchParams.get("outcome")).toBe("abandoned");
+    expect(back.searchParams.get("phone")).toBe("777000111");
+    expect(await page.getByTestId("sign-out").count()).toBe(1);
     expect(await page.getByTestId("timeline-entry").count()).toBe(2);
     await page.getByText("Raw delivery").first().click();
     await expect.poll(() => page.getByTestId("raw-delivery").first().textContent()).toContain('<img src=x onerror=\\"window.pwned=1\\">');

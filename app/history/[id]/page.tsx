@@ -1,3 +1,4 @@
+import { SignOut } from "@/app/lib/sign-out";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { EVERY_ROLE, requireRole } from "@/app/lib/session";
@@ -6,6 +7,12 @@ import { getRuntime } from "@/server/runtime";
 import { namesOf } from "../names";
 
 export const dynamic = "force-dynamic";
+
+/** Back to the history list with the filters it was opened from (rebuilt as a query string: never another URL). */
+function backToHistory(back: string | string[] | undefined): string {
+  const query = new URLSearchParams(typeof back === "string" ? back : "").toString();
+  return query ? `/history?${query}` : "/history";
+}
 
 /** A raw body as received, indented when it is JSON (the text itself is shown when it is not, or does not parse). */
 function readable(body: string): string {
@@ -21,7 +28,7 @@ function readable(body: string): string {
 const time = (iso: string | null) => (iso ? new Date(iso).toLocaleString([], { dateStyle: "short", timeStyle: "medium" }) : "–");
 
 /** One past call: parties, people, times, legs, and every event with the raw delivery it came from (shown as text). */
-export default async function CallPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function CallPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { id } = await params;
   const user = await requireRole(`/history/${id}`, EVERY_ROLE);
   const runtime = getRuntime();
@@ -48,8 +55,9 @@ export default async function CallPage({ params }: { params: Promise<{ id: strin
   return (
     <main className="mx-auto max-w-5xl p-4">
       <header className="mb-4 flex items-center gap-4">
-        <Link href="/history" className="text-sky-700 underline">← History</Link>
+        <Link href={backToHistory((await searchParams).back)} className="text-sky-700 underline">← History</Link>
         <h1 className="text-xl font-bold">Call {call.from ?? ""} → {call.to ?? ""}</h1>
+        <SignOut user={user} />
       </header>
       <dl className="mb-6 grid grid-cols-2 gap-x-6 gap-y-2 rounded-lg border border-slate-200 bg-white p-4 text-sm sm:grid-cols-4" data-testid="call-facts">
         {facts.map(([label, value]) => (

@@ -1,3 +1,4 @@
+import { SignOut } from "@/app/lib/sign-out";
 import Link from "next/link";
 import { EVERY_ROLE, requireRole } from "@/app/lib/session";
 import { parseHistoryFilters, type HistoryFilters } from "@/server/history/filters";
@@ -88,6 +89,7 @@ export default async function FiguresPage({ searchParams }: { searchParams: Prom
           <label className="text-xs font-medium">To<input type="date" name="to" defaultValue={filters.to} className="mt-1 block rounded-md border border-slate-300 px-2 py-1" /></label>
           <button type="submit" className="rounded-md bg-slate-900 px-3 py-1.5 font-semibold text-white">Show</button>
         </form>
+        <SignOut user={user} />
       </header>
       <section className="mb-4 grid grid-cols-2 gap-2 sm:grid-cols-6" aria-label="Totals" data-testid="figure-tiles">
         {tiles.map(([label, value]) => (
