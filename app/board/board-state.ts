@@ -1,4 +1,5 @@
 import type { Agent, Call, ConnectionSummary, Project, Queue } from "@/server/domain/model";
+import { agentLabel } from "@/server/domain/names";
 import { noneCounts, type AgentDay, type DayCounts, type DayStats } from "@/server/domain/stats";
 import type { Snapshot } from "@/server/realtime/protocol";
 import { isStuck, liveFigures, type LiveFigures } from "@/server/domain/figures";
@@ -202,7 +203,7 @@ export function buildGroups(state: BoardState, lens: Lens, now: number, filters:
       const allMine = byAgent.get(agent.id)?.all ?? [];
       return {
         id: agent.id,
-        title: agent.name ?? agent.externalId,
+        title: agentLabel(agent),
         calls: mine,
         agent: { agent, status: agentStatus(agent, allMine, now, stuckMs), today: state.stats?.agents[agent.id] ?? null },
       };

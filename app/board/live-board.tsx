@@ -1,5 +1,6 @@
 "use client";
 
+import { agentDetail, agentLabel } from "@/server/domain/names";
 import { agentChain } from "@/server/domain/handoff";
 import { useRouter, useSearchParams } from "next/navigation";
 import { memo, Suspense, useEffect, useRef, type ReactNode } from "react";
@@ -85,8 +86,8 @@ function GroupHeader({ group, serviceLevelSeconds }: { group: Group; serviceLeve
     return (
       <div className="mb-2">
         <h2 className="flex items-baseline gap-2">
-          <span className="truncate font-semibold">{group.title}</span>
-          <span className="text-xs text-slate-500">{group.agent.agent.externalId !== group.title ? group.agent.agent.externalId : ""}</span>
+          <span className="truncate font-semibold" data-testid="agent-name">{group.title}</span>
+          <span className="text-xs text-slate-500">{agentDetail(group.agent.agent)}</span>
         </h2>
         <div className="mt-1 flex items-center gap-2 text-sm">
           <span className={`rounded px-2 py-0.5 text-xs font-semibold ring-1 ${style.className}`} data-testid="agent-status" data-status={status.status}>
@@ -181,7 +182,7 @@ const GroupSection = memo(
 function GroupCard({ group, now, state }: { group: Group; now: number; state: BoardState }) {
   const agentName = (id: string | null) => {
     const agent = id ? state.agents.get(id) : undefined;
-    return agent ? (agent.name ?? agent.externalId) : null;
+    return agent ? agentLabel(agent) : null;
   };
   const names: Names = {
     agentName,

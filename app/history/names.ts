@@ -1,4 +1,5 @@
 import { agentFilter, filterLists } from "@/server/auth/scope";
+import { agentLabel } from "@/server/domain/names";
 import type { AuthUser } from "@/server/auth/types";
 import type { Runtime } from "@/server/runtime";
 
@@ -13,7 +14,7 @@ export function namesOf(runtime: Runtime, user: AuthUser) {
   return {
     agent: (id: string | null) => {
       const agent = id ? runtime.live.agents.get(id) : undefined;
-      return agent && visible(agent) ? (agent.name ?? agent.externalId) : "";
+      return agent && visible(agent) ? agentLabel(agent) : "";
     },
     queue: (id: string | null) => (id ? (runtime.live.queues.get(id)?.name ?? "") : ""),
     project: (id: string | null) => (id ? (runtime.live.projects.get(id)?.name ?? "") : ""),
@@ -31,7 +32,7 @@ export function filterListsOf(runtime: Runtime, user: AuthUser) {
   });
   return {
     providers: lists.providers.map((p) => ({ id: p, label: p })),
-    agents: lists.agents.map((a) => ({ id: a.id, label: a.name ?? a.externalId })),
+    agents: lists.agents.map((a) => ({ id: a.id, label: agentLabel(a) })),
     queues: lists.queues.map((q) => ({ id: q.id, label: q.name })),
     projects: lists.projects.map((p) => ({ id: p.id, label: p.name })),
     connections: lists.connections.map((c) => ({ id: c.id, label: c.name })),

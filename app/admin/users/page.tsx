@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { agentLabel } from "@/server/domain/names";
 import type { AuthUser } from "@/server/auth/types";
 import { ADMINS, requireRole } from "@/app/lib/session";
 import { getRuntime, type Runtime } from "@/server/runtime";
@@ -21,7 +22,7 @@ function choices(runtime: Runtime) {
     agents: sorted(
       [...runtime.live.agents.values()].map((a) => ({
         id: a.id,
-        label: `${a.name ?? a.externalId}${a.name ? ` (${a.externalId})` : ""} · ${connectionName.get(a.connectionId) ?? ""}`,
+        label: `${agentLabel(a)}${agentLabel(a) !== a.externalId ? ` (${a.externalId})` : ""} · ${connectionName.get(a.connectionId) ?? ""}`,
       })),
     ),
   };
