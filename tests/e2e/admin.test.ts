@@ -77,6 +77,13 @@ describe.skipIf(!browserAvailable())("admin pages in a real browser", () => {
     expect(voipnowUrls.map((url) => url.split("/").pop())).toEqual(["dial-in", "dial-out", "answer", "hangup"]);
     await page.screenshot({ path: path.join(SCREENSHOTS, "admin-connections.png"), fullPage: true });
 
+    // Each URL has a copy button that puts exactly that URL on the clipboard.
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: app.url });
+    const firstUrl = (await voipex.getByTestId("webhook-url").first().textContent()) as string;
+    await voipex.getByTestId("copy-url").first().click();
+    await expect.poll(() => voipex.getByTestId("copy-url").first().textContent()).toBe("Copied");
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(firstUrl);
+
     const oldUrl = (await voipex.getByTestId("webhook-url").first().textContent()) as string;
     await voipex.getByRole("button", { name: "Rotate key (new URL)" }).click();
     await page.getByRole("status").filter({ hasText: "old one no longer works" }).waitFor();

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { CopyButton } from "./copy-button";
 import { connectionHealth, type ConnectionHealth } from "@/server/connections/health";
 import type { ConnectionConfig } from "@/server/connections/types";
 import { PROVIDERS } from "@/server/domain/events";
@@ -116,10 +117,11 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
             </div>
             <ul className="mb-3 flex flex-col gap-1">
               {links.map((url) => (
-                <li key={url}>
-                  <code className="block overflow-x-auto rounded bg-slate-100 px-2 py-1 text-xs" data-testid="webhook-url">
+                <li key={url} className="flex items-center gap-2">
+                  <code className="block min-w-0 flex-1 overflow-x-auto rounded bg-slate-100 px-2 py-1 text-xs" data-testid="webhook-url">
                     {url}
                   </code>
+                  <CopyButton text={url} label={`Copy ${connection.name} webhook URL`} />
                 </li>
               ))}
             </ul>
