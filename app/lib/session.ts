@@ -37,7 +37,11 @@ export function safeNext(next: string | null | undefined): string {
   if (/[\u0000-\u001f\u007f\\]/.test(next)) return "/";
   try {
     const url = new URL(next, SELF);
-    return url.origin === SELF ? `${url.pathname}${url.search}${url.hash}` : "/";
+    if (url.origin !== SELF) return "/";
+    // What is returned is read again by the browser: a path that normalized to `//host` ("/..//evil.example") would
+    // leave the site, so the result itself must stay here.
+    const path = `${url.pathname}${url.search}${url.hash}`;
+    return path.startsWith("//") || new URL(path, SELF).origin !== SELF ? "/" : path;
   } catch {
     return "/";
   }

@@ -10,7 +10,9 @@ describe("safeNext: after sign-in, only ever to a path on this site (issue 7, de
   it("refuses what browsers turn into another site", () => {
     // Browsers strip tab/newline/CR inside URLs and read `\` as `/`: each of these becomes `//evil.example/…`.
     const hostile = ["/\t/evil.example/", "/\n/evil.example/", "/\r\n/evil.example/", "/\\evil.example/", "\\\\evil.example", "/\t\\evil.example",
-      "//evil.example", "///evil.example", "https://evil.example/", "javascript:alert(1)", " //evil.example", "\t//evil.example", "/\u0000/evil.example", "evil.example"];
+      "//evil.example", "///evil.example", "https://evil.example/", "javascript:alert(1)", " //evil.example", "\t//evil.example", "/\u0000/evil.example", "evil.example",
+      // Dot segments that normalize to a protocol-relative path (found by the property test below).
+      "/..//evil.example", "/./..//evil.example", "/a/../..//evil.example", "/..//"];
     for (const next of hostile) {
       expect(safeNext(next), JSON.stringify(next)).toBe("/");
     }
