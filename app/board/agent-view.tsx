@@ -1,5 +1,6 @@
 "use client";
 
+import { SignOut } from "@/app/lib/sign-out";
 import { callOutcome, outcomeLabel } from "@/server/domain/figures";
 import type { Call } from "@/server/domain/model";
 import { agentStatus, holdsCall, isStuck, type AgentStatus } from "./board-state";
@@ -47,14 +48,7 @@ export function AgentView({ name }: { name: string }) {
         <a href="/history" className="ml-auto text-sm text-sky-700 underline">
           History
         </a>
-        <form method="post" action="/api/auth/sign-out" className="flex items-center gap-2 text-sm">
-          <span className="text-slate-600" data-testid="signed-in-as">
-            {name} <span className="text-slate-400">(agent)</span>
-          </span>
-          <button type="submit" className="rounded-md border border-slate-300 bg-white px-2 py-1 hover:bg-slate-100">
-            Sign out
-          </button>
-        </form>
+        <SignOut user={{ name, role: "agent" }} className="" />
       </header>
 
       {!state.ready ? (

@@ -1,5 +1,6 @@
 "use client";
 
+import { SignOut } from "@/app/lib/sign-out";
 import { agentDetail, agentLabel } from "@/server/domain/names";
 import { agentChain } from "@/server/domain/handoff";
 import { useRouter, useSearchParams } from "next/navigation";
@@ -292,14 +293,7 @@ function Board({ user }: { user: Viewer }) {
                 Admin
               </a>
             ) : null}
-            <form method="post" action="/api/auth/sign-out" className="flex items-center gap-2 text-sm">
-              <span className="text-slate-600" data-testid="signed-in-as">
-                {user.name} <span className="text-slate-400">({user.role})</span>
-              </span>
-              <button type="submit" className="rounded-md border border-slate-300 bg-white px-2 py-1 hover:bg-slate-100">
-                Sign out
-              </button>
-            </form>
+            <SignOut user={user} className="" />
           </>
         )}
       </header>

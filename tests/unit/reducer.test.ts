@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { permutations, shuffled } from "../helpers/sequences";
 import type { CallEvent, CanonicalEvent, ProviderId } from "@/server/domain/events";
 import { newAgent, newCall, reduceAgent, reduceCall } from "@/server/domain/reducer";
 import { LiveState } from "@/server/live/live-state";
@@ -91,23 +92,6 @@ function finalState(provider: ProviderId, deliveries: CanonicalEvent[][], key: s
     queueId: call.queueId ? live.queues.get(call.queueId)?.externalId : null,
     projectId: call.projectId ? live.projects.get(call.projectId)?.externalId : null,
     legs: legs.map(({ id: _l, agentId: _a, facts: _f, ...leg }) => leg).sort((a, b) => a.key.localeCompare(b.key)), closed: facts.closed };
-}
-
-function permutations<T>(items: T[]): T[][] {
-  if (items.length <= 1) return [items];
-  return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
-}
-
-/** A small deterministic PRNG so the sampled orders are the same on every run. */
-function shuffled<T>(items: T[], seed: number): T[] {
-  const out = [...items];
-  let s = seed;
-  for (let i = out.length - 1; i > 0; i--) {
-    s = (s * 1103515245 + 12345) % 2 ** 31;
-    const j = s % (i + 1);
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
 }
 
 describe("arrival order does not change the outcome", () => {
