@@ -107,26 +107,8 @@ export const NO_FILTERS: Filters = { connection: null, direction: null, queue: n
 
 export { isStuck };
 
-export type AgentStatus = "ringing" | "on_call" | "on_hold" | "paused" | "available" | "logged_out";
-
-/** What an agent is doing now, since when, and on which call: their live calls first, else their presence. */
-export function agentStatus(agent: Agent, calls: Call[], now: number, stuckMs: number): { status: AgentStatus; since: number; call: Call | null; pauseReason: string | null } {
-  const live = calls.filter((call) => call.state !== "ended" && !isStuck(call, now, stuckMs));
-  // What the agent holds: their own open leg. A leg that ended (a ring-all loser's "answered elsewhere") releases them
-  // at once, whatever the call does next. Only a call that names its agent but has no agent legs at all (a CDR-only
-  // call) speaks for the agent through its own state.
-  const legOf = (call: Call) => call.legs.find((leg) => leg.agentId === agent.id && leg.state !== "ended");
-  const heldWithoutLegs = (call: Call) => call.agentId === agent.id && !call.legs.some((leg) => leg.agentId !== null);
-  const stateFor = (call: Call) => legOf(call)?.state ?? (heldWithoutLegs(call) ? call.state : undefined);
-  const pick = (state: Call["state"]) => live.find((call) => stateFor(call) === state);
-  const held = pick("held");
-  if (held) return { status: "on_hold", since: legOf(held)?.facts.holdChangedAt || held.facts.holdChangedAt || held.answeredAt || held.startedAt, call: held, pauseReason: null };
-  const talking = pick("talking");
-  if (talking) return { status: "on_call", since: legOf(talking)?.answeredAt ?? talking.answeredAt ?? talking.startedAt, call: talking, pauseReason: null };
-  const ringing = pick("ringing");
-  if (ringing) return { status: "ringing", since: legOf(ringing)?.startedAt ?? ringing.startedAt, call: ringing, pauseReason: null };
-  return { status: agent.presence, since: agent.presenceSince, call: null, pauseReason: agent.pauseReason };
-}
+import { agentStatus, listedForAgent, type AgentStatus } from "@/server/domain/agent-status";
+export { agentStatus, holdsCall, listedForAgent, type AgentStatus } from "@/server/domain/agent-status";
 
 /** A queue's or project's figures: the live ones (server/domain/figures.ts) and today's counts (server/domain/stats.ts). */
 export interface QueueFigures extends LiveFigures {
@@ -152,21 +134,6 @@ function matchesAgent(agent: Agent | undefined, text: string): boolean {
   if (!text) return true;
   const needle = text.toLowerCase();
   return !!agent && [agent.name, agent.externalId, agent.extension].some((value) => value?.toLowerCase().includes(needle));
-}
-
-/** Whether the agent is on this call now: their own open leg; or, on a call with no agent legs at all, it names them. */
-export function holdsCall(call: Call, agentId: string): boolean {
-  if (call.legs.some((leg) => leg.agentId === agentId && leg.state !== "ended")) return true;
-  return call.agentId === agentId && !call.legs.some((leg) => leg.agentId !== null);
-}
-
-/**
- * Whether a call is listed on an agent's card (and in their own view as theirs): a live call while they are on it (not
- * after their ring-all leg lost, nor after they transferred it); an ended call if they answered it or it was theirs.
- */
-export function listedForAgent(call: Call, agentId: string): boolean {
-  if (call.state !== "ended") return holdsCall(call, agentId);
-  return call.agentId === agentId || call.legs.some((leg) => leg.agentId === agentId && leg.answeredAt !== null);
 }
 
 /** The groups the board shows for a lens, with their figures; ended calls leave after the configured while. */
