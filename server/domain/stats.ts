@@ -36,6 +36,8 @@ export interface AgentDay {
   answered: number;
   /** Calls that rang this agent and ended on their side unanswered (not "answered elsewhere"); never their own outbound calls. */
   missed: number;
+  /** Talk time of their answered parts that ended (a live call's talk shows on its own timer). */
+  talkSeconds: number;
 }
 
 export interface DayStats {
@@ -82,6 +84,8 @@ export interface AgentPart {
   answered: boolean;
   endReason: string | null;
   direction: string;
+  /** Their talk time on it, once it ended (their leg's answer to its end; or the call's talk time). */
+  talkSeconds?: number | null;
 }
 
 /**
@@ -102,9 +106,15 @@ export function agentOutcome(part: AgentPart): "answered" | "missed" | null {
 export function agentParts(call: Call): AgentPart[] {
   const parts: AgentPart[] = call.legs
     .filter((leg) => leg.agentId !== null && leg.role === "agent")
-    .map((leg) => ({ agentId: leg.agentId as string, answered: leg.answeredAt !== null, endReason: leg.endReason, direction: call.direction }));
+    .map((leg) => ({
+      agentId: leg.agentId as string,
+      answered: leg.answeredAt !== null,
+      endReason: leg.endReason,
+      direction: call.direction,
+      talkSeconds: leg.answeredAt !== null && leg.endedAt !== null ? Math.max(0, Math.round((leg.endedAt - leg.answeredAt) / 1000)) : null,
+    }));
   if (call.agentId && !call.legs.some((leg) => leg.agentId === call.agentId) && call.answeredAt !== null) {
-    parts.push({ agentId: call.agentId, answered: true, endReason: call.endReason, direction: call.direction });
+    parts.push({ agentId: call.agentId, answered: true, endReason: call.endReason, direction: call.direction, talkSeconds: call.state === "ended" ? call.talkSeconds : null });
   }
   return parts;
 }
@@ -115,12 +125,13 @@ export function agentParts(call: Call): AgentPart[] {
  */
 export function dayStats(calls: Iterable<Call>, since: number, serviceLevelSeconds: number, now: number = Date.now()): DayStats {
   const stats: DayStats = { since, serviceLevelSeconds, agents: {}, queues: {}, projects: {} };
-  const agent = (id: string) => (stats.agents[id] ??= { answered: 0, missed: 0 });
+  const agent = (id: string) => (stats.agents[id] ??= { answered: 0, missed: 0, talkSeconds: 0 });
   for (const call of calls) {
     if (call.startedAt < since) continue;
     for (const part of agentParts(call)) {
       const outcome = agentOutcome(part);
       if (outcome) agent(part.agentId)[outcome]++;
+      if (outcome === "answered" && part.talkSeconds) agent(part.agentId).talkSeconds += part.talkSeconds;
     }
 
     countCall((stats.queues[call.queueId ?? noneKey(call.connectionId)] ??= emptyCounts()), call, serviceLevelSeconds, now);

@@ -105,7 +105,7 @@ describe("today's figures per user", () => {
   const stats: DayStats = {
     since: T,
     serviceLevelSeconds: 20,
-    agents: Object.fromEntries([...agents.map((a) => a.id), "a-unknown"].map((id) => [id, { answered: 1, missed: 0 }])),
+    agents: Object.fromEntries([...agents.map((a) => a.id), "a-unknown"].map((id) => [id, { answered: 1, missed: 0, talkSeconds: 0 }])),
     queues: { "q-noc": counts, "q-hot": counts },
     projects: { "p-info": counts },
   };
@@ -119,7 +119,7 @@ describe("today's figures per user", () => {
   });
 
   it("an agent gets their own figures only; admins and unlimited supervisors everything", () => {
-    expect(scopeStats(janeUser, stats, byId)).toEqual({ ...stats, agents: { "a-jane": { answered: 1, missed: 0 } }, queues: {}, projects: {} });
+    expect(scopeStats(janeUser, stats, byId)).toEqual({ ...stats, agents: { "a-jane": { answered: 1, missed: 0, talkSeconds: 0 } }, queues: {}, projects: {} });
     expect(scopeStats(admin, stats, byId)).toEqual(stats);
     expect(scopeStats(supervisor, stats, byId)).toEqual(stats);
   });
