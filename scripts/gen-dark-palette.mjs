@@ -1,4 +1,5 @@
-// Writes app/theme-dark.css: the dark theme as Tailwind's palette mirrored (50↔950, 100↔900, … 500 stays; white ↔ the
+// Writes app/theme-dark.css: the dark theme as Tailwind's palette mirrored (50↔950, 100↔900, …; 500 → 400, so mid-grey text
+// stays ≥ 4.5:1 on the dark page; white ↔ the
 // darkest slate), so every page built from light-theme classes gets a dark twin with the same contrast pairs.
 // Run after a Tailwind upgrade: node scripts/gen-dark-palette.mjs
 import fs from "node:fs";
@@ -7,7 +8,7 @@ import path from "node:path";
 const root = path.join(import.meta.dirname, "..");
 const theme = fs.readFileSync(path.join(root, "node_modules/tailwindcss/theme.css"), "utf8");
 const colors = new Map([...theme.matchAll(/--color-([a-z]+)-(\d+):\s*([^;]+);/g)].map(([, hue, step, value]) => [`${hue}-${step}`, value.trim()]));
-const MIRROR = { 50: 950, 100: 900, 200: 800, 300: 700, 400: 600, 500: 500, 600: 400, 700: 300, 800: 200, 900: 100, 950: 50 };
+const MIRROR = { 50: 950, 100: 900, 200: 800, 300: 700, 400: 600, 500: 400, 600: 400, 700: 300, 800: 200, 900: 100, 950: 50 };
 const dark = [];
 const light = [];
 for (const [name, value] of colors) {

@@ -2,6 +2,9 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
+import { hashPassword } from "@/server/auth/password";
+import { openDatabase } from "@/server/db/client";
 import { allScenarios, type Step } from "@/server/simulator/scenarios";
 import { startAppProcess, type AppProcess } from "../helpers/app-process";
 import { browserAvailable, launchBrowser } from "../helpers/browser";
@@ -116,6 +119,38 @@ describe.skipIf(!browserAvailable())("screens at 390, 1440 and 1920 px, light an
       await page.close();
     });
   }
+
+  it("an agent's own view at 390 and 1440 px, light and dark", async () => {
+    const db = await openDatabase(`file:${path.join(app.dir, "e2e.db")}`);
+    const jana = await db.agent.findFirstOrThrow({ where: { externalId: "jana.novakova" } });
+    const userId = randomUUID();
+    await db.user.create({ data: { id: userId, email: "jana@example.com", name: "Jana Nováková", role: "agent", passwordHash: await hashPassword("jana-password-1") } });
+    await db.userAgent.create({ data: { userId, agentId: jana.id } });
+    await db.$disconnect();
+    const agent = await browser.newContext();
+    const signIn = await agent.newPage();
+    await signIn.goto(`${app.url}/sign-in`);
+    await signIn.getByLabel("Email").fill("jana@example.com");
+    await signIn.getByLabel("Password").fill("jana-password-1");
+    await signIn.getByRole("button", { name: "Sign in" }).click();
+    await signIn.getByTestId("link-status").filter({ hasText: "live" }).waitFor();
+    await signIn.close();
+    for (const size of WIDTHS.slice(0, 2)) {
+      for (const theme of THEMES) {
+        const page = await agent.newPage();
+        await page.setViewportSize(size);
+        await page.emulateMedia({ colorScheme: theme });
+        await page.goto(app.url);
+        await page.getByTestId("link-status").filter({ hasText: "live" }).waitFor();
+        await expect.poll(() => page.getByTestId("agent-view-status").getAttribute("data-status")).toBe("ringing");
+        await page.screenshot({ path: path.join(SCREENSHOTS, `agent-view-${size.width}-${theme}.png`), fullPage: true });
+        expect(await horizontalOverflow(page)).toBe(0);
+        expect(await axeViolations(page)).toEqual([]);
+        await page.close();
+      }
+    }
+    await agent.close();
+  });
 
   it("the wallboard shows the queues chosen in the URL and rotates between pages", async () => {
     const page = await open("/?lens=queue&wallboard=1&per=1&rotate=1", { width: 1920, height: 1080 }, "dark");
