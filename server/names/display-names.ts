@@ -23,6 +23,8 @@ export class NameRuleError extends Error {
  * agent/queue/project change (agent version bumped), so it is stored and published to every board that may see it.
  */
 export class DisplayNames {
+  private refreshing: Promise<void> = Promise.resolve();
+
   constructor(
     private readonly deps: {
       db: Db;
@@ -54,9 +56,14 @@ export class DisplayNames {
     return linkedUsers(this.deps.db);
   }
 
-  /** Reads every user ↔ agent link again and renames the agents whose linked user (or that user's name) changed. */
-  async refreshLinks(): Promise<void> {
-    await this.commit(this.deps.live.setLinkedNames(await linkedNames(this.deps.db)));
+  /**
+   * Reads every user ↔ agent link again and renames the agents whose linked user (or that user's name) changed. One at
+   * a time: two user changes at once must not apply an older read after a newer one.
+   */
+  refreshLinks(): Promise<void> {
+    const run = this.refreshing.then(async () => this.commit(this.deps.live.setLinkedNames(await linkedNames(this.deps.db))));
+    this.refreshing = run.catch(() => undefined);
+    return run;
   }
 
   private async commit(changes: Changes) {

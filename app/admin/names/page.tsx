@@ -78,7 +78,7 @@ export default async function NamesPage({ searchParams }: { searchParams: Promis
         {NAME_LISTS.map((list) => (
           <Link
             key={list}
-            href={href({ show: list, q: query.q, page: 1 })}
+            href={href({ show: list, q: "", page: 1 })}
             aria-current={list === query.show ? "page" : undefined}
             className={`rounded px-3 py-1 ${list === query.show ? "bg-slate-900 text-white" : "hover:bg-slate-200"}`}
           >
@@ -88,7 +88,8 @@ export default async function NamesPage({ searchParams }: { searchParams: Promis
       </nav>
       <form method="get" action="/admin/names" role="search" className="mb-4 flex max-w-xl gap-2">
         <input type="hidden" name="show" value={query.show} />
-        <input type="search" name="q" defaultValue={query.q} aria-label={T.searchLabel} placeholder={T.searchLabel} maxLength={100} className={input} />
+        {/* Keyed: a client-side move to another list or search must show that search, not what was typed before. */}
+        <input key={`${query.show}|${query.q}`} type="search" name="q" defaultValue={query.q} aria-label={T.searchLabel} placeholder={T.searchLabel} maxLength={100} className={input} />
         <button type="submit" className={button}>{T.search}</button>
         {query.q ? <Link href={href({ ...query, q: "", page: 1 })} className="rounded-md px-3 py-1 text-sm hover:bg-slate-100">{T.clearSearch}</Link> : null}
       </form>
