@@ -50,6 +50,20 @@ export function isWaiting(call: Call, now: number, stuckMs: number): boolean {
   return call.direction === "inbound" && call.answeredAt === null && isLive(call, now, stuckMs);
 }
 
+/**
+ * What a call's badge says now. "Waiting" is a caller not answered yet, whether or not an agent is being rung for them
+ * (the row names whom it rings); "ringing" is only an outbound or internal call not answered yet. "Stuck" is a call with
+ * no news (isStuck).
+ */
+export type CallPhase = "waiting" | "ringing" | "talking" | "held" | "ended" | "stuck";
+
+export function callPhase(call: Call, now: number, stuckMs: number): CallPhase {
+  if (isStuck(call, now, stuckMs)) return "stuck";
+  if (call.state === "ended") return "ended";
+  if (isWaiting(call, now, stuckMs)) return "waiting";
+  return call.state;
+}
+
 /** An agent's leg of the call is ringing now. */
 export function isRingingAgent(call: Call): boolean {
   return call.legs.some((leg) => leg.role === "agent" && leg.state === "ringing");

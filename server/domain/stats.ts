@@ -19,12 +19,25 @@ export interface DayCounts {
   /** Outbound calls with an outcome (answered or ended), and of those the answered ones. */
   outbound: number;
   outboundAnswered: number;
+  /** Inbound calls that ended abandoned in the hour before the figures were computed (by their end time). */
+  abandonedLastHour: number;
+  /** Answered inbound calls that ended, and their talk time: average handle time = handleSeconds / handled. */
+  handled: number;
+  handleSeconds: number;
+  /** Inbound calls with an outcome and a known wait (until answered, or until the caller left): average wait. */
+  waited: number;
+  waitSeconds: number;
+  /** handleSeconds / handled and waitSeconds / waited, rounded; null before the first call. */
+  averageHandleSeconds: number | null;
+  averageWaitSeconds: number | null;
 }
 
 export interface AgentDay {
   answered: number;
   /** Calls that rang this agent and ended on their side unanswered (not "answered elsewhere"); never their own outbound calls. */
   missed: number;
+  /** Talk time of their answered parts that ended (a live call's talk shows on its own timer). */
+  talkSeconds: number;
 }
 
 export interface DayStats {
@@ -45,7 +58,25 @@ export interface DayStats {
  */
 export const noneKey = (connectionId: string): string => `none:${connectionId}`;
 
-export const emptyCounts = (): DayCounts => ({ answered: 0, missed: 0, abandoned: 0, answeredInTime: 0, serviceLevel: null, outbound: 0, outboundAnswered: 0 });
+export const emptyCounts = (): DayCounts => ({
+  answered: 0,
+  missed: 0,
+  abandoned: 0,
+  answeredInTime: 0,
+  serviceLevel: null,
+  outbound: 0,
+  outboundAnswered: 0,
+  abandonedLastHour: 0,
+  handled: 0,
+  handleSeconds: 0,
+  waited: 0,
+  waitSeconds: 0,
+  averageHandleSeconds: null,
+  averageWaitSeconds: null,
+});
+
+/** The window of "abandoned in the last hour". */
+export const LAST_HOUR_MS = 3_600_000;
 
 /** What an agent's part of a call was, for their figures: the facts of one leg of theirs (or of the call, see below). */
 export interface AgentPart {
@@ -53,6 +84,8 @@ export interface AgentPart {
   answered: boolean;
   endReason: string | null;
   direction: string;
+  /** Their talk time on it, once it ended (their leg's answer to its end; or the call's talk time). */
+  talkSeconds?: number | null;
 }
 
 /**
@@ -73,39 +106,47 @@ export function agentOutcome(part: AgentPart): "answered" | "missed" | null {
 export function agentParts(call: Call): AgentPart[] {
   const parts: AgentPart[] = call.legs
     .filter((leg) => leg.agentId !== null && leg.role === "agent")
-    .map((leg) => ({ agentId: leg.agentId as string, answered: leg.answeredAt !== null, endReason: leg.endReason, direction: call.direction }));
+    .map((leg) => ({
+      agentId: leg.agentId as string,
+      answered: leg.answeredAt !== null,
+      endReason: leg.endReason,
+      direction: call.direction,
+      talkSeconds: leg.answeredAt !== null && leg.endedAt !== null ? Math.max(0, Math.round((leg.endedAt - leg.answeredAt) / 1000)) : null,
+    }));
   if (call.agentId && !call.legs.some((leg) => leg.agentId === call.agentId) && call.answeredAt !== null) {
-    parts.push({ agentId: call.agentId, answered: true, endReason: call.endReason, direction: call.direction });
+    parts.push({ agentId: call.agentId, answered: true, endReason: call.endReason, direction: call.direction, talkSeconds: call.state === "ended" ? call.talkSeconds : null });
   }
   return parts;
 }
 
 /**
- * Figures for calls started since `since` (local midnight), from the calls held in memory (the live state keeps ended
- * calls for 24 hours). Pure.
+ * Figures for calls started since `since` (the start of the centre's day), from the calls held in memory (the live
+ * state keeps ended calls for 24 hours), as of `now` (for "abandoned in the last hour"). Pure.
  */
-export function dayStats(calls: Iterable<Call>, since: number, serviceLevelSeconds: number): DayStats {
+export function dayStats(calls: Iterable<Call>, since: number, serviceLevelSeconds: number, now: number = Date.now()): DayStats {
   const stats: DayStats = { since, serviceLevelSeconds, agents: {}, queues: {}, projects: {} };
-  const agent = (id: string) => (stats.agents[id] ??= { answered: 0, missed: 0 });
+  const agent = (id: string) => (stats.agents[id] ??= { answered: 0, missed: 0, talkSeconds: 0 });
   for (const call of calls) {
     if (call.startedAt < since) continue;
     for (const part of agentParts(call)) {
       const outcome = agentOutcome(part);
       if (outcome) agent(part.agentId)[outcome]++;
+      if (outcome === "answered" && part.talkSeconds) agent(part.agentId).talkSeconds += part.talkSeconds;
     }
 
-    countCall((stats.queues[call.queueId ?? noneKey(call.connectionId)] ??= emptyCounts()), call, serviceLevelSeconds);
-    countCall((stats.projects[call.projectId ?? noneKey(call.connectionId)] ??= emptyCounts()), call, serviceLevelSeconds);
+    countCall((stats.queues[call.queueId ?? noneKey(call.connectionId)] ??= emptyCounts()), call, serviceLevelSeconds, now);
+    countCall((stats.projects[call.projectId ?? noneKey(call.connectionId)] ??= emptyCounts()), call, serviceLevelSeconds, now);
   }
-  for (const counts of [...Object.values(stats.queues), ...Object.values(stats.projects)]) withServiceLevel(counts);
+  for (const counts of [...Object.values(stats.queues), ...Object.values(stats.projects)]) withAverages(counts);
   return stats;
 }
 
 /**
- * Adds a call to its group's counts by its outcome: inbound calls to answered/missed/abandoned, outbound calls to
- * outbound/outboundAnswered; internal calls, and calls neither answered nor ended, add nothing.
+ * Adds a call to its group's counts by its outcome: inbound calls to answered/missed/abandoned (and to the handle and
+ * wait averages), outbound calls to outbound/outboundAnswered; internal calls, and calls neither answered nor ended,
+ * add nothing.
  */
-export function countCall(counts: DayCounts, call: Call, serviceLevelSeconds: number): void {
+export function countCall(counts: DayCounts, call: Call, serviceLevelSeconds: number, now: number): void {
   const outcome = callOutcome(call);
   if (outcome === null) return;
   if (call.direction === "outbound") {
@@ -114,6 +155,14 @@ export function countCall(counts: DayCounts, call: Call, serviceLevelSeconds: nu
     return;
   }
   if (call.direction !== "inbound") return;
+  if ((outcome === "answered" || outcome === "missed" || outcome === "abandoned") && call.waitSeconds !== null) {
+    counts.waited++;
+    counts.waitSeconds += call.waitSeconds;
+  }
+  if (outcome === "answered" && call.state === "ended" && call.talkSeconds !== null) {
+    counts.handled++;
+    counts.handleSeconds += call.talkSeconds;
+  }
   switch (outcome) {
     case "answered":
       counts.answered++;
@@ -124,13 +173,17 @@ export function countCall(counts: DayCounts, call: Call, serviceLevelSeconds: nu
       break;
     case "abandoned":
       counts.abandoned++;
+      if (call.endedAt !== null && call.endedAt > now - LAST_HOUR_MS) counts.abandonedLastHour++;
       break;
   }
 }
 
-function withServiceLevel(counts: DayCounts): DayCounts {
+/** The figures derived from the sums: service level, average handle and wait time. */
+function withAverages(counts: DayCounts): DayCounts {
   const offered = counts.answered + counts.missed + counts.abandoned;
   counts.serviceLevel = offered === 0 ? null : Math.round((counts.answeredInTime / offered) * 100);
+  counts.averageHandleSeconds = counts.handled === 0 ? null : Math.round(counts.handleSeconds / counts.handled);
+  counts.averageWaitSeconds = counts.waited === 0 ? null : Math.round(counts.waitSeconds / counts.waited);
   return counts;
 }
 
@@ -145,8 +198,13 @@ export function sumCounts(list: DayCounts[]): DayCounts | undefined {
     sum.answeredInTime += counts.answeredInTime;
     sum.outbound += counts.outbound;
     sum.outboundAnswered += counts.outboundAnswered;
+    sum.abandonedLastHour += counts.abandonedLastHour;
+    sum.handled += counts.handled;
+    sum.handleSeconds += counts.handleSeconds;
+    sum.waited += counts.waited;
+    sum.waitSeconds += counts.waitSeconds;
   }
-  return withServiceLevel(sum);
+  return withAverages(sum);
 }
 
 /** Today's counts of the calls with no queue/project (the `queues` or `projects` record): of one connection, or of all. */

@@ -3,7 +3,7 @@ import { agentAudience, agentRooms, callRooms, canSeeAgent, canSeeCall, filterLi
 import type { AuthUser } from "@/server/auth/types";
 import type { Agent, Call, Queue } from "@/server/domain/model";
 import { newAgent, newCall } from "@/server/domain/reducer";
-import type { DayStats } from "@/server/domain/stats";
+import { emptyCounts, type DayStats } from "@/server/domain/stats";
 
 /**
  * Who may see which agent, figure and filter name (issue 8, item 4: "scope everywhere"). Fails before it: a limited
@@ -101,11 +101,11 @@ describe("who sees which agent", () => {
 });
 
 describe("today's figures per user", () => {
-  const counts = { answered: 1, missed: 0, abandoned: 0, answeredInTime: 1, serviceLevel: 100, outbound: 0, outboundAnswered: 0 };
+  const counts = { ...emptyCounts(), answered: 1, answeredInTime: 1, serviceLevel: 100 };
   const stats: DayStats = {
     since: T,
     serviceLevelSeconds: 20,
-    agents: Object.fromEntries([...agents.map((a) => a.id), "a-unknown"].map((id) => [id, { answered: 1, missed: 0 }])),
+    agents: Object.fromEntries([...agents.map((a) => a.id), "a-unknown"].map((id) => [id, { answered: 1, missed: 0, talkSeconds: 0 }])),
     queues: { "q-noc": counts, "q-hot": counts },
     projects: { "p-info": counts },
   };
@@ -119,7 +119,7 @@ describe("today's figures per user", () => {
   });
 
   it("an agent gets their own figures only; admins and unlimited supervisors everything", () => {
-    expect(scopeStats(janeUser, stats, byId)).toEqual({ ...stats, agents: { "a-jane": { answered: 1, missed: 0 } }, queues: {}, projects: {} });
+    expect(scopeStats(janeUser, stats, byId)).toEqual({ ...stats, agents: { "a-jane": { answered: 1, missed: 0, talkSeconds: 0 } }, queues: {}, projects: {} });
     expect(scopeStats(admin, stats, byId)).toEqual(stats);
     expect(scopeStats(supervisor, stats, byId)).toEqual(stats);
   });

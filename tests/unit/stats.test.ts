@@ -32,14 +32,37 @@ describe("today's figures", () => {
   const yesterday = call("e", [["call.created", -86_400_000, { leg: "caller" }], ["call.ended", -86_000_000, { scope: "call" }]]);
 
   it("counts answered, missed and abandoned per queue and project, with the service level", () => {
-    const stats = dayStats([answeredFast, answeredSlow, missed, abandoned, yesterday], T - 3_600_000, 20);
-    expect(stats.queues.q).toEqual({ answered: 2, missed: 1, abandoned: 1, answeredInTime: 1, serviceLevel: 25, outbound: 0, outboundAnswered: 0 });
+    const stats = dayStats([answeredFast, answeredSlow, missed, abandoned, yesterday], T - 3_600_000, 20, T + 120_000);
+    expect(stats.queues.q).toEqual({
+      answered: 2,
+      missed: 1,
+      abandoned: 1,
+      answeredInTime: 1,
+      serviceLevel: 25,
+      outbound: 0,
+      outboundAnswered: 0,
+      abandonedLastHour: 1,
+      // Handle time: the ended answered call only (52 s of talk); the live one is not handled yet.
+      handled: 1,
+      handleSeconds: 52,
+      averageHandleSeconds: 52,
+      // Wait: until answered (8 s, 45 s) or until the caller left (25 s missed, 12 s abandoned): 90 s over 4 calls.
+      waited: 4,
+      waitSeconds: 90,
+      averageWaitSeconds: 23,
+    });
     expect(stats.projects.p).toEqual(stats.queues.q);
+  });
+
+  it("abandoned in the last hour counts by the end time, as of the given moment", () => {
+    expect(dayStats([abandoned], T - 3_600_000, 20, T + 12_000 + 3_599_000).queues.q?.abandonedLastHour).toBe(1);
+    expect(dayStats([abandoned], T - 3_600_000, 20, T + 12_000 + 3_600_000).queues.q?.abandonedLastHour).toBe(0);
   });
 
   it("counts per agent what they answered and what rang them unanswered", () => {
     const stats = dayStats([answeredFast, answeredSlow, missed, abandoned], T - 3_600_000, 20);
-    expect(stats.agents).toEqual({ ann: { answered: 1, missed: 0 }, bob: { answered: 1, missed: 1 } });
+    // Talk time counts the ended answered leg only (ann: answered at 8 s, ended at 60 s); bob's live call talks on its own timer.
+    expect(stats.agents).toEqual({ ann: { answered: 1, missed: 0, talkSeconds: 52 }, bob: { answered: 1, missed: 1, talkSeconds: 0 } });
   });
 
   it("has no service level before the first offered call", () => {
