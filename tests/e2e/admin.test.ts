@@ -61,19 +61,19 @@ describe.skipIf(!browserAvailable())("admin pages in a real browser", () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, "admin-users.png"), fullPage: true });
   });
 
-  it("names agents and queues at /admin/names, and open boards show the names live, as linking a user does", async () => {
-    // Two boards open all along (the admin's session in another window): by agent and by queue. Nothing below reloads them.
+  it("names agents and queues at /admin/names, and an open board shows the names live, as linking a user does", async () => {
+    // The board open all along (the admin's session in another window): queue rows and the agent roster. Nothing below
+    // reloads it.
     const boards = await browser.newContext({ viewport: { width: 1300, height: 1000 } });
     await boards.addCookies(await page.context().cookies());
-    const agents = await boards.newPage();
-    const queues = await boards.newPage();
-    const titles = (board: Page) => () => board.getByTestId("group").evaluateAll((groups) => groups.map((g) => g.getAttribute("data-group-title")));
+    const board = await boards.newPage();
+    const agentTitles = () => board.getByTestId("agent-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-agent-title")));
+    const queueTitles = () => board.getByTestId("group").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-group-title")));
     try {
-      await agents.goto(`${app.url}/?lens=agent`);
-      await queues.goto(`${app.url}/?lens=queue`);
-      for (const board of [agents, queues]) await board.getByTestId("link-status").filter({ hasText: "live" }).waitFor();
-      await expect.poll(titles(agents)).toEqual(expect.arrayContaining(["Jana", "petr.novak"]));
-      await expect.poll(titles(queues)).toContain("NOC");
+      await board.goto(`${app.url}/`);
+      await board.getByTestId("link-status").filter({ hasText: "live" }).waitFor();
+      await expect.poll(agentTitles).toEqual(expect.arrayContaining(["Jana", "petr.novak"]));
+      await expect.poll(queueTitles).toContain("NOC");
 
       // Linking a user to petr.novak names the identity after them.
       await page.goto(`${app.url}/admin/users`);
@@ -84,7 +84,7 @@ describe.skipIf(!browserAvailable())("admin pages in a real browser", () => {
       await add.getByRole("checkbox", { name: /petr\.novak/ }).check();
       await add.getByRole("button", { name: "Add user" }).click();
       await page.getByRole("status").filter({ hasText: "Added petra@example.com" }).waitFor();
-      await expect.poll(titles(agents)).toContain("Petra Nováková");
+      await expect.poll(agentTitles).toContain("Petra Nováková");
 
       // The admin's name wins over the linked user's; found through the nav and the search.
       await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Names" }).click();
@@ -97,8 +97,8 @@ describe.skipIf(!browserAvailable())("admin pages in a real browser", () => {
       await row.getByRole("textbox", { name: "Display name for Petra Nováková" }).fill("  Petr (night shift) ");
       await row.getByRole("button", { name: "Save" }).click();
       await page.getByRole("status").filter({ hasText: "now shown as “Petr (night shift)”" }).waitFor();
-      await expect.poll(titles(agents)).toContain("Petr (night shift)");
-      expect(await titles(agents)()).not.toContain("Petra Nováková");
+      await expect.poll(agentTitles).toContain("Petr (night shift)");
+      expect(await agentTitles()).not.toContain("Petra Nováková");
       // The search is kept after saving.
       expect(new URL(page.url()).searchParams.get("q")).toBe("petra");
 
@@ -106,13 +106,13 @@ describe.skipIf(!browserAvailable())("admin pages in a real browser", () => {
       await page.getByTestId("name-row").getByRole("textbox").fill("Petr \u202Ekávon");
       await page.getByTestId("name-row").getByRole("button", { name: "Save" }).click();
       await page.getByRole("alert").filter({ hasText: "no control characters" }).waitFor();
-      expect(await titles(agents)()).toContain("Petr (night shift)");
+      expect(await agentTitles()).toContain("Petr (night shift)");
 
       // Empty: back to the default (the linked user's name).
       await page.getByTestId("name-row").getByRole("textbox").fill("");
       await page.getByTestId("name-row").getByRole("button", { name: "Save" }).click();
       await page.getByRole("status").filter({ hasText: "Back to the default name: “Petra Nováková”" }).waitFor();
-      await expect.poll(titles(agents)).toContain("Petra Nováková");
+      await expect.poll(agentTitles).toContain("Petra Nováková");
 
       // A queue (another list starts without the search).
       await page.getByRole("link", { name: /^Queues/ }).click();
@@ -121,15 +121,15 @@ describe.skipIf(!browserAvailable())("admin pages in a real browser", () => {
       await noc.getByRole("textbox").fill("Network Operations");
       await noc.getByRole("button", { name: "Save" }).click();
       await page.getByRole("status").filter({ hasText: "now shown as “Network Operations”" }).waitFor();
-      await expect.poll(titles(queues)).toContain("Network Operations");
-      expect(await titles(queues)()).not.toContain("NOC");
+      await expect.poll(queueTitles).toContain("Network Operations");
+      expect(await queueTitles()).not.toContain("NOC");
       await page.screenshot({ path: path.join(SCREENSHOTS, "admin-names.png"), fullPage: true });
-      await agents.screenshot({ path: path.join(SCREENSHOTS, "board-named-agents.png") });
+      await board.screenshot({ path: path.join(SCREENSHOTS, "board-named.png") });
 
       // And back, for the supervisor below.
       await page.getByTestId("name-row").filter({ hasText: "Network Operations" }).getByRole("textbox").fill("");
       await page.getByTestId("name-row").filter({ hasText: "Network Operations" }).getByRole("button", { name: "Save" }).click();
-      await expect.poll(titles(queues)).toContain("NOC");
+      await expect.poll(queueTitles).toContain("NOC");
     } finally {
       await boards.close();
     }
