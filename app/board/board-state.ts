@@ -43,7 +43,9 @@ export type BoardAction =
   | { type: "agent"; agent: Agent }
   | { type: "queue"; queue: Queue }
   | { type: "project"; project: Project }
-  | { type: "stats"; stats: DayStats };
+  | { type: "stats"; stats: DayStats }
+  /** Several updates applied in one render, in order. */
+  | { type: "batch"; actions: BoardAction[] };
 
 export const initialBoard: BoardState = {
   ready: false,
@@ -107,6 +109,8 @@ export function boardReducer(state: BoardState, action: BoardAction): BoardState
       return { ...state, projects: new Map(state.projects).set(action.project.id, action.project) };
     case "stats":
       return { ...state, stats: action.stats };
+    case "batch":
+      return action.actions.reduce(boardReducer, state);
   }
 }
 

@@ -1,6 +1,7 @@
 "use client";
 
-import { memo, useState } from "react";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { memo, useRef, useState } from "react";
 import { callOutcome, callPhase, outcomeLabel, type CallPhase } from "@/server/domain/figures";
 import type { Call } from "@/server/domain/model";
 import { formatDuration, LiveTimer } from "./live-timer";
@@ -31,7 +32,7 @@ const ringingAgents = (call: Call, agentName: (id: string | null) => string | nu
 const CallRow = memo(function CallRow({ call, phase, agent, queue, ringing }: { call: Call; phase: CallPhase; agent: string | null; queue: string | null; ringing: string }) {
   const style = PHASE_STYLE[phase];
   return (
-    <li className="border-t border-slate-200 text-sm first:border-t-0" data-testid="call" data-call-key={call.key} data-call-id={call.id} data-state={phase === "stuck" ? "stuck" : call.state} data-phase={phase} data-queue-id={call.queueId ?? "none"} data-project-id={call.projectId ?? "none"} data-outcome={call.state === "ended" ? (callOutcome(call) ?? undefined) : undefined}>
+    <div role="listitem" className="border-t border-slate-200 text-sm" data-testid="call" data-call-key={call.key} data-call-id={call.id} data-state={phase === "stuck" ? "stuck" : call.state} data-phase={phase} data-queue-id={call.queueId ?? "none"} data-project-id={call.projectId ?? "none"} data-outcome={call.state === "ended" ? (callOutcome(call) ?? undefined) : undefined}>
       {/* Every row opens its call: parties, legs, timeline. */}
       <a href={`/history/${call.id}`} className="flex items-center gap-2 px-2 py-2 hover:bg-slate-50" data-testid="call-link">
         <span className={`w-[5.5rem] shrink-0 rounded px-1.5 py-0.5 text-center text-xs font-semibold ring-1 ${style.className}`}>{style.label}</span>
@@ -52,7 +53,7 @@ const CallRow = memo(function CallRow({ call, phase, agent, queue, ringing }: { 
           <CallTimer call={call} phase={phase} />
         </span>
       </a>
-    </li>
+    </div>
   );
 });
 
@@ -66,24 +67,44 @@ export function CallList({ calls, now, stuckMs, names, agentName }: { calls: Cal
   const ended = calls.filter((call) => call.state === "ended");
   const recentEnded = ended.filter((call, index) => index < ENDED_SHOWN && (call.endedAt ?? call.updatedAt) >= now - ENDED_RECENT_MS);
   const endedShown = showAll ? ended : recentEnded;
-  const row = (call: Call) => (
-    <CallRow key={call.id} call={call} phase={callPhase(call, now, stuckMs)} agent={names.handledBy(call)} queue={names.queueName(call.queueId)} ringing={ringingAgents(call, agentName).join(", ")} />
-  );
+  // One list of rows (live calls, the "just ended" divider, ended calls), virtualised: a centre can hold a thousand live
+  // calls, and only the rows in view (plus a generous margin) are in the page.
+  const items: (Call | "divider")[] = [...live, ...(endedShown.length > 0 ? (["divider"] as const) : []), ...endedShown];
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtual = useVirtualizer({
+    count: items.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => 52,
+    overscan: 40,
+    getItemKey: (index) => {
+      const item = items[index]!;
+      return item === "divider" ? "divider" : item.id;
+    },
+  });
   return (
     <section className="flex min-w-0 flex-col rounded-lg border border-slate-200 bg-white" aria-label="Calls" data-testid="call-list">
       <h2 className="border-b border-slate-200 px-2 py-2 font-semibold">
         Calls <span className="text-sm font-normal text-slate-600">{live.length} live</span>
       </h2>
       {live.length === 0 ? <p className="px-3 py-4 text-sm text-slate-600" data-testid="no-live-calls">No live calls. Calls appear here as soon as a provider reports them.</p> : null}
-      <ul className="max-h-[70vh] overflow-y-auto">
-        {live.map(row)}
-        {endedShown.length > 0 ? (
-          <li className="border-t border-slate-300 bg-slate-50 px-2 py-1 text-[11px] uppercase tracking-wide text-slate-600" aria-hidden>
-            Just ended
-          </li>
-        ) : null}
-        {endedShown.map(row)}
-      </ul>
+      <div ref={scroller} className="max-h-[70vh] overflow-y-auto">
+        <div role="list" aria-label="Calls" style={{ height: virtual.getTotalSize(), position: "relative" }}>
+          {virtual.getVirtualItems().map((v) => {
+            const item = items[v.index]!;
+            return (
+              <div key={v.key} data-index={v.index} ref={virtual.measureElement} style={{ position: "absolute", top: 0, left: 0, right: 0, transform: `translateY(${v.start}px)` }}>
+                {item === "divider" ? (
+                  <div className="border-t border-slate-300 bg-slate-50 px-2 py-1 text-[11px] uppercase tracking-wide text-slate-600" role="listitem">
+                    Just ended
+                  </div>
+                ) : (
+                  <CallRow call={item} phase={callPhase(item, now, stuckMs)} agent={names.handledBy(item)} queue={names.queueName(item.queueId)} ringing={ringingAgents(item, agentName).join(", ")} />
+                )}
+              </div>
+            );
+          })}
+        </div>
+      </div>
       {ended.length > recentEnded.length ? (
         <button type="button" className="border-t border-slate-200 px-2 py-1.5 text-left text-sm text-sky-800 hover:underline" onClick={() => setShowAll(!showAll)} data-testid="show-more-ended">
           {showAll ? "Show fewer ended calls" : `Show ${ended.length - recentEnded.length} more ended calls`}

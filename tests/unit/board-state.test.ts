@@ -71,6 +71,11 @@ describe("board derivations", () => {
     expect(view.header[0]?.figures.agents).toEqual({ available: 0, onCall: 0, paused: 0, loggedOut: 0, topPauseReason: null });
     const member = boardReducer(state, { type: "agent", agent: { ...agent, queueIds: ["q1"], version: 2 } });
     expect(buildBoard(member, "queue", T + 5000).header[0]?.figures.agents).toEqual({ available: 0, onCall: 1, paused: 0, loggedOut: 0, topPauseReason: null });
+    // A batch of updates is the same as applying them one by one.
+    const one = boardReducer(boardReducer(state, { type: "call", call: { ...talking, version: 50 }, receivedAt: T }), { type: "callRemoved", id: "w" });
+    const batched = boardReducer(state, { type: "batch", actions: [{ type: "call", call: { ...talking, version: 50 }, receivedAt: T }, { type: "callRemoved", id: "w" }] });
+    expect([...batched.calls.keys()].sort()).toEqual([...one.calls.keys()].sort());
+    expect(batched.calls.get("t")?.version).toBe(50);
     // An older version of a call never replaces a newer one.
     expect(boardReducer(state, { type: "call", call: { ...talking, version: 1, state: "ringing" }, receivedAt: T }).calls.get("t")?.state).toBe("talking");
   });
