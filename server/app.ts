@@ -24,6 +24,7 @@ import { serveWebhook } from "./webhook-routes";
 import { redactUrl } from "./ingest/handle-webhook";
 import { SqliteStoredCalls } from "./db/stored-calls";
 import { createMetrics, type Metrics } from "./observability/metrics";
+import { DisplayNames } from "./names/display-names";
 import { countMigrations } from "./observability/readiness";
 import { serveOperations } from "./observability/routes";
 
@@ -42,6 +43,7 @@ export interface Callboard {
   realtime: Realtime;
   committer: GroupCommitter;
   metrics: Metrics;
+  names: DisplayNames;
   close(): Promise<void>;
 }
 
@@ -104,6 +106,9 @@ export async function startCallboard(options: {
     },
   );
   const ingestor = new Ingestor({ registry, live, committer, log, bodyLimit: config.bodyLimit, metrics });
+  const names = new DisplayNames({ db, live, commit: (changes) => committer.submit(null, changes) });
+  // A user linked, unlinked or renamed renames their agent identities on every board.
+  auth.users.onChange(() => names.refreshLinks().catch((error: unknown) => log.error({ err: error }, "renaming agents after a user change failed")));
   const runtime: Runtime = {
     ingestor,
     auth,
@@ -111,6 +116,7 @@ export async function startCallboard(options: {
     registry,
     live,
     history: new HistoryService(db),
+    names,
     bodyLimit: config.bodyLimit,
     silentAfterMs: config.silentAfterMs,
     publicUrl: config.publicUrl ?? "",
@@ -186,6 +192,7 @@ export async function startCallboard(options: {
     realtime,
     committer,
     metrics,
+    names,
     async close() {
       clearInterval(evictTimer);
       clearInterval(sweepTimer);

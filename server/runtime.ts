@@ -4,6 +4,7 @@ import type { Db } from "./db/client";
 import type { HistoryService } from "./history/history-service";
 import type { Ingestor } from "./ingest/ingestor";
 import type { LiveState } from "./live/live-state";
+import type { DisplayNames } from "./names/display-names";
 
 /**
  * The running pipeline, shared between the custom server and the route modules that Next.js compiles.
@@ -16,6 +17,8 @@ export interface Runtime {
   registry: ConnectionRegistry;
   live: LiveState;
   history: HistoryService;
+  /** Names admins give agents, queues and projects (/admin/names). */
+  names: DisplayNames;
   bodyLimit: number;
   /** A connection silent for this long gets a warning. */
   silentAfterMs: number;

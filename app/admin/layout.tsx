@@ -18,6 +18,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
         <Link href="/" className="text-xl font-bold">Callboard</Link>
         <nav className="flex gap-1 text-sm" aria-label="Admin">
           <Link href="/admin/users" className="rounded px-3 py-1 hover:bg-slate-200">Users</Link>
+          <Link href="/admin/names" className="rounded px-3 py-1 hover:bg-slate-200">Names</Link>
           <Link href="/admin/connections" className="rounded px-3 py-1 hover:bg-slate-200">Connections</Link>
           <Link href="/admin/tokens" className="rounded px-3 py-1 hover:bg-slate-200">API tokens</Link>
           <Link href="/" className="rounded px-3 py-1 hover:bg-slate-200">Board</Link>

@@ -47,7 +47,21 @@ function toAuthUser(row: UserRow, agentIds: string[]): AuthUser {
 }
 
 export class Users {
+  private readonly listeners: (() => Promise<void>)[] = [];
+
   constructor(private readonly db: Db) {}
+
+  /**
+   * Runs after every stored change of users or their agent links (create, update, remove), before the change returns:
+   * an agent identity takes its linked user's name (server/domain/names.ts), so the names shown follow at once.
+   */
+  onChange(listener: () => Promise<void>): void {
+    this.listeners.push(listener);
+  }
+
+  private async changed(): Promise<void> {
+    for (const listener of this.listeners) await listener();
+  }
 
   async byId(id: string): Promise<AuthUser | undefined> {
     const row = await this.db.user.findUnique({ where: { id } });
@@ -83,6 +97,7 @@ export class Users {
       }),
       ...user.agentIds.map((agentId) => this.db.userAgent.create({ data: { userId: id, agentId } })),
     ]);
+    await this.changed();
     return (await this.byId(id)) as AuthUser;
   }
 
@@ -111,6 +126,7 @@ export class Users {
       // A new password ends the user's other sessions.
       ...(changes.password !== undefined ? [this.db.session.deleteMany({ where: { userId: id } })] : []),
     ]);
+    await this.changed();
     return (await this.byId(id)) as AuthUser;
   }
 
@@ -123,6 +139,7 @@ export class Users {
       this.db.userAgent.deleteMany({ where: { userId: id } }),
       this.db.user.delete({ where: { id } }),
     ]);
+    await this.changed();
   }
 
   private async assertAnotherAdmin(id: string) {

@@ -4,6 +4,7 @@ import type { AuthService } from "../auth/auth-service";
 import { sessionToken } from "../auth/gate";
 import { agentAudience, agentFilter, agentRoom as agentRoomOf, callForAgents, callRooms, canSeeCall, filterLists, isLimited, roomsOf, scopeAgent, scopeKey, scopeStats, supervisorCallRooms } from "../auth/scope";
 import { callAgents } from "../domain/membership";
+import { shownAgent, shownNamed } from "../domain/names";
 import type { AuthUser } from "../auth/types";
 import type { Batch } from "../db/store";
 import type { ConnectionSummary } from "../domain/model";
@@ -134,9 +135,10 @@ export function createRealtime(
       settings: { stuckMs: deps.stuckMs, serviceLevelSeconds: deps.serviceLevelSeconds },
       stats: scopeStats(user, computeStats(), deps.live.agents, visibleStats(user, new Map())),
       calls,
-      agents: [...deps.live.agents.values()].filter(visibleAgent).map((agent) => scopeAgent(user, agent)),
-      queues: [...deps.live.queues.values()].filter((q) => everything || queueIds.has(q.id)),
-      projects: [...deps.live.projects.values()].filter((p) => everything || projectIds.has(p.id)),
+      // Each with `name` = the name to show (server/domain/names.ts).
+      agents: [...deps.live.agents.values()].filter(visibleAgent).map((agent) => shownAgent(scopeAgent(user, agent))),
+      queues: [...deps.live.queues.values()].filter((q) => everything || queueIds.has(q.id)).map(shownNamed),
+      projects: [...deps.live.projects.values()].filter((p) => everything || projectIds.has(p.id)).map(shownNamed),
       // Limited supervisors: the connections of their queues/projects and agents; agents: none.
       connections: filterLists(user, { agents: deps.live.agents.values(), queues: deps.live.queues.values(), projects: deps.live.projects.values(), connections: deps.connections() }).connections,
     };
@@ -160,9 +162,11 @@ export function createRealtime(
     io,
     snapshot,
     publish({ changes }) {
-      for (const queue of changes.queues.values()) io.to(["all", `queue:${queue.id}`]).emit("queue:updated", queue);
-      for (const project of changes.projects.values()) io.to(["all", `project:${project.id}`]).emit("project:updated", project);
-      for (const agent of changes.agents.values()) {
+      // Entities go out with `name` = the name to show (server/domain/names.ts), like the snapshot's.
+      for (const queue of changes.queues.values()) io.to(["all", `queue:${queue.id}`]).emit("queue:updated", shownNamed(queue));
+      for (const project of changes.projects.values()) io.to(["all", `project:${project.id}`]).emit("project:updated", shownNamed(project));
+      for (const changed of changes.agents.values()) {
+        const agent = shownAgent(changed);
         const { whole, limited } = agentAudience(agent);
         io.to(whole).emit("agent:updated", agent);
         // Limited supervisors of the agent's queues/projects: each socket once, with only its own part of the membership.

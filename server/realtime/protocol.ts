@@ -18,6 +18,7 @@ export interface Snapshot {
   /** Who this socket belongs to. */
   user: Pick<AuthUser, "name" | "email" | "role">;
   calls: Call[];
+  /** Agents, queues and projects carry `name` = the name to show (server/domain/names.ts), here and in every update. */
   agents: Agent[];
   queues: Queue[];
   projects: Project[];

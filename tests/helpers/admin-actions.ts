@@ -9,13 +9,16 @@ import type { Db } from "@/server/db/client";
  */
 /** What the admin tables hold, in the columns an action can change. */
 export async function fingerprint(db: Db) {
-  const [users, links, connections, tokens] = await Promise.all([
+  const [users, links, connections, tokens, agents, queues, projects] = await Promise.all([
     db.user.findMany({ select: { id: true, email: true, name: true, role: true, passwordHash: true, queueIds: true, projectIds: true }, orderBy: { id: "asc" } }),
     db.userAgent.findMany({ orderBy: [{ userId: "asc" }, { agentId: "asc" }] }),
     db.connection.findMany({ select: { id: true, name: true, key: true, authType: true, authUser: true, authSecret: true, authHeader: true, keyMap: true }, orderBy: { id: "asc" } }),
     db.apiToken.findMany({ select: { id: true, name: true, tokenHash: true, revokedAt: true }, orderBy: { id: "asc" } }),
+    db.agent.findMany({ select: { id: true, displayName: true }, orderBy: { id: "asc" } }),
+    db.queue.findMany({ select: { id: true, displayName: true }, orderBy: { id: "asc" } }),
+    db.project.findMany({ select: { id: true, displayName: true }, orderBy: { id: "asc" } }),
   ]);
-  return { users, links, connections, tokens };
+  return { users, links, connections, tokens, agents, queues, projects };
 }
 export type Fingerprint = Awaited<ReturnType<typeof fingerprint>>;
 
@@ -26,7 +29,10 @@ export async function actionTargets(db: Db) {
   const admin = (await db.user.findFirst({ where: { role: "admin" } }))!;
   const { info } = await new ApiTokens(db).create(`victim token ${stamp}`, admin.id);
   const connection = (await db.connection.findFirst({ where: { provider: "telecmi" } }))!;
-  return { stamp, userId: victim.id, tokenId: info.id, connectionId: connection.id };
+  // An agent identity as a provider would have reported it (the rename action names it).
+  const agentId = `agent-${stamp}`;
+  await db.agent.create({ data: { id: agentId, connectionId: connection.id, externalId: `${stamp}_1234567`, presence: "available", presenceSince: new Date(), version: 1 } });
+  return { stamp, userId: victim.id, tokenId: info.id, connectionId: connection.id, agentId };
 }
 export type Targets = Awaited<ReturnType<typeof actionTargets>>;
 
@@ -75,6 +81,11 @@ export const ACTIONS: Record<string, ActionCase> = {
     withState: true,
     form: (t) => ({ name: `created token ${t.stamp}` }),
     changed: (_b, a, t) => a.tokens.some((k) => k.name === `created token ${t.stamp}`),
+  },
+  "app/admin/names/actions.ts#renameEntity": {
+    page: "/admin/names",
+    form: (t) => ({ kind: "agent", id: t.agentId, displayName: ` Renamed ${t.stamp} `, show: "agents", q: "", page: "1" }),
+    changed: (_b, a, t) => a.agents.find((agent) => agent.id === t.agentId)?.displayName === `Renamed ${t.stamp}`,
   },
   "app/admin/tokens/actions.ts#revokeToken": {
     page: "/admin/tokens",

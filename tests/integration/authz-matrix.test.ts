@@ -62,6 +62,7 @@ const EXPECTED: Record<string, { cases: Case[]; shows?: Shows }> = {
   "/admin/users": { cases: [{ path: () => "/admin/users", expect: adminPage }], shows: { admin: ["emails"] } },
   "/admin/connections": { cases: [{ path: () => "/admin/connections", expect: adminPage }], shows: { admin: ["webhookKeys"] } },
   "/admin/tokens": { cases: [{ path: () => "/admin/tokens", expect: adminPage }] },
+  "/admin/names": { cases: [{ path: () => "/admin/names?show=agents&q=a", expect: adminPage }] },
   "/api/auth/sign-in": {
     // Public, and a session changes nothing: wrong credentials are wrong for everyone (one email per caller, so the
     // throttle does not interfere).

@@ -6,7 +6,7 @@ import type { Agent, Call } from "@/server/domain/model";
 import { newCall, reduceCall } from "@/server/domain/reducer";
 
 const T = Date.UTC(2026, 10, 21, 9, 0, 0);
-const agent: Agent = { id: "a1", connectionId: "k", externalId: "ann", name: "Ann", extension: null, presence: "paused", pauseReason: "Lunch", presenceSince: T - 600_000, queueIds: [], projectIds: [], version: 1 };
+const agent: Agent = { id: "a1", connectionId: "k", externalId: "ann", name: "Ann", displayName: null, linkedName: null, extension: null, presence: "paused", pauseReason: "Lunch", presenceSince: T - 600_000, queueIds: [], projectIds: [], version: 1 };
 
 function call(key: string, steps: [CallEvent["kind"], number, string?][]): Call {
   return steps.reduce(
@@ -56,7 +56,7 @@ describe("board derivations", () => {
         stats: { since: T - 3_600_000, serviceLevelSeconds: 20, agents: { a1: { answered: 4, missed: 1, talkSeconds: 0 } }, queues: {}, projects: {} },
         calls: [waiting, ringing],
         agents: [agent],
-        queues: [{ id: "q1", connectionId: "k", externalId: "NOC", name: "NOC" }],
+        queues: [{ id: "q1", connectionId: "k", externalId: "NOC", name: "NOC", displayName: null }],
         projects: [],
         connections: [],
       },

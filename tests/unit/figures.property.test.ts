@@ -92,7 +92,7 @@ function build(spec: typeof callSpecs extends fc.Arbitrary<infer S> ? S : never,
 }
 
 function boardWith(calls: Call[]) {
-  const named = (prefix: string) => CONNECTIONS.flatMap((c) => [1, 2].map((n) => ({ id: `${c}:${prefix}${n}`, connectionId: c, externalId: `${prefix}${n}`, name: `${c} ${prefix}${n}` })));
+  const named = (prefix: string) => CONNECTIONS.flatMap((c) => [1, 2].map((n) => ({ id: `${c}:${prefix}${n}`, connectionId: c, externalId: `${prefix}${n}`, name: `${c} ${prefix}${n}`, displayName: null })));
   return boardReducer(initialBoard, {
     type: "snapshot",
     receivedAt: NOW,

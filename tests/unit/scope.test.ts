@@ -26,9 +26,9 @@ const agent = (id: string, connectionId: string, queueIds: string[] = [], projec
 });
 
 // Two connections: VOIPEX with queues NOC and Hotline, Conpeek with a project.
-const noc: Queue = { id: "q-noc", connectionId: "voipex", externalId: "NOC", name: "NOC" };
-const hotline: Queue = { id: "q-hot", connectionId: "voipex", externalId: "Hotline", name: "Hotline" };
-const infolinia = { id: "p-info", connectionId: "conpeek", externalId: "2", name: "Infolinia" };
+const noc: Queue = { id: "q-noc", connectionId: "voipex", externalId: "NOC", name: "NOC", displayName: null };
+const hotline: Queue = { id: "q-hot", connectionId: "voipex", externalId: "Hotline", name: "Hotline", displayName: null };
+const infolinia = { id: "p-info", connectionId: "conpeek", externalId: "2", name: "Infolinia", displayName: null };
 const jane = agent("a-jane", "voipex", ["q-noc"]);
 const both = agent("a-both", "voipex", ["q-hot", "q-noc"]);
 const karel = agent("a-karel", "voipex", ["q-hot"]);

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { agentLabel } from "@/server/domain/names";
+import { agentLabel, namedLabel } from "@/server/domain/names";
 import type { AuthUser } from "@/server/auth/types";
 import { ADMINS, requireRole } from "@/app/lib/session";
 import { getRuntime, type Runtime } from "@/server/runtime";
@@ -17,8 +17,8 @@ function choices(runtime: Runtime) {
   const connectionName = new Map(runtime.registry.all().map((c) => [c.id, c.name]));
   const sorted = (items: Options) => items.sort((a, b) => a.label.localeCompare(b.label));
   return {
-    queues: sorted([...runtime.live.queues.values()].map((q) => ({ id: q.id, label: `${q.name} · ${connectionName.get(q.connectionId) ?? ""}` }))),
-    projects: sorted([...runtime.live.projects.values()].map((p) => ({ id: p.id, label: `${p.name} · ${connectionName.get(p.connectionId) ?? ""}` }))),
+    queues: sorted([...runtime.live.queues.values()].map((q) => ({ id: q.id, label: `${namedLabel(q)} · ${connectionName.get(q.connectionId) ?? ""}` }))),
+    projects: sorted([...runtime.live.projects.values()].map((p) => ({ id: p.id, label: `${namedLabel(p)} · ${connectionName.get(p.connectionId) ?? ""}` }))),
     agents: sorted(
       [...runtime.live.agents.values()].map((a) => ({
         id: a.id,
