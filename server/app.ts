@@ -151,6 +151,7 @@ export async function startCallboard(options: {
     recentEndedMs: config.recentEndedMs,
     serviceLevelSeconds: config.serviceLevelSeconds,
     stuckMs: config.stuckMs,
+    timeZone: config.timeZone,
   });
   options.onUpgrade?.(server);
 
