@@ -110,9 +110,10 @@ export async function startCallboard(options: {
     db,
     registry,
     live,
-    history: new HistoryService(db),
+    history: new HistoryService(db, config.timeZone),
     bodyLimit: config.bodyLimit,
     silentAfterMs: config.silentAfterMs,
+    timeZone: config.timeZone,
     publicUrl: config.publicUrl ?? "",
     refreshUser: (userId) => {
       auth.forgetUser(userId);

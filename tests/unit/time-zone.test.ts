@@ -70,8 +70,8 @@ describe("IANA zone names", () => {
   });
 
   it("CALLBOARD_TIME_ZONE: the centre's zone, checked at start; default the server's", () => {
-    expect(loadConfig({ CALLBOARD_TIME_ZONE: "europe/prague" }).timeZone).toBe("Europe/Prague");
-    expect(loadConfig({}).timeZone).toBe(new Intl.DateTimeFormat().resolvedOptions().timeZone);
-    expect(() => loadConfig({ CALLBOARD_TIME_ZONE: "Central European Time" })).toThrow(/CALLBOARD_TIME_ZONE: not an IANA time zone/);
+    expect(loadConfig({ NODE_ENV: "test", CALLBOARD_TIME_ZONE: "europe/prague" }).timeZone).toBe("Europe/Prague");
+    expect(loadConfig({ NODE_ENV: "test" }).timeZone).toBe(new Intl.DateTimeFormat().resolvedOptions().timeZone);
+    expect(() => loadConfig({ NODE_ENV: "test", CALLBOARD_TIME_ZONE: "Central European Time" })).toThrow(/CALLBOARD_TIME_ZONE: not an IANA time zone/);
   });
 });
