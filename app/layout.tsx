@@ -3,6 +3,7 @@ import { NextIntlClientProvider } from "next-intl";
 import { getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { getPreferences } from "./lib/preferences";
+import { PreferencesProvider } from "./lib/preferences-context";
 import { TimeZoneCookie } from "./lib/time-zone-cookie";
 import "./globals.css";
 
@@ -26,8 +27,10 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
     <html lang={viewer.locale} data-theme={theme}>
       <body className="min-h-screen">
         <NextIntlClientProvider>
-          {children}
-          <TimeZoneCookie rendered={viewer.timeZone} fromUser={viewer.timeZoneSource === "user"} />
+          <PreferencesProvider value={{ theme: viewer.preferences.theme, alertSound: viewer.preferences.alertSound, alertNotify: viewer.preferences.alertNotify, timeZone: viewer.timeZone, centreTimeZone: viewer.centreTimeZone }}>
+            {children}
+            <TimeZoneCookie rendered={viewer.timeZone} fromUser={viewer.timeZoneSource === "user"} />
+          </PreferencesProvider>
         </NextIntlClientProvider>
       </body>
     </html>

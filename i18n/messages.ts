@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { Locale } from "@/server/auth/preferences";
+import type { Locale } from "../server/auth/preferences";
 
 /** A namespace's messages: nested objects of ICU strings. */
 export type Catalogue = { [key: string]: string | Catalogue };

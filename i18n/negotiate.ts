@@ -1,7 +1,7 @@
 import { match } from "@formatjs/intl-localematcher";
 import Negotiator from "negotiator";
-import { DEFAULT_LOCALE, isLocale, LOCALES, type Locale } from "@/server/auth/preferences";
-import { canonicalTimeZone } from "@/server/domain/time-zone";
+import { DEFAULT_LOCALE, isLocale, LOCALES, type Locale } from "../server/auth/preferences";
+import { canonicalTimeZone } from "../server/domain/time-zone";
 
 export { LOCALE_COOKIE, TIME_ZONE_COOKIE } from "./cookies";
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { chooseLocale, chooseTimeZone, negotiateAcceptLanguage } from "@/i18n/negotiate";
+import { forbiddenPage } from "@/server/auth/forbidden-page";
 import { PreferencesForm } from "@/server/auth/preferences";
 
 describe("the viewer's language", () => {
@@ -54,5 +55,15 @@ describe("the /settings form", () => {
     for (const bad of [{ locale: "de" }, { timeZone: "Mars/Olympus" }, { timeZone: "+01:00" }, { theme: "sepia" }, { alertSound: "yes" }]) {
       expect(PreferencesForm.safeParse({ locale: "", timeZone: "", theme: "system", ...bad }).success, JSON.stringify(bad)).toBe(false);
     }
+  });
+});
+
+describe("the gate's refusal page (403 before Next.js)", () => {
+  it("is written in the viewer's language", () => {
+    expect(forbiddenPage("en")).toContain('<html lang="en">');
+    expect(forbiddenPage("en")).toContain("<h1>Admins only</h1>");
+    expect(forbiddenPage("cs")).toContain('<html lang="cs">');
+    expect(forbiddenPage("cs")).toContain("<h1>Jen pro správce</h1>");
+    expect(forbiddenPage("pl")).toContain("<h1>Tylko dla administratorów</h1>");
   });
 });
