@@ -76,7 +76,8 @@ async function expectInLocale(page: Page, locale: Locale, label: string) {
 /** A moment as the call page writes it: next-intl's "time" format in that language and zone. */
 const written = (iso: string, locale: Locale, timeZone: string) => new Intl.DateTimeFormat(locale, { ...formats.dateTime.time, timeZone }).format(new Date(iso));
 
-describe.skipIf(!browserAvailable())("Callboard in Czech and Polish, times in the viewer's zone", () => {
+// Each test walks every page in a browser: far longer than a unit test, above all on a loaded machine.
+describe.skipIf(!browserAvailable())("Callboard in Czech and Polish, times in the viewer's zone", { timeout: 180_000 }, () => {
   let app: AppProcess;
   let db: Db;
   let browser: Browser;
@@ -163,10 +164,10 @@ describe.skipIf(!browserAvailable())("Callboard in Czech and Polish, times in th
     expect(await page.locator("html").getAttribute("data-theme")).toBeNull();
     await page.locator("input[name=theme][value=dark]").check();
     await page.locator("form[aria-label] button[type=submit]").click();
-    await expect.poll(() => page.locator("html").getAttribute("data-theme")).toBe("dark");
+    await expect.poll(() => page.locator("html").getAttribute("data-theme"), { timeout: 15_000 }).toBe("dark");
     await page.locator("input[name=theme][value=system]").check();
     await page.locator("form[aria-label] button[type=submit]").click();
-    await expect.poll(() => page.locator("html").getAttribute("data-theme")).toBeNull();
+    await expect.poll(() => page.locator("html").getAttribute("data-theme"), { timeout: 15_000 }).toBeNull();
     await page.goto(`${app.url}/history`);
     await walk(page, "cs");
 
@@ -200,7 +201,7 @@ describe.skipIf(!browserAvailable())("Callboard in Czech and Polish, times in th
     await walk(page, "pl");
     // No zone stored: the browser told Callboard its zone (cb-tz), so the call page is in New York time.
     await page.goto(`${app.url}/history/${callId}`);
-    await expect.poll(() => page.getByTestId("fact-started").textContent()).toBe(written(callStartedAt, "pl", "America/New_York"));
+    await expect.poll(() => page.getByTestId("fact-started").textContent(), { timeout: 15_000 }).toBe(written(callStartedAt, "pl", "America/New_York"));
     expect(await page.getByTestId("times-in").textContent()).toContain("America/New_York");
     await context.close();
   });
@@ -211,7 +212,7 @@ describe.skipIf(!browserAvailable())("Callboard in Czech and Polish, times in th
     await page.goto(`${app.url}/sign-in`);
     expect(await page.locator("html").getAttribute("lang")).toBe("en");
     await page.getByRole("button", { name: "Čeština" }).click();
-    await expect.poll(() => page.locator("html").getAttribute("lang")).toBe("cs");
+    await expect.poll(() => page.locator("html").getAttribute("lang"), { timeout: 15_000 }).toBe("cs");
     await expectInLocale(page, "cs", "sign-in-picked");
     await page.locator("input[name=email]").fill("sam@example.com");
     await page.locator("input[name=password]").fill("sam-password-1");
