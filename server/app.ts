@@ -115,10 +115,11 @@ export async function startCallboard(options: {
     db,
     registry,
     live,
-    history: new HistoryService(db),
+    history: new HistoryService(db, config.timeZone),
     names,
     bodyLimit: config.bodyLimit,
     silentAfterMs: config.silentAfterMs,
+    timeZone: config.timeZone,
     publicUrl: config.publicUrl ?? "",
     refreshUser: (userId) => {
       auth.forgetUser(userId);
@@ -157,6 +158,7 @@ export async function startCallboard(options: {
     recentEndedMs: config.recentEndedMs,
     serviceLevelSeconds: config.serviceLevelSeconds,
     stuckMs: config.stuckMs,
+    timeZone: config.timeZone,
   });
   options.onUpgrade?.(server);
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { databaseUrl } from "./db/url";
+import { canonicalTimeZone, processTimeZone } from "./domain/time-zone";
 
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -12,6 +13,16 @@ const Env = z.object({
   CALLBOARD_STUCK_MINUTES: z.coerce.number().positive().default(120),
   CALLBOARD_NO_END_MINUTES: z.coerce.number().positive().default(240),
   CALLBOARD_DELIVERY_RETENTION_DAYS: z.coerce.number().positive().default(90),
+  // The centre's IANA zone: "today" on the board is its day, and it is whose times a viewer with no zone of their own sees.
+  CALLBOARD_TIME_ZONE: z
+    .string()
+    .optional()
+    .transform((zone, ctx) => {
+      if (zone === undefined || zone === "") return processTimeZone();
+      const canonical = canonicalTimeZone(zone);
+      if (!canonical) ctx.addIssue({ code: "custom", message: `not an IANA time zone (e.g. Europe/Prague): ${zone}` });
+      return canonical ?? zone;
+    }),
   // Connection limits and timeouts (HTTP hardening): generous enough for a call centre behind one NAT address.
   CALLBOARD_MAX_CONNECTIONS: z.coerce.number().int().positive().default(10_000),
   CALLBOARD_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().positive().default(1_000),
@@ -39,6 +50,8 @@ export interface Config {
   noEndMs: number;
   /** Raw deliveries older than this many days are pruned (calls are kept). */
   deliveryRetentionDays: number;
+  /** The centre's IANA time zone (CALLBOARD_TIME_ZONE, default the server's): "today" on the board is its day. */
+  timeZone: string;
   logLevel: z.infer<typeof Env>["LOG_LEVEL"];
   limits: ConnectionLimits;
 }
@@ -79,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stuckMs: e.CALLBOARD_STUCK_MINUTES * 60_000,
     noEndMs: Math.max(e.CALLBOARD_NO_END_MINUTES, e.CALLBOARD_STUCK_MINUTES) * 60_000,
     deliveryRetentionDays: e.CALLBOARD_DELIVERY_RETENTION_DAYS,
+    timeZone: e.CALLBOARD_TIME_ZONE,
     logLevel: e.LOG_LEVEL,
     limits: {
       maxConnections: e.CALLBOARD_MAX_CONNECTIONS,

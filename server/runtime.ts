@@ -22,6 +22,8 @@ export interface Runtime {
   bodyLimit: number;
   /** A connection silent for this long gets a warning. */
   silentAfterMs: number;
+  /** The centre's IANA time zone (CALLBOARD_TIME_ZONE): the zone of a viewer who has none of their own. */
+  timeZone: string;
   /** Where webhook URLs point (PUBLIC_URL, else this server's address). */
   publicUrl: string;
   /** Re-admits a user's open sockets so a changed role or scope takes effect at once. */

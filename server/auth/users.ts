@@ -27,9 +27,15 @@ export const UserChanges = z.object({
 });
 export type UserChanges = z.input<typeof UserChanges>;
 
-/** A rule a change would break, said in words for the person making it. */
+/** A rule a change would break: `id` names it for the admin pages to say in the admin's language. */
 export class UserRuleError extends Error {
   override name = "UserRuleError";
+  constructor(
+    readonly id: "noSuchUser" | "lastAdmin",
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 type UserRow = { id: string; email: string; name: string; role: string; queueIds: string; projectIds: string };
@@ -104,7 +110,7 @@ export class Users {
   async update(id: string, input: UserChanges): Promise<AuthUser> {
     const changes = UserChanges.parse(input);
     const current = await this.byId(id);
-    if (!current) throw new UserRuleError("no such user");
+    if (!current) throw new UserRuleError("noSuchUser", "no such user");
     if (changes.role && changes.role !== "admin" && current.role === "admin") await this.assertAnotherAdmin(id);
     await this.db.$transaction([
       this.db.user.update({
@@ -144,7 +150,7 @@ export class Users {
 
   private async assertAnotherAdmin(id: string) {
     const others = await this.db.user.count({ where: { role: "admin", id: { not: id } } });
-    if (others === 0) throw new UserRuleError("Callboard needs at least one admin: make someone else admin first");
+    if (others === 0) throw new UserRuleError("lastAdmin", "Callboard needs at least one admin: make someone else admin first");
   }
 
   /**

@@ -193,10 +193,22 @@ export function outcomeLabel(call: Call): string {
   return rowLabel(call.state, callOutcome(call), call.endReason);
 }
 
-/** outcomeLabel from a call's state and outcome (a history row carries both). */
+/**
+ * What a call's row says, as an id the pages translate (the `call` catalogue: `outcome.<id>` once ended, else
+ * `state.<state>`). An answered call Callboard closed because its end never came is answered (it counts so), and its
+ * row says the rest: `outcome.answered_no_end`.
+ */
+export type RowStatus = { kind: "outcome"; id: CallOutcome | "answered_no_end" } | { kind: "state"; id: string };
+
+export function rowStatus(state: string, outcome: CallOutcome | null, endReason?: string | null): RowStatus {
+  if (state === "ended" && outcome === "answered" && endReason === "no_end_received") return { kind: "outcome", id: "answered_no_end" };
+  if (state === "ended" && outcome) return { kind: "outcome", id: outcome };
+  return { kind: "state", id: state };
+}
+
+/** The English words of rowStatus (the board's until it reads the `call` catalogue). */
 export function rowLabel(state: string, outcome: CallOutcome | null, endReason?: string | null): string {
-  // An answered call Callboard closed because its end never came: answered (it counts so), and the row says the rest.
-  if (state === "ended" && outcome === "answered" && endReason === "no_end_received") return "answered, no end received";
-  if (state === "ended" && outcome) return OUTCOME_LABEL[outcome];
-  return state === "held" ? "on hold" : state;
+  const status = rowStatus(state, outcome, endReason);
+  if (status.kind === "state") return status.id === "held" ? "on hold" : status.id;
+  return status.id === "answered_no_end" ? "answered, no end received" : OUTCOME_LABEL[status.id];
 }

@@ -89,7 +89,7 @@ export const DisplayName = z
     z
       .string()
       .max(DISPLAY_NAME_MAX, `at most ${DISPLAY_NAME_MAX} characters`)
-      .refine((text) => !FORBIDDEN.test(text), "no control characters"),
+      .refine((text) => !FORBIDDEN.test(text), { message: "no control characters", params: { id: "controlChars" } }),
   )
   .transform((text) => (text === "" ? null : text));
 

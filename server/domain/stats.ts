@@ -1,5 +1,6 @@
 import { callOutcome } from "./figures";
 import type { Call } from "./model";
+import { dayKey, startOfZonedDay } from "./time-zone";
 
 /**
  * Today's figures of a queue or project (or of the calls with none: see noneKey), counted by each call's outcome
@@ -213,9 +214,10 @@ export function noneCounts(record: Record<string, DayCounts>, connectionId: stri
   return sumCounts(Object.entries(record).flatMap(([key, counts]) => (key.startsWith(noneKey("")) ? [counts] : [])));
 }
 
-/** Local midnight of the day `now` falls in (the server's time zone: set TZ to choose it). */
-export function startOfDay(now: number): number {
-  const day = new Date(now);
-  day.setHours(0, 0, 0, 0);
-  return day.getTime();
+/**
+ * The start of the day `now` falls in, in `timeZone` (the centre's zone, CALLBOARD_TIME_ZONE): its midnight there, DST
+ * included (a day is 23 or 25 hours long when the clocks change).
+ */
+export function startOfDay(now: number, timeZone: string): number {
+  return startOfZonedDay(dayKey(now, timeZone), timeZone);
 }

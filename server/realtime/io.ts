@@ -40,6 +40,8 @@ export function createRealtime(
     recentEndedMs: number;
     serviceLevelSeconds: number;
     stuckMs: number;
+    /** The centre's IANA time zone (CALLBOARD_TIME_ZONE): "today" is its day. */
+    timeZone: string;
     /** PUBLIC_URL (known once the server listens): its origin may open sockets besides the request's own Host. */
     publicUrl: () => string | undefined;
     /** Open Socket.IO connections allowed from one client address. */
@@ -83,7 +85,7 @@ export function createRealtime(
 
   const computeStats = (): DayStats => {
     const now = Date.now();
-    return dayStats(deps.live.calls.values(), startOfDay(now), deps.serviceLevelSeconds);
+    return dayStats(deps.live.calls.values(), startOfDay(now, deps.timeZone), deps.serviceLevelSeconds);
   };
   /** Today's figures of the calls a limited supervisor may see (for their "No queue"/"No project" card), once per scope. */
   const visibleStats = (user: AuthUser, cache: Map<string, DayStats>): DayStats | undefined => {
@@ -92,7 +94,7 @@ export function createRealtime(
     let stats = cache.get(key);
     if (!stats) {
       const calls = [...deps.live.calls.values()].filter((call) => canSeeCall(user, call));
-      stats = dayStats(calls, startOfDay(Date.now()), deps.serviceLevelSeconds);
+      stats = dayStats(calls, startOfDay(Date.now(), deps.timeZone), deps.serviceLevelSeconds);
       cache.set(key, stats);
     }
     return stats;
@@ -117,11 +119,12 @@ export function createRealtime(
 
   const snapshot = (user: AuthUser): Snapshot => {
     const now = Date.now();
+    const today = startOfDay(now, deps.timeZone);
     // Agents get all of their calls of today (their view lists them); everyone else the board's live window.
     const calls =
       user.role === "agent"
         ? [...deps.live.calls.values()]
-            .filter((call) => canSeeCall(user, call) && (call.state !== "ended" || call.startedAt >= startOfDay(now)))
+            .filter((call) => canSeeCall(user, call) && (call.state !== "ended" || call.startedAt >= today))
             .map((call) => callForAgents(user.agentIds, call))
         : deps.live.boardCalls(now, deps.recentEndedMs).filter((call) => canSeeCall(user, call));
     const everything = user.role !== "agent" && !isLimited(user);
@@ -132,7 +135,7 @@ export function createRealtime(
       serverTime: now,
       recentEndedMs: deps.recentEndedMs,
       user: { name: user.name, email: user.email, role: user.role },
-      settings: { stuckMs: deps.stuckMs, serviceLevelSeconds: deps.serviceLevelSeconds },
+      settings: { stuckMs: deps.stuckMs, serviceLevelSeconds: deps.serviceLevelSeconds, timeZone: deps.timeZone },
       stats: scopeStats(user, computeStats(), deps.live.agents, visibleStats(user, new Map())),
       calls,
       // Each with `name` = the name to show (server/domain/names.ts).

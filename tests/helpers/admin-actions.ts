@@ -10,7 +10,10 @@ import type { Db } from "@/server/db/client";
 /** What the admin tables hold, in the columns an action can change. */
 export async function fingerprint(db: Db) {
   const [users, links, connections, tokens, agents, queues, projects] = await Promise.all([
-    db.user.findMany({ select: { id: true, email: true, name: true, role: true, passwordHash: true, queueIds: true, projectIds: true }, orderBy: { id: "asc" } }),
+    db.user.findMany({
+      select: { id: true, email: true, name: true, role: true, passwordHash: true, queueIds: true, projectIds: true, locale: true, timeZone: true, theme: true, alertSound: true, alertNotify: true },
+      orderBy: { id: "asc" },
+    }),
     db.userAgent.findMany({ orderBy: [{ userId: "asc" }, { agentId: "asc" }] }),
     db.connection.findMany({ select: { id: true, name: true, key: true, authType: true, authUser: true, authSecret: true, authHeader: true, keyMap: true }, orderBy: { id: "asc" } }),
     db.apiToken.findMany({ select: { id: true, name: true, tokenHash: true, revokedAt: true }, orderBy: { id: "asc" } }),
@@ -94,3 +97,37 @@ export const ACTIONS: Record<string, ActionCase> = {
   },
 };
 
+
+/**
+ * Server actions every signed-in user may call, on their own data only: the row changed is always the session's user,
+ * never one the form names (the form below names another user, to prove it). Checked by the same two tests.
+ */
+export interface SelfActionCase {
+  page: string;
+  form: (t: Targets) => Record<string, string>;
+  /** What the caller's own row holds after the call (its other rows stay as they were). */
+  expected: Record<string, unknown>;
+  /** Puts the caller's row back, so the next call changes something again. */
+  reset: (db: Db, email: string) => Promise<unknown>;
+}
+
+export const SELF_ACTIONS: Record<string, SelfActionCase> = {
+  "app/settings/actions.ts#savePreferences": {
+    page: "/settings",
+    form: (t) => ({ id: t.userId, userId: t.userId, locale: "pl", timeZone: "Asia/Tokyo", theme: "dark", alertSound: "on", alertNotify: "on" }),
+    expected: { locale: "pl", timeZone: "Asia/Tokyo", theme: "dark", alertSound: true, alertNotify: true },
+    reset: (db, email) => db.user.update({ where: { email }, data: { locale: null, timeZone: null, theme: "system", alertSound: false, alertNotify: false } }),
+  },
+};
+
+/** The rows of `after` other than `email`'s are those of `before`; `email`'s row holds `expected`. */
+export function onlyOwnRowChanged(before: Fingerprint, after: Fingerprint, email: string, expected: Record<string, unknown>): boolean {
+  const others = (f: Fingerprint) => f.users.filter((u) => u.email !== email);
+  const own = after.users.find((u) => u.email === email) as Record<string, unknown> | undefined;
+  return (
+    JSON.stringify(others(before)) === JSON.stringify(others(after)) &&
+    own !== undefined &&
+    Object.entries(expected).every(([key, value]) => own[key] === value) &&
+    JSON.stringify({ ...before, users: [] }) === JSON.stringify({ ...after, users: [] })
+  );
+}

@@ -1,13 +1,13 @@
 "use server";
 
 import { NamesQuery } from "@/server/names/directory";
-import { adminAction, backTo } from "../action-helpers";
-import { describeError } from "../describe-error";
-import { NAMES_TEXT } from "./strings";
+import { getTranslations } from "next-intl/server";
+import { adminAction, backTo, errorText } from "../action-helpers";
 
 /** Saves an admin's name for an agent, queue or project (empty: back to the default), then returns to the same list page. */
 export async function renameEntity(form: FormData) {
   const { runtime } = await adminAction("/admin/names");
+  const t = await getTranslations("admin");
   const field = (name: string) => String(form.get(name) ?? "");
   // Where the form was: the list, search and page to return to (validated like the page's own query).
   const { show, q, page } = NamesQuery.parse({ show: field("show"), q: field("q"), page: field("page") });
@@ -15,9 +15,9 @@ export async function renameEntity(form: FormData) {
   let message: Record<string, string>;
   try {
     const { label, displayName } = await runtime.names.rename({ kind: field("kind"), id: field("id"), displayName: field("displayName") });
-    message = { done: displayName === null ? NAMES_TEXT.cleared(label) : NAMES_TEXT.saved(label) };
+    message = { done: displayName === null ? t("names.cleared", { label }) : t("names.saved", { label }) };
   } catch (error) {
-    message = { error: describeError(error) };
+    message = { error: await errorText(error) };
   }
   backTo("/admin/names", { ...message, ...back });
 }

@@ -4,7 +4,7 @@ import { agentRows, NAME_LISTS, NamesQuery, namedRows, pageOf, searchRows, type 
 import { getRuntime, type Runtime } from "@/server/runtime";
 import { Flash } from "../flash";
 import { renameEntity } from "./actions";
-import { NAMES_TEXT as T } from "./strings";
+import { getTranslations } from "next-intl/server";
 
 export const dynamic = "force-dynamic";
 
@@ -22,17 +22,17 @@ async function rowsOf(runtime: Runtime, show: NameList): Promise<NameRow[]> {
 }
 
 /** One agent, queue or project, with its inline rename form. */
-function Row({ row, query }: { row: NameRow; query: { show: NameList; q: string; page: number } }) {
+function Row({ row, query, text }: { row: NameRow; query: { show: NameList; q: string; page: number }; text: { nobody: string; rename: string; hint: string; save: string } }) {
   return (
     <tr className="border-b border-slate-200 align-top" data-testid="name-row" data-id={row.id}>
       <td className="py-2 pr-3 font-medium" data-testid="shown-name">{row.label}</td>
       <td className="py-2 pr-3 font-mono text-xs text-slate-600">{row.externalId}</td>
       <td className="py-2 pr-3 text-slate-600">{row.providerName ?? "–"}</td>
       <td className="py-2 pr-3 text-slate-600">{row.connection}</td>
-      {row.kind === "agent" ? <td className="py-2 pr-3 text-slate-600" data-testid="linked-users">{row.linkedUsers.join(", ") || T.nobodyLinked}</td> : null}
+      {row.kind === "agent" ? <td className="py-2 pr-3 text-slate-600" data-testid="linked-users">{row.linkedUsers.join(", ") || text.nobody}</td> : null}
       <td className="py-1.5">
         {/* Keyed on the saved name, so the field shows what is stored after each save. */}
-        <form key={row.displayName ?? ""} action={renameEntity} className="flex gap-2" aria-label={T.renameLabel(row.label)}>
+        <form key={row.displayName ?? ""} action={renameEntity} className="flex gap-2" aria-label={text.rename}>
           <input type="hidden" name="kind" value={row.kind} />
           <input type="hidden" name="id" value={row.id} />
           <input type="hidden" name="show" value={query.show} />
@@ -41,12 +41,12 @@ function Row({ row, query }: { row: NameRow; query: { show: NameList; q: string;
           <input
             name="displayName"
             defaultValue={row.displayName ?? ""}
-            placeholder={T.defaultHint(row.defaultLabel)}
+            placeholder={text.hint}
             maxLength={80}
-            aria-label={T.renameLabel(row.label)}
+            aria-label={text.rename}
             className={input}
           />
-          <button type="submit" className={button}>{T.save}</button>
+          <button type="submit" className={button}>{text.save}</button>
         </form>
       </td>
     </tr>
@@ -59,9 +59,10 @@ function Row({ row, query }: { row: NameRow; query: { show: NameList; q: string;
  */
 export default async function NamesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireRole("/admin/names", ADMINS);
+  const t = await getTranslations("admin");
   const params = await searchParams;
   const runtime = getRuntime();
-  if (!runtime) return <p>Callboard is starting.</p>;
+  if (!runtime) return <p>{t("names.starting")}</p>;
   const requested = NamesQuery.parse(params);
   const found = searchRows(await rowsOf(runtime, requested.show), requested.q);
   const { rows, page, pages, total } = pageOf(found, requested.page);
@@ -71,10 +72,10 @@ export default async function NamesPage({ searchParams }: { searchParams: Promis
 
   return (
     <main>
-      <h1 className="mb-1 text-2xl font-bold">{T.title}</h1>
-      <p className="mb-4 max-w-3xl text-sm text-slate-600">{T.intro}</p>
+      <h1 className="mb-1 text-2xl font-bold">{t("names.title")}</h1>
+      <p className="mb-4 max-w-3xl text-sm text-slate-600">{t("names.intro")}</p>
       <Flash done={text(params.done)} error={text(params.error)} />
-      <nav className="mb-3 flex gap-1 text-sm" aria-label={T.title}>
+      <nav className="mb-3 flex gap-1 text-sm" aria-label={t("names.title")}>
         {NAME_LISTS.map((list) => (
           <Link
             key={list}
@@ -82,44 +83,44 @@ export default async function NamesPage({ searchParams }: { searchParams: Promis
             aria-current={list === query.show ? "page" : undefined}
             className={`rounded px-3 py-1 ${list === query.show ? "bg-slate-900 text-white" : "hover:bg-slate-200"}`}
           >
-            {T.lists[list]} ({counts[list]})
+            {t(`names.lists.${list}`)} ({counts[list]})
           </Link>
         ))}
       </nav>
       <form method="get" action="/admin/names" role="search" className="mb-4 flex max-w-xl gap-2">
         <input type="hidden" name="show" value={query.show} />
         {/* Keyed: a client-side move to another list or search must show that search, not what was typed before. */}
-        <input key={`${query.show}|${query.q}`} type="search" name="q" defaultValue={query.q} aria-label={T.searchLabel} placeholder={T.searchLabel} maxLength={100} className={input} />
-        <button type="submit" className={button}>{T.search}</button>
-        {query.q ? <Link href={href({ ...query, q: "", page: 1 })} className="rounded-md px-3 py-1 text-sm hover:bg-slate-100">{T.clearSearch}</Link> : null}
+        <input key={`${query.show}|${query.q}`} type="search" name="q" defaultValue={query.q} aria-label={t("names.searchLabel")} placeholder={t("names.searchLabel")} maxLength={100} className={input} />
+        <button type="submit" className={button}>{t("names.search")}</button>
+        {query.q ? <Link href={href({ ...query, q: "", page: 1 })} className="rounded-md px-3 py-1 text-sm hover:bg-slate-100">{t("names.clearSearch")}</Link> : null}
       </form>
 
       {rows.length === 0 ? (
-        <p className="text-sm text-slate-500">{query.q ? T.noMatch(query.q) : T.empty[query.show]}</p>
+        <p className="text-sm text-slate-500">{query.q ? t("names.noMatch", { text: query.q }) : t(`names.empty.${query.show}`)}</p>
       ) : (
-        <table className="w-full border-collapse text-sm" aria-label={T.lists[query.show]}>
+        <table className="w-full border-collapse text-sm" aria-label={t(`names.lists.${query.show}`)}>
           <thead>
             <tr className="border-b border-slate-300 text-left text-slate-500">
-              <th className="py-2 pr-3">{T.columns.shown}</th>
-              <th className="pr-3">{T.columns.providerId}</th>
-              <th className="pr-3">{T.columns.providerName}</th>
-              <th className="pr-3">{T.columns.connection}</th>
-              {query.show === "agents" ? <th className="pr-3">{T.columns.linkedUsers}</th> : null}
-              <th>{T.columns.rename}</th>
+              <th className="py-2 pr-3">{t("names.columns.shown")}</th>
+              <th className="pr-3">{t("names.columns.providerId")}</th>
+              <th className="pr-3">{t("names.columns.providerName")}</th>
+              <th className="pr-3">{t("names.columns.connection")}</th>
+              {query.show === "agents" ? <th className="pr-3">{t("names.columns.linkedUsers")}</th> : null}
+              <th>{t("names.columns.rename")}</th>
             </tr>
           </thead>
           <tbody>
             {rows.map((row) => (
-              <Row key={row.id} row={row} query={query} />
+              <Row key={row.id} row={row} query={query} text={{ nobody: t("names.nobodyLinked"), rename: t("names.renameLabel", { label: row.label }), hint: t("names.defaultHint", { label: row.defaultLabel }), save: t("names.save") }} />
             ))}
           </tbody>
         </table>
       )}
 
-      <nav className="mt-4 flex items-center gap-3 text-sm" aria-label={T.pages} data-testid="pagination">
-        {page > 1 ? <Link href={href({ ...query, page: page - 1 })} className="text-sky-700 underline">{T.previous}</Link> : null}
-        <span className="text-slate-600">{T.page(page, pages, total)}</span>
-        {page < pages ? <Link href={href({ ...query, page: page + 1 })} className="text-sky-700 underline">{T.next}</Link> : null}
+      <nav className="mt-4 flex items-center gap-3 text-sm" aria-label={t("names.pages")} data-testid="pagination">
+        {page > 1 ? <Link href={href({ ...query, page: page - 1 })} className="text-sky-700 underline">{t("names.previous")}</Link> : null}
+        <span className="text-slate-600">{t("names.page", { page, pages, total })}</span>
+        {page < pages ? <Link href={href({ ...query, page: page + 1 })} className="text-sky-700 underline">{t("names.next")}</Link> : null}
       </nav>
     </main>
   );

@@ -1,0 +1,23 @@
+import { createTranslator } from "use-intl/core";
+import { loadMessages } from "../../i18n/messages";
+import type { Locale } from "./preferences";
+
+const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+const pages = new Map<Locale, string>();
+
+/**
+ * The gate's refusal page (403 for a signed-in user of the wrong role), in the viewer's language: static text from
+ * the `errors` catalogue, so a refused request never reaches code that could read data.
+ */
+export function forbiddenPage(locale: Locale): string {
+  const cached = pages.get(locale);
+  if (cached) return cached;
+  // The catalogue is read at run time, so its keys are not known to the type checker (the unit tests check them).
+  const t = createTranslator({ locale, messages: loadMessages(locale) }) as unknown as (key: `errors.${string}`) => string;
+  const page = `<!DOCTYPE html><html lang="${locale}"><head><meta charset="utf-8"><title>${escape(t("errors.forbiddenTitle"))} · Callboard</title></head>
+<body style="font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem">
+<h1>${escape(t("errors.forbiddenTitle"))}</h1><p>${escape(t("errors.forbiddenText"))}</p><p><a href="/">${escape(t("errors.backToBoard"))}</a></p></body></html>`;
+  if (process.env.NODE_ENV === "production") pages.set(locale, page);
+  return page;
+}
