@@ -1,7 +1,9 @@
 "use client";
 
+import { useFormatter, useTranslations } from "next-intl";
+import { usePreferences } from "@/app/lib/preferences-context";
 import { SignOut } from "@/app/lib/sign-out";
-import { callOutcome, outcomeLabel } from "@/server/domain/figures";
+import { callOutcome, rowStatus } from "@/server/domain/figures";
 import type { Call } from "@/server/domain/model";
 import { agentStatus, holdsCall, isStuck, type AgentStatus } from "./board-state";
 import { formatDuration, LiveTimer, setClockOffset } from "./live-timer";
@@ -12,20 +14,27 @@ import { useBoard, useNow } from "./use-board";
 const BUSY: AgentStatus[] = ["ringing", "on_hold", "on_call", "paused", "available", "logged_out"];
 
 
-/** The row's outcome; on a live call the agent is no longer on, what happened to their part of it. */
-function outcome(call: Call, stuck: boolean, mine: string[]): string {
-  if (stuck) return "no news";
+/** The row's outcome, in the viewer's words; on a live call the agent is no longer on, what happened to their part of it. */
+function Outcome({ call, stuck, mine }: { call: Call; stuck: boolean; mine: string[] }) {
+  const t = useTranslations("board");
+  const tc = useTranslations("call");
+  if (stuck) return <>{t("agentView.noNews")}</>;
   if (call.state !== "ended" && !mine.some((id) => holdsCall(call, id))) {
     const leg = call.legs.find((l) => l.agentId !== null && mine.includes(l.agentId));
-    return leg?.endReason === "answered_elsewhere" ? "answered elsewhere" : leg?.answeredAt ? "handed over" : "ended";
+    return <>{leg?.endReason === "answered_elsewhere" ? t("agentView.answeredElsewhere") : leg?.answeredAt ? t("agentView.handedOver") : t("agentView.ended")}</>;
   }
-  return outcomeLabel(call);
+  const status = rowStatus(call.state, callOutcome(call), call.endReason);
+  return <>{status.kind === "outcome" ? tc(`outcome.${status.id}`) : tc(`state.${status.id}`)}</>;
 }
-
-const clock = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 
 /** What an agent keeps on their second screen: their state, their current call, and their calls of today. */
 export function AgentView({ name }: { name: string }) {
+  const t = useTranslations("board");
+  const format = useFormatter();
+  const { timeZone } = usePreferences();
+  // Times in the viewer's zone, with the zone named once in the column's heading.
+  const clock = (ms: number) => format.dateTime(new Date(ms), { hour: "2-digit", minute: "2-digit", timeZone });
+  const zoneName = format.dateTime(new Date(), { timeZoneName: "short", timeZone }).split(" ").at(-1);
   const { state, status } = useBoard();
   setClockOffset(state.clockOffset);
   const now = useNow(state.clockOffset, 5000);
@@ -41,45 +50,45 @@ export function AgentView({ name }: { name: string }) {
   return (
     <main className="mx-auto max-w-3xl p-4">
       <header className="mb-4 flex items-center gap-3">
-        <h1 className="text-xl font-bold">My calls</h1>
-        <span className={`rounded-full px-2.5 py-0.5 text-xs font-semibold ${LINK_STYLE[status]}`} data-testid="link-status">
-          {status}
+        <h1 className="text-xl font-bold">{t("agentView.title")}</h1>
+        <span className={`rounded-full px-2.5 py-0.5 text-xs font-semibold ${LINK_STYLE[status]}`} data-testid="link-status" data-status={status}>
+          {t(`link.${status}`)}
         </span>
-        <a href="/history" className="ml-auto text-sm text-sky-700 underline">
-          History
+        <a href="/history" className="ml-auto text-sm text-sky-800 underline">
+          {t("nav.history")}
         </a>
         <SignOut user={{ name, role: "agent" }} className="" />
       </header>
 
       {!state.ready ? (
-        <p className="text-slate-500">Connecting to the live feed…</p>
+        <p className="text-slate-600">{t("connecting")}</p>
       ) : state.agents.size === 0 ? (
         <p className="rounded-md border border-dashed border-slate-300 p-6 text-slate-600">
-          Your account is not linked to a provider identity yet: ask an admin to link it on the Users page.
+          {t("agentView.notLinked")}
         </p>
       ) : (
         <>
-          <section className={`mb-4 rounded-lg p-4 ring-1 ${style.className}`} aria-label="My state" data-testid="agent-view-status" data-status={current?.status}>
+          <section className={`mb-4 rounded-lg p-4 ring-1 ${style}`} aria-label={t("agentView.myState")} data-testid="agent-view-status" data-status={current?.status}>
             <div className="flex items-baseline gap-3">
               <span className="text-2xl font-bold">
-                {style.label}
+                {t(`status.${current?.status ?? "available"}`)}
                 {current?.pauseReason ? `: ${current.pauseReason}` : ""}
               </span>
               {current ? <LiveTimer since={current.since} testId="agent-view-timer" /> : null}
               <span className="ml-auto text-sm" data-testid="agent-view-today">
-                today {today.answered} answered · {today.missed} missed
+                {t("agentView.today", { answered: today.answered, missed: today.missed })}
               </span>
             </div>
             {call ? (
               <div className="mt-3 rounded-md bg-white/70 p-3 text-slate-900" data-testid="agent-view-call">
                 <div className="text-lg font-semibold">
-                  {call.direction === "outbound" ? `Calling ${call.to ?? "unknown"}` : `From ${call.from ?? "unknown"}`}
+                  {call.direction === "outbound" ? t("agentView.calling", { number: call.to ?? t("calls.unknown") }) : t("agentView.from", { number: call.from ?? t("calls.unknown") })}
                 </div>
                 <div className="text-sm text-slate-600">
-                  {[call.direction, call.queueId ? state.queues.get(call.queueId)?.name : null, call.provider].filter(Boolean).join(" · ")}
+                  {[t(`calls.direction.${call.direction}`), call.queueId ? state.queues.get(call.queueId)?.name : null, call.provider].filter(Boolean).join(" · ")}
                   {call.answeredAt ? (
                     <>
-                      {" · talk "}
+                      {` · ${t("agentView.talk")} `}
                       <LiveTimer since={call.answeredAt} />
                     </>
                   ) : null}
@@ -88,19 +97,21 @@ export function AgentView({ name }: { name: string }) {
             ) : null}
           </section>
 
-          <section aria-label="Today's calls">
-            <h2 className="mb-2 font-semibold">Today</h2>
+          <section aria-label={t("agentView.todaysCalls")}>
+            <h2 className="mb-2 font-semibold">{t("agentView.todayHeading")}</h2>
             {calls.length === 0 ? (
-              <p className="text-sm text-slate-500">No calls yet today.</p>
+              <p className="text-sm text-slate-600">{t("agentView.noCalls")}</p>
             ) : (
               <table className="w-full text-sm">
                 <thead>
-                  <tr className="border-b border-slate-300 text-left text-slate-500">
-                    <th className="py-1">Time</th>
-                    <th>Number</th>
-                    <th>Queue</th>
-                    <th>Outcome</th>
-                    <th className="text-right">Talk</th>
+                  <tr className="border-b border-slate-300 text-left text-slate-600">
+                    <th className="py-1">
+                      {t("agentView.column.time")} <span className="font-normal">({zoneName})</span>
+                    </th>
+                    <th>{t("agentView.column.number")}</th>
+                    <th>{t("agentView.column.queue")}</th>
+                    <th>{t("agentView.column.outcome")}</th>
+                    <th className="text-right">{t("agentView.column.talk")}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -114,7 +125,9 @@ export function AgentView({ name }: { name: string }) {
                           {c.direction === "outbound" ? c.to : c.from}
                         </td>
                         <td>{c.queueId ? state.queues.get(c.queueId)?.name : ""}</td>
-                        <td>{outcome(c, stuck, mine)}</td>
+                        <td>
+                          <Outcome call={c} stuck={stuck} mine={mine} />
+                        </td>
                         <td className="text-right font-mono tabular-nums">
                           {c.state === "ended" ? formatDuration((c.talkSeconds ?? 0) * 1000) : c.answeredAt ? <LiveTimer since={c.answeredAt} /> : ""}
                         </td>

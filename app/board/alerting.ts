@@ -5,10 +5,10 @@ import type { Level } from "@/server/domain/thresholds";
 
 const RANK: Record<Level, number> = { ok: 0, amber: 1, red: 2 };
 
-/** The tab title: the worst level and the callers waiting, so a board in a background tab still warns. */
-export function boardTitle(level: Level, waiting: number): string {
+/** The tab title: the worst level as a mark before the title (which says the callers waiting, in the viewer's words). */
+export function boardTitle(level: Level, title: string): string {
   const mark = level === "red" ? "🔴 " : level === "amber" ? "🟠 " : "";
-  return `${mark}${waiting > 0 ? `(${waiting} waiting) ` : ""}Callboard`;
+  return `${mark}${title}`;
 }
 
 /** A short two-tone chime made in the browser (no sound file to load); quiet, once per escalation. */
@@ -42,11 +42,11 @@ export interface AlertPrefs {
  * Keeps the tab title current and, when the worst level rises (ok → amber → red), plays the chime and raises a
  * notification, each only if the user opted in. Never on the first render: opening a board already in red is not news.
  */
-export function useAlerting(level: Level, waiting: number, summary: string, prefs: AlertPrefs): void {
+export function useAlerting(level: Level, title: string, summary: string, prefs: AlertPrefs, heading: Record<"amber" | "red", string>): void {
   const previous = useRef<Level | null>(null);
   useEffect(() => {
-    document.title = boardTitle(level, waiting);
-  }, [level, waiting]);
+    document.title = boardTitle(level, title);
+  }, [level, title]);
   useEffect(() => {
     const before = previous.current;
     previous.current = level;
@@ -59,7 +59,7 @@ export function useAlerting(level: Level, waiting: number, summary: string, pref
       }
     }
     if (prefs.notify && typeof Notification !== "undefined" && Notification.permission === "granted") {
-      new Notification(level === "red" ? "Callboard: red alert" : "Callboard: warning", { body: summary, tag: "callboard-level" });
+      new Notification(level === "red" ? heading.red : heading.amber, { body: summary, tag: "callboard-level" });
     }
-  }, [level, summary, prefs.sound, prefs.notify]);
+  }, [level, summary, prefs.sound, prefs.notify, heading.amber, heading.red]);
 }

@@ -1,13 +1,15 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useEffect, useRef } from "react";
+import { usePreferences } from "@/app/lib/preferences-context";
 import { SignOut } from "@/app/lib/sign-out";
 import { agentChain } from "@/server/domain/handoff";
 import { agentLabel } from "@/server/domain/names";
 import { METRICS } from "@/server/domain/thresholds";
-import { useAlerting, type AlertPrefs } from "./alerting";
-import { boardLevel, buildBoard, type BoardView, type Filters, type Lens } from "./board-state";
+import { useAlerting } from "./alerting";
+import { boardLevel, buildBoard, type BoardView, type Filters, type HeaderRow, type Lens } from "./board-state";
 import { CallList } from "./call-list";
 import { setClockOffset } from "./live-timer";
 import { QueueHeader } from "./queue-header";
@@ -16,16 +18,12 @@ import { LINK_STYLE } from "./styles";
 import { useBoard, useNow } from "./use-board";
 import { Wallboard, wallboardOptions } from "./wallboard";
 
-const LENSES: { id: Lens; label: string }[] = [
-  { id: "queue", label: "Queues" },
-  { id: "project", label: "Projects" },
-];
+const LENSES: Lens[] = ["queue", "project"];
 
 /** Admins and supervisors; agents get their own view (agent-view.tsx). */
 interface Viewer {
   name: string;
   role: "admin" | "supervisor";
-  alerts?: AlertPrefs;
 }
 
 function readFilters(params: URLSearchParams): Filters {
@@ -38,17 +36,19 @@ function readFilters(params: URLSearchParams): Filters {
   };
 }
 
-/** "NOC: longest wait red, waiting amber": what a notification says. */
-function breachSummary(view: BoardView): string {
+/** "NOC: longest wait alert, waiting warning": what a notification says, in the viewer's words. */
+function breachSummary(view: BoardView, say: (metric: string, level: string) => string): string {
   return view.header
     .flatMap((row) => {
-      const breached = METRICS.filter((metric) => row.levels && row.levels[metric] !== "ok").map((metric) => `${metric} ${row.levels![metric]}`);
+      const breached = METRICS.filter((metric) => row.levels && row.levels[metric] !== "ok").map((metric) => say(metric, row.levels![metric]));
       return breached.length ? [`${row.title}: ${breached.join(", ")}`] : [];
     })
     .join("; ");
 }
 
 function Board({ user }: { user: Viewer }) {
+  const t = useTranslations("board");
+  const preferences = usePreferences();
   const router = useRouter();
   const params = useSearchParams();
   const lens: Lens = params.get("lens") === "project" ? "project" : "queue";
@@ -61,7 +61,14 @@ function Board({ user }: { user: Viewer }) {
   const now = useNow(state.clockOffset, 2000);
   const view = buildBoard(state, lens, now, filters);
   const level = boardLevel(view);
-  useAlerting(level, view.totals.figures.waiting, breachSummary(view), user.alerts ?? { sound: false, notify: false });
+  useAlerting(
+    level,
+    t("tabTitle", { count: view.totals.figures.waiting }),
+    breachSummary(view, (metric, level) => `${t(`metric.${metric}`)} ${t(`level.${level}`)}`),
+    { sound: preferences.alertSound, notify: preferences.alertNotify },
+    { amber: t("notification.amber"), red: t("notification.red") },
+  );
+  const titleOf = (row: HeaderRow) => (row.id === "total" ? t("header.all") : row.id !== "none" ? row.title : lens === "queue" ? t("header.noQueue") : t("header.noProject"));
 
   // The router updates the address bar asynchronously: until it has, build on the last query asked for, so two quick
   // filter changes do not undo each other.
@@ -86,8 +93,8 @@ function Board({ user }: { user: Viewer }) {
     queueName: (id) => (id ? (state.queues.get(id)?.name ?? null) : null),
   };
   const linkBadge = (
-    <span className={`rounded-full px-2.5 py-0.5 text-xs font-semibold ${LINK_STYLE[status]}`} data-testid="link-status">
-      {status}
+    <span className={`rounded-full px-2.5 py-0.5 text-xs font-semibold ${LINK_STYLE[status]}`} data-testid="link-status" data-status={status}>
+      {t(`link.${status}`)}
     </span>
   );
 
@@ -100,6 +107,7 @@ function Board({ user }: { user: Viewer }) {
         serviceLevelSeconds={state.settings.serviceLevelSeconds}
         onLeave={() => setParam("wallboard", null)}
         status={linkBadge}
+        titleOf={titleOf}
       />
     );
   }
@@ -108,18 +116,18 @@ function Board({ user }: { user: Viewer }) {
   return (
     <main className="mx-auto flex max-w-[120rem] flex-col gap-3 p-3 sm:p-4" data-level={level}>
       <header className="flex flex-wrap items-center gap-x-3 gap-y-2">
-        <h1 className="text-xl font-bold">Callboard</h1>
+        <h1 className="text-xl font-bold">{t("title")}</h1>
         {linkBadge}
-        <nav className="flex rounded-md border border-slate-300 bg-white p-0.5" aria-label="Header groups">
+        <nav className="flex rounded-md border border-slate-300 bg-white p-0.5" aria-label={t("lens.label")}>
           {LENSES.map((item) => (
             <button
-              key={item.id}
+              key={item}
               type="button"
-              onClick={() => setParam("lens", item.id)}
-              aria-pressed={lens === item.id}
-              className={`rounded px-3 py-1 text-sm ${lens === item.id ? "bg-slate-900 text-white" : "text-slate-800 hover:bg-slate-100"}`}
+              onClick={() => setParam("lens", item)}
+              aria-pressed={lens === item}
+              className={`rounded px-3 py-1 text-sm ${lens === item ? "bg-slate-900 text-white" : "text-slate-800 hover:bg-slate-100"}`}
             >
-              {item.label}
+              {t(`lens.${item}`)}
             </button>
           ))}
         </nav>
@@ -132,49 +140,49 @@ function Board({ user }: { user: Viewer }) {
             }}
             className="rounded-md border border-slate-300 bg-white px-2.5 py-1 text-sm hover:bg-slate-100"
           >
-            Wallboard
+            {t("nav.wallboard")}
           </button>
           <a href="/history" className="text-sm text-sky-800 underline">
-            History
+            {t("nav.history")}
           </a>
           {user.role === "admin" ? (
             <a href="/admin/users" className="text-sm text-sky-800 underline">
-              Admin
+              {t("nav.admin")}
             </a>
           ) : null}
           <SignOut user={user} className="" />
         </div>
       </header>
-      <section className="grid grid-cols-2 gap-2 rounded-md border border-slate-200 bg-white p-2 sm:flex sm:flex-wrap sm:items-center" aria-label="Filters">
-        <select aria-label="Connection" className={select} value={filters.connection ?? ""} onChange={(e) => setParam("connection", e.target.value || null)}>
-          <option value="">All connections</option>
+      <section className="grid grid-cols-2 gap-2 rounded-md border border-slate-200 bg-white p-2 sm:flex sm:flex-wrap sm:items-center" aria-label={t("filters.label")}>
+        <select aria-label={t("filters.connection")} className={select} value={filters.connection ?? ""} onChange={(e) => setParam("connection", e.target.value || null)}>
+          <option value="">{t("filters.allConnections")}</option>
           {state.connections.map((c) => (
             <option key={c.id} value={c.id}>
               {c.name}
             </option>
           ))}
         </select>
-        <select aria-label="Direction" className={select} value={filters.direction ?? ""} onChange={(e) => setParam("direction", e.target.value || null)}>
-          <option value="">Both directions</option>
-          <option value="inbound">Inbound</option>
-          <option value="outbound">Outbound</option>
-          <option value="internal">Internal</option>
+        <select aria-label={t("filters.direction")} className={select} value={filters.direction ?? ""} onChange={(e) => setParam("direction", e.target.value || null)}>
+          <option value="">{t("filters.bothDirections")}</option>
+          <option value="inbound">{t("filters.inbound")}</option>
+          <option value="outbound">{t("filters.outbound")}</option>
+          <option value="internal">{t("filters.internal")}</option>
         </select>
-        <select aria-label="Queue" className={select} value={filters.queue ?? ""} onChange={(e) => setParam("queue", e.target.value || null)}>
-          <option value="">All queues</option>
+        <select aria-label={t("filters.queue")} className={select} value={filters.queue ?? ""} onChange={(e) => setParam("queue", e.target.value || null)}>
+          <option value="">{t("filters.allQueues")}</option>
           {[...state.queues.values()].map((q) => (
             <option key={q.id} value={q.id}>
               {q.name}
             </option>
           ))}
         </select>
-        <input aria-label="Agent" placeholder="Agent name or login" className={select} defaultValue={filters.agent} onChange={(e) => setParam("agent", e.target.value || null)} />
+        <input aria-label={t("filters.agent")} placeholder={t("filters.agentPlaceholder")} className={select} defaultValue={filters.agent} onChange={(e) => setParam("agent", e.target.value || null)} />
       </section>
       {!state.ready ? (
-        <p className="text-slate-600">Connecting to the live feed…</p>
+        <p className="text-slate-600">{t("connecting")}</p>
       ) : (
         <>
-          <QueueHeader rows={view.header} totals={view.totals} lens={lens} serviceLevelSeconds={state.settings.serviceLevelSeconds} />
+          <QueueHeader rows={view.header} totals={view.totals} lens={lens} serviceLevelSeconds={state.settings.serviceLevelSeconds} titleOf={titleOf} />
           <div className="grid min-w-0 gap-3 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
             <Roster rows={view.roster} names={names} />
             <CallList calls={view.calls} now={now} stuckMs={state.settings.stuckMs} names={names} agentName={agentName} />
@@ -186,8 +194,9 @@ function Board({ user }: { user: Viewer }) {
 }
 
 export function LiveBoard({ user }: { user: Viewer }) {
+  const t = useTranslations("board");
   return (
-    <Suspense fallback={<p className="p-4 text-slate-600">Loading…</p>}>
+    <Suspense fallback={<p className="p-4 text-slate-600">{t("loading")}</p>}>
       <Board user={user} />
     </Suspense>
   );

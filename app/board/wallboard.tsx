@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useEffect, useState, type ReactNode } from "react";
 import type { Level, Metric } from "@/server/domain/thresholds";
 import type { HeaderRow } from "./board-state";
@@ -21,28 +22,29 @@ function Big({ label, level, size, children, testId }: { label: string; level: L
   );
 }
 
-function Tile({ row, serviceLevelSeconds }: { row: HeaderRow; serviceLevelSeconds: number }) {
+function Tile({ row, title, serviceLevelSeconds }: { row: HeaderRow; title: string; serviceLevelSeconds: number }) {
+  const t = useTranslations("board");
   const { figures } = row;
   const level = (metric: Metric): Level => row.levels?.[metric] ?? "ok";
   return (
-    <section className="flex min-w-0 flex-col gap-[0.5vw] rounded-xl bg-slate-800 p-[0.7vw]" data-testid="wallboard-tile" data-group-title={row.title}>
-      <h2 className="text-[clamp(1.1rem,1.7vw,4rem)] leading-tight font-bold text-white [overflow-wrap:anywhere]">{row.title}</h2>
+    <section className="flex min-w-0 flex-col gap-[0.5vw] rounded-xl bg-slate-800 p-[0.7vw]" data-testid="wallboard-tile" data-group-title={title}>
+      <h2 className="text-[clamp(1.1rem,1.7vw,4rem)] leading-tight font-bold text-white [overflow-wrap:anywhere]">{title}</h2>
       <div className="grid grid-cols-2 gap-[0.5vw]">
-        <Big label="Waiting" level={level("waiting")} size="xl" testId="wall-waiting">
+        <Big label={t("wallboard.waiting")} level={level("waiting")} size="xl" testId="wall-waiting">
           {figures.waiting}
         </Big>
-        <Big label="Longest wait" level={level("longestWait")} size="xl" testId="wall-longest-wait">
+        <Big label={t("wallboard.longestWait")} level={level("longestWait")} size="xl" testId="wall-longest-wait">
           {figures.longestWaitSince === null ? "–" : <LiveTimer since={figures.longestWaitSince} />}
         </Big>
       </div>
       <div className="grid grid-cols-3 gap-[0.5vw]">
-        <Big label={`Service level ${serviceLevelSeconds}s`} level={level("serviceLevel")} size="lg" testId="wall-service-level">
+        <Big label={t("wallboard.serviceLevel", { seconds: serviceLevelSeconds })} level={level("serviceLevel")} size="lg" testId="wall-service-level">
           {figures.today?.serviceLevel == null ? "–" : `${figures.today.serviceLevel}%`}
         </Big>
-        <Big label="Agents free" level={level("agentsAvailable")} size="lg" testId="wall-agents-available">
+        <Big label={t("wallboard.agentsFree")} level={level("agentsAvailable")} size="lg" testId="wall-agents-available">
           {figures.agents ? figures.agents.available : "–"}
         </Big>
-        <Big label="Abandoned, last hour" level={level("abandonedLastHour")} size="lg" testId="wall-abandoned">
+        <Big label={t("wallboard.abandonedLastHour")} level={level("abandonedLastHour")} size="lg" testId="wall-abandoned">
           {figures.today?.abandonedLastHour ?? 0}
         </Big>
       </div>
@@ -73,7 +75,8 @@ export function wallboardOptions(params: URLSearchParams): WallboardOptions {
  * For a TV across a room: the queue figures are the big numbers, coloured by their thresholds, the totals small on top.
  * Sized in viewport units so a 1920×1080 and a 3840×2160 screen show the same board; labels wrap, never truncate.
  */
-export function Wallboard({ rows, totals, options, serviceLevelSeconds, onLeave, status }: { rows: HeaderRow[]; totals: HeaderRow; options: WallboardOptions; serviceLevelSeconds: number; onLeave: () => void; status: ReactNode }) {
+export function Wallboard({ rows, totals, options, serviceLevelSeconds, onLeave, status, titleOf }: { rows: HeaderRow[]; totals: HeaderRow; options: WallboardOptions; serviceLevelSeconds: number; onLeave: () => void; status: ReactNode; titleOf: (row: HeaderRow) => string }) {
+  const t = useTranslations("board");
   const chosen = options.groups.length > 0 ? options.groups.flatMap((id) => rows.filter((row) => row.id === id)) : rows;
   const pages = Math.max(1, Math.ceil(chosen.length / options.perPage));
   const [page, setPage] = useState(0);
@@ -85,41 +88,42 @@ export function Wallboard({ rows, totals, options, serviceLevelSeconds, onLeave,
   const current = page % pages;
   const shown = chosen.slice(current * options.perPage, (current + 1) * options.perPage);
   const columns = shown.length <= 1 ? 1 : shown.length <= 4 ? 2 : 3;
-  const t = totals.figures;
+  const total = totals.figures;
   return (
     <main data-palette="fixed" className="flex min-h-screen flex-col gap-[0.8vw] bg-slate-950 p-[1vw] text-white" data-testid="wallboard">
       <header className="flex flex-wrap items-center gap-x-[2vw] gap-y-2 text-[clamp(1rem,1.4vw,3.4rem)]">
-        <h1 className="font-bold">Callboard</h1>
+        <h1 className="font-bold">{t("title")}</h1>
         {status}
         <span data-testid="wall-total-waiting">
-          Waiting <b className="tabular-nums">{t.waiting}</b>
+          {t("wallboard.totalWaiting")} <b className="tabular-nums">{total.waiting}</b>
         </span>
         <span>
-          Answered <b className="tabular-nums">{t.today?.answered ?? 0}</b>
+          {t("wallboard.totalAnswered")} <b className="tabular-nums">{total.today?.answered ?? 0}</b>
         </span>
         <span>
-          Service level <b className="tabular-nums">{t.today?.serviceLevel == null ? "–" : `${t.today.serviceLevel}%`}</b>
+          {t("wallboard.totalServiceLevel")} <b className="tabular-nums">{total.today?.serviceLevel == null ? "–" : `${total.today.serviceLevel}%`}</b>
         </span>
-        {t.agents ? (
+        {total.agents ? (
           <span>
-            Agents free <b className="tabular-nums">{t.agents.available}</b> · on call <b className="tabular-nums">{t.agents.onCall}</b> · paused <b className="tabular-nums">{t.agents.paused}</b>
+            {t("wallboard.totalAgentsFree")} <b className="tabular-nums">{total.agents.available}</b> · {t("wallboard.totalOnCall")} <b className="tabular-nums">{total.agents.onCall}</b> · {t("wallboard.totalPaused")}{" "}
+            <b className="tabular-nums">{total.agents.paused}</b>
           </span>
         ) : null}
         {pages > 1 ? (
           <span className="tabular-nums" data-testid="wall-page">
-            Page {current + 1}/{pages}
+            {t("wallboard.page", { page: current + 1, pages })}
           </span>
         ) : null}
         <button type="button" onClick={onLeave} className="ml-auto rounded-md px-3 py-1 text-[clamp(0.8rem,0.9vw,2rem)] text-slate-200 ring-1 ring-slate-500" data-testid="leave-wallboard">
-          Leave wallboard
+          {t("wallboard.leave")}
         </button>
       </header>
       {shown.length === 0 ? (
-        <p className="text-[clamp(1rem,2vw,4rem)] text-slate-200">No queues yet. They appear with their first call.</p>
+        <p className="text-[clamp(1rem,2vw,4rem)] text-slate-200">{t("wallboard.empty")}</p>
       ) : (
         <div className="grid flex-1 content-start gap-[0.8vw]" style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}>
           {shown.map((row) => (
-            <Tile key={row.id} row={row} serviceLevelSeconds={serviceLevelSeconds} />
+            <Tile key={row.id} row={row} title={titleOf(row)} serviceLevelSeconds={serviceLevelSeconds} />
           ))}
         </div>
       )}

@@ -8,6 +8,7 @@ import { openDatabase } from "@/server/db/client";
 import { allScenarios, type Step } from "@/server/simulator/scenarios";
 import { startAppProcess, type AppProcess } from "../helpers/app-process";
 import { browserAvailable, launchBrowser } from "../helpers/browser";
+import { expectInLocale } from "../helpers/i18n-check";
 import { axeViolations, horizontalOverflow, truncated } from "../helpers/screens";
 
 /**
@@ -22,11 +23,15 @@ const WIDTHS = [
   { width: 1920, height: 1080 },
 ];
 const THEMES = ["light", "dark"] as const;
+/** Each language as a browser asks for it (Accept-Language): the admin set none, so the browser's decides. */
+const LOCALES = ["en", "cs", "pl"] as const;
+/** The tab title for three callers waiting, in each language. */
+const WAITING_TITLE: Record<(typeof LOCALES)[number], string> = { en: "(3 waiting) Callboard", cs: "(3 čekají) Callboard", pl: "(3 czekają) Callboard" };
 
 describe.skipIf(!browserAvailable())("screens at 390, 1440 and 1920 px, light and dark", () => {
   let app: AppProcess;
   let browser: Browser;
-  let context: BrowserContext;
+  const contexts = new Map<(typeof LOCALES)[number], BrowserContext>();
 
   const post = async (provider: string, step: Step) => {
     const res = await fetch(`${app.url}/api/webhooks/${provider}/${app.keys[provider]}${step.suffix}${step.query ? `?${step.query}` : ""}`, {
@@ -55,45 +60,52 @@ describe.skipIf(!browserAvailable())("screens at 390, 1440 and 1920 px, light an
     await voipex({ EventName: "Ringing", From: "777000111", To: "222333444", UniqueId: "screens-1", Queue: "NOC", Direction: "incoming", Line: "501", Login: "jana.novakova" });
 
     browser = await launchBrowser();
-    context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(`${app.url}/sign-in`);
-    await page.getByLabel("Email").fill("admin@example.com");
-    await page.getByLabel("Password").fill("screens-admin-password");
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByTestId("link-status").filter({ hasText: "live" }).waitFor();
-    await page.close();
+    for (const locale of LOCALES) {
+      const context = await browser.newContext({ extraHTTPHeaders: { "Accept-Language": locale } });
+      const page = await context.newPage();
+      await page.goto(`${app.url}/sign-in`);
+      await page.locator("input[name=email]").fill("admin@example.com");
+      await page.locator("input[name=password]").fill("screens-admin-password");
+      await page.locator("form button[type=submit]").click();
+      await page.getByTestId("link-status").waitFor();
+      await page.close();
+      contexts.set(locale, context);
+    }
   });
   afterAll(async () => {
     await browser?.close();
     await app?.stop();
   });
 
-  const open = async (url: string, size: { width: number; height: number }, theme: (typeof THEMES)[number]): Promise<Page> => {
-    const page = await context.newPage();
+  const open = async (url: string, size: { width: number; height: number }, theme: (typeof THEMES)[number], locale: (typeof LOCALES)[number] = "en"): Promise<Page> => {
+    const page = await contexts.get(locale)!.newPage();
     await page.setViewportSize(size);
     await page.emulateMedia({ colorScheme: theme });
     await page.goto(`${app.url}${url}`);
-    await page.getByTestId("link-status").filter({ hasText: "live" }).waitFor();
+    await page.locator("[data-testid=link-status]:not(:empty)").waitFor();
+    await expect.poll(() => page.getByTestId("link-status").getAttribute("data-status")).toBe("live");
     return page;
   };
 
-  for (const size of WIDTHS) {
-    for (const theme of THEMES) {
-      it(`the board at ${size.width} px, ${theme}`, async () => {
-        const page = await open("/?lens=queue", size, theme);
-        const noc = page.locator("[data-testid=group][data-group-title=NOC]");
-        // Three callers waiting: amber on the default thresholds, coloured on the board and named in the tab title.
-        await expect.poll(() => noc.getByTestId("figure-waiting").getAttribute("data-level")).toBe("amber");
-        await expect.poll(() => page.title()).toMatch(/^(🟠|🔴) \(3 waiting\) Callboard$/);
-        await page.getByTestId("agent-row").first().waitFor();
-        expect(await page.evaluate(() => getComputedStyle(document.documentElement).colorScheme)).toBe(theme);
-        await page.screenshot({ path: path.join(SCREENSHOTS, `board-${size.width}-${theme}.png`), fullPage: true });
-        expect(await horizontalOverflow(page)).toBe(0);
-        expect(await truncated(page, "[data-testid=queue-header] [role=columnheader], [data-testid=queue-header] [data-testid^=figure-], [data-testid=agent-status]")).toEqual([]);
-        expect(await axeViolations(page)).toEqual([]);
-        await page.close();
-      });
+  for (const locale of LOCALES) {
+    for (const size of WIDTHS) {
+      for (const theme of THEMES) {
+        it(`the board at ${size.width} px, ${theme}, ${locale}`, async () => {
+          const page = await open("/?lens=queue", size, theme, locale);
+          const noc = page.locator("[data-testid=group][data-group-title=NOC]");
+          // Three callers waiting: amber on the default thresholds, coloured on the board and named in the tab title.
+          await expect.poll(() => noc.getByTestId("figure-waiting").getAttribute("data-level")).toBe("amber");
+          await expect.poll(() => page.title()).toMatch(new RegExp(`^(🟠|🔴) ${WAITING_TITLE[locale].replace(/[()]/g, "\\$&")}$`));
+          await page.getByTestId("agent-row").first().waitFor();
+          expect(await page.evaluate(() => getComputedStyle(document.documentElement).colorScheme)).toBe(theme);
+          await page.screenshot({ path: path.join(SCREENSHOTS, `board-${size.width}-${theme}-${locale}.png`), fullPage: true });
+          expect(await horizontalOverflow(page)).toBe(0);
+          expect(await truncated(page, "[data-testid=queue-header] [role=columnheader], [data-testid=queue-header] [data-testid^=figure-], [data-testid=agent-status], [data-testid=roster] [role=columnheader]")).toEqual([]);
+          expect(await axeViolations(page)).toEqual([]);
+          if (locale !== "en") await expectInLocale(page, locale, `board-${size.width}-${theme}`, SCREENSHOTS);
+          await page.close();
+        });
+      }
     }
   }
 
@@ -102,11 +114,12 @@ describe.skipIf(!browserAvailable())("screens at 390, 1440 and 1920 px, light an
     { width: 3840, height: 2160 },
     { width: 1440, height: 900 },
   ]) {
-    it(`the wallboard at ${size.width}×${size.height}: big queue figures, nothing cut, AA contrast`, async () => {
-      const page = await open("/?lens=queue&wallboard=1", size, "light");
+    it(`the wallboard at ${size.width}×${size.height}: big queue figures, nothing cut, AA contrast, in Czech too`, async () => {
+      for (const locale of ["en", "cs"] as const) {
+      const page = await open("/?lens=queue&wallboard=1", size, "light", locale);
       const noc = page.locator("[data-testid=wallboard-tile][data-group-title=NOC]");
       await expect.poll(() => noc.getByTestId("wall-waiting").getAttribute("data-level")).toBe("amber");
-      await page.screenshot({ path: path.join(SCREENSHOTS, `wallboard-${size.width}.png`) });
+      await page.screenshot({ path: path.join(SCREENSHOTS, `wallboard-${size.width}-${locale}.png`) });
       expect(await horizontalOverflow(page)).toBe(0);
       expect(await truncated(page, "[data-testid=wallboard] h2, [data-testid^=wall-] > div")).toEqual([]);
       // The queue figures are the big numbers: larger than anything in the totals line.
@@ -116,7 +129,9 @@ describe.skipIf(!browserAvailable())("screens at 390, 1440 and 1920 px, light an
       });
       expect(sizes.figure).toBeGreaterThan(sizes.totals * 1.5);
       expect(await axeViolations(page)).toEqual([]);
+      if (locale !== "en") await expectInLocale(page, locale, `wallboard-${size.width}`, SCREENSHOTS);
       await page.close();
+      }
     });
   }
 
