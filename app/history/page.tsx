@@ -1,4 +1,5 @@
 import { SignOut } from "@/app/lib/sign-out";
+import { ScrollRegion } from "@/app/lib/scroll-region";
 import Link from "next/link";
 import { getFormatter, getTimeZone, getTranslations } from "next-intl/server";
 import { EVERY_ROLE, requireRole } from "@/app/lib/session";
@@ -97,9 +98,10 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
         </div>
       </form>
       {problems.length > 0 ? <p role="alert" className="mb-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200">{t("invalidFilters", { problems: problems.join("; ") })}</p> : null}
+      <ScrollRegion label={t("title")}>
       <table className="w-full border-collapse text-sm">
         <thead>
-          <tr className="border-b border-slate-300 text-left text-slate-500">
+          <tr className="border-b border-slate-300 text-left text-slate-600">
             <th className="py-2">{t("started")}</th>
             <th>{t("direction")}</th>
             <th>{t("fromNumber")}</th>
@@ -132,6 +134,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
           })}
         </tbody>
       </table>
+      </ScrollRegion>
       {page.calls.length === 0 ? <p className="p-6 text-center text-slate-500">{t("empty")}</p> : null}
       <nav className="mt-3 flex justify-end">
         {page.nextCursor ? (

@@ -115,7 +115,7 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
             <ul className="mb-3 flex flex-col gap-1">
               {links.map((url) => (
                 <li key={url} className="flex items-center gap-2">
-                  <code className="block min-w-0 flex-1 overflow-x-auto rounded bg-slate-100 px-2 py-1 text-xs" data-testid="webhook-url">
+                  <code tabIndex={0} className="block min-w-0 flex-1 overflow-x-auto rounded bg-slate-100 px-2 py-1 text-xs" data-testid="webhook-url">
                     {url}
                   </code>
                   <CopyButton text={url} label={t("connections.copyLabel", { name: connection.name })} />

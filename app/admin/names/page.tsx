@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { ScrollRegion } from "@/app/lib/scroll-region";
 import { ADMINS, requireRole } from "@/app/lib/session";
 import { agentRows, NAME_LISTS, NamesQuery, namedRows, pageOf, searchRows, type NameList, type NameRow } from "@/server/names/directory";
 import { getRuntime, type Runtime } from "@/server/runtime";
@@ -98,6 +99,7 @@ export default async function NamesPage({ searchParams }: { searchParams: Promis
       {rows.length === 0 ? (
         <p className="text-sm text-slate-500">{query.q ? t("names.noMatch", { text: query.q }) : t(`names.empty.${query.show}`)}</p>
       ) : (
+        <ScrollRegion label={t(`names.lists.${query.show}`)}>
         <table className="w-full border-collapse text-sm" aria-label={t(`names.lists.${query.show}`)}>
           <thead>
             <tr className="border-b border-slate-300 text-left text-slate-500">
@@ -115,6 +117,7 @@ export default async function NamesPage({ searchParams }: { searchParams: Promis
             ))}
           </tbody>
         </table>
+        </ScrollRegion>
       )}
 
       <nav className="mt-4 flex items-center gap-3 text-sm" aria-label={t("names.pages")} data-testid="pagination">

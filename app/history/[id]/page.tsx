@@ -1,4 +1,5 @@
 import { SignOut } from "@/app/lib/sign-out";
+import { ScrollRegion } from "@/app/lib/scroll-region";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getFormatter, getTimeZone, getTranslations } from "next-intl/server";
@@ -77,7 +78,8 @@ export default async function CallPage({ params, searchParams }: { params: Promi
         ))}
       </dl>
       <h2 className="mb-2 font-semibold">{t("legs")}</h2>
-      <table className="mb-6 w-full text-sm">
+      <ScrollRegion label={t("legs")} className="mb-6">
+      <table className="w-full text-sm">
         <thead>
           <tr className="border-b border-slate-300 text-left text-slate-500">
             <th className="py-1">{t("leg")}</th><th>{t("role")}</th><th>{t("agent")}</th><th>{t("number")}</th><th>{t("answered")}</th><th>{t("ended")}</th><th>{t("outcome")}</th>
@@ -97,6 +99,7 @@ export default async function CallPage({ params, searchParams }: { params: Promi
           ))}
         </tbody>
       </table>
+      </ScrollRegion>
       <h2 className="mb-2 font-semibold">{t("timeline")}</h2>
       <ol className="flex flex-col gap-2" data-testid="timeline">
         {call.timeline.map((entry) => (
@@ -104,7 +107,7 @@ export default async function CallPage({ params, searchParams }: { params: Promi
             <div className="flex flex-wrap items-baseline gap-2">
               <span className="font-semibold" title={entry.kind} data-kind={entry.kind}>{tc.has(`event.${entry.kind}`) ? tc(`event.${entry.kind}`) : entry.kind}</span>
               <span className="text-slate-600">{time(entry.at)}</span>
-              <span className="text-xs text-slate-400">({entry.timeSource === "provider" ? t("providerTime") : t("receiveTime")})</span>
+              <span className="text-xs text-slate-600">({entry.timeSource === "provider" ? t("providerTime") : t("receiveTime")})</span>
             </div>
             {entry.delivery ? (
               <details className="mt-1">
@@ -112,7 +115,7 @@ export default async function CallPage({ params, searchParams }: { params: Promi
                   {t("rawDelivery", { method: entry.delivery.method, contentType: entry.delivery.contentType ?? "", time: time(entry.delivery.receivedAt) })}
                 </summary>
                 {/* A payload is data: React renders it as text, never as markup. */}
-                <pre className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-100 p-2 text-xs" data-testid="raw-delivery">
+                <pre tabIndex={0} className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-100 p-2 text-xs" data-testid="raw-delivery">
                   {entry.delivery.query ? `?${entry.delivery.query}\n` : ""}
                   {readable(entry.delivery.bodyText)}
                 </pre>

@@ -1,4 +1,5 @@
 import { SignOut } from "@/app/lib/sign-out";
+import { ScrollRegion } from "@/app/lib/scroll-region";
 import Link from "next/link";
 import { getFormatter, getTimeZone, getTranslations } from "next-intl/server";
 import { EVERY_ROLE, requireRole } from "@/app/lib/session";
@@ -34,6 +35,7 @@ function Table({ title, rows, testId, heads, pct }: { title: string; rows: { key
   return (
     <section className="rounded-lg border border-slate-200 bg-white p-3" aria-label={title}>
       <h2 className="mb-2 font-semibold">{title}</h2>
+      <ScrollRegion label={title}>
       <table className="w-full text-sm" data-testid={testId}>
         <thead>
           <tr className="border-b border-slate-300 text-slate-500">
@@ -44,6 +46,7 @@ function Table({ title, rows, testId, heads, pct }: { title: string; rows: { key
         </thead>
         <tbody>{rows.map((row) => <Row key={row.key} label={row.label} t={row.t} pct={pct} />)}</tbody>
       </table>
+      </ScrollRegion>
     </section>
   );
 }
