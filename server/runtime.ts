@@ -1,3 +1,4 @@
+import type { AlertService } from "./alerts/service";
 import type { AuthService } from "./auth/auth-service";
 import type { ConnectionRegistry } from "./connections/registry";
 import type { Db } from "./db/client";
@@ -16,6 +17,8 @@ export interface Runtime {
   registry: ConnectionRegistry;
   live: LiveState;
   history: HistoryService;
+  /** Thresholds, alerts and their webhooks (server/alerts/service.ts). */
+  alerts: AlertService;
   bodyLimit: number;
   /** A connection silent for this long gets a warning. */
   silentAfterMs: number;

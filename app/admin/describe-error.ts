@@ -8,7 +8,7 @@ export function describeError(error: unknown): string {
       .map((issue) => `${issue.path.map(String).join(".") || "form"}: ${issue.message}`)
       .join("; ");
   }
-  if (error instanceof Error && error.name === "UserRuleError") return error.message;
+  if (error instanceof Error && (error.name === "UserRuleError" || error.name === "AlertRuleError")) return error.message;
   if (error instanceof Error && /Unique constraint/i.test(error.message)) return "a user with that email already exists";
   throw error;
 }

@@ -20,6 +20,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
           <Link href="/admin/users" className="rounded px-3 py-1 hover:bg-slate-200">Users</Link>
           <Link href="/admin/connections" className="rounded px-3 py-1 hover:bg-slate-200">Connections</Link>
           <Link href="/admin/tokens" className="rounded px-3 py-1 hover:bg-slate-200">API tokens</Link>
+          <Link href="/admin/thresholds" className="rounded px-3 py-1 hover:bg-slate-200">Thresholds</Link>
           <Link href="/" className="rounded px-3 py-1 hover:bg-slate-200">Board</Link>
         </nav>
         {user ? <SignOut user={user} /> : null}

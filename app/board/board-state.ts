@@ -1,7 +1,9 @@
 import type { Agent, Call, ConnectionSummary, Project, Queue } from "@/server/domain/model";
 import { agentLabel } from "@/server/domain/names";
 import { noneCounts, type AgentDay, type DayCounts, type DayStats } from "@/server/domain/stats";
-import type { Snapshot } from "@/server/realtime/protocol";
+import type { Snapshot, ThresholdMap } from "@/server/realtime/protocol";
+import type { Alert } from "@/server/alerts/types";
+import { DEFAULT_KEY, type ThresholdSet } from "@/server/domain/thresholds";
 import { isStuck, liveFigures, type LiveFigures } from "@/server/domain/figures";
 
 /** What the browser holds: the snapshot, kept current by deltas (an older version never replaces a newer). */
@@ -19,6 +21,10 @@ export interface BoardState {
   projects: Map<string, Project>;
   connections: ConnectionSummary[];
   stats: DayStats | null;
+  /** Effective thresholds by queue/project id (`default` for a group without its own entry); empty for agents. */
+  thresholds: ThresholdMap;
+  /** Open alerts by id (an ended one leaves). */
+  alerts: Map<string, Alert>;
 }
 
 export type BoardAction =
@@ -28,7 +34,9 @@ export type BoardAction =
   | { type: "agent"; agent: Agent }
   | { type: "queue"; queue: Queue }
   | { type: "project"; project: Project }
-  | { type: "stats"; stats: DayStats };
+  | { type: "stats"; stats: DayStats }
+  | { type: "thresholds"; thresholds: ThresholdMap }
+  | { type: "alert"; alert: Alert };
 
 export const initialBoard: BoardState = {
   ready: false,
@@ -42,6 +50,8 @@ export const initialBoard: BoardState = {
   projects: new Map(),
   connections: [],
   stats: null,
+  thresholds: {},
+  alerts: new Map(),
 };
 
 const byId = <T extends { id: string }>(items: T[]) => new Map(items.map((item) => [item.id, item]));
@@ -61,6 +71,8 @@ export function boardReducer(state: BoardState, action: BoardAction): BoardState
         projects: byId(action.snapshot.projects),
         connections: action.snapshot.connections,
         stats: action.snapshot.stats,
+        thresholds: action.snapshot.thresholds,
+        alerts: byId(action.snapshot.alerts),
       };
     case "call": {
       const current = state.calls.get(action.call.id);
@@ -90,7 +102,26 @@ export function boardReducer(state: BoardState, action: BoardAction): BoardState
       return { ...state, projects: new Map(state.projects).set(action.project.id, action.project) };
     case "stats":
       return { ...state, stats: action.stats };
+    case "thresholds":
+      return { ...state, thresholds: action.thresholds };
+    case "alert": {
+      const current = state.alerts.get(action.alert.id);
+      if (current && current.version >= action.alert.version) return state;
+      const alerts = new Map(state.alerts);
+      if (action.alert.endedAt !== null) {
+        if (!current) return state;
+        alerts.delete(action.alert.id);
+      } else {
+        alerts.set(action.alert.id, action.alert);
+      }
+      return { ...state, alerts };
+    }
   }
+}
+
+/** The thresholds a queue's or project's figures are coloured by; null when this viewer gets none (agents). */
+export function thresholdsOf(state: Pick<BoardState, "thresholds">, groupId: string): ThresholdSet | null {
+  return state.thresholds[groupId] ?? state.thresholds[DEFAULT_KEY] ?? null;
 }
 
 export type Lens = "agent" | "queue" | "project";

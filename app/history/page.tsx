@@ -59,10 +59,14 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
         <Link href="/" className="text-xl font-bold">Callboard</Link>
         <h1 className="text-xl">History</h1>
         <Link href={`/history/figures?${exportParams}`} className="text-sky-700 underline">Figures</Link>
+        {user.role !== "agent" ? <Link href="/history/alerts" className="text-sky-700 underline">Alerts</Link> : null}
         <span className="ml-auto text-sm text-slate-600">{user.name}</span>
         <SignOut user={user} />
       </header>
       <form method="get" className="mb-4 grid grid-cols-2 gap-2 rounded-md border border-slate-200 bg-white p-3 sm:grid-cols-4 lg:grid-cols-6" aria-label="Filters">
+        {/* An alert's time window (from /history/alerts) is kept when other filters change. */}
+        {filters.since ? <input type="hidden" name="since" value={filters.since} /> : null}
+        {filters.until ? <input type="hidden" name="until" value={filters.until} /> : null}
         <label className="text-xs font-medium">From<input type="date" name="from" defaultValue={filters.from} className={control} /></label>
         <label className="text-xs font-medium">To<input type="date" name="to" defaultValue={filters.to} className={control} /></label>
         <Choice label="Provider" name="provider" value={filters.provider} all="All" options={lists.providers} />
@@ -82,6 +86,11 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
           </a>
         </div>
       </form>
+      {filters.since || filters.until ? (
+        <p className="mb-3 text-sm text-slate-600" data-testid="time-window">
+          Calls in progress between {filters.since ? time(filters.since) : "…"} and {filters.until ? time(filters.until) : "now"}
+        </p>
+      ) : null}
       {problem ? <p role="alert" className="mb-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200">{problem}</p> : null}
       <table className="w-full border-collapse text-sm">
         <thead>

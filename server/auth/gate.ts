@@ -12,9 +12,13 @@ export function sessionToken(cookieHeader: string | undefined): string | undefin
 export const CLIENT_ADDRESS_HEADER = "x-callboard-client-address";
 
 /** The gate's refusal page: static, so a refused request never reaches code that could read data. */
-const FORBIDDEN_PAGE = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Admins only · Callboard</title></head>
+const forbiddenPage = (title: string, text: string) => `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${title} · Callboard</title></head>
 <body style="font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem">
-<h1>Admins only</h1><p>This page needs the admin role.</p><p><a href="/">Back to the board</a></p></body></html>`;
+<h1>${title}</h1><p>${text}</p><p><a href="/">Back to the board</a></p></body></html>`;
+const FORBIDDEN_PAGE = {
+  admin: forbiddenPage("Admins only", "This page needs the admin role."),
+  supervisor: forbiddenPage("Supervisors only", "This page is for supervisors and admins."),
+} as const;
 
 /**
  * The first line of access control, in the custom server before Next.js: every request is checked against the rule
@@ -34,7 +38,7 @@ export async function gate(req: IncomingMessage, res: ServerResponse, auth: Auth
   if (user && allows(rule, user)) return { user, pass: true };
   if (user) {
     if (rule.api) res.writeHead(403, { "content-type": "application/json" }).end(JSON.stringify({ ok: false, error: "not allowed for your role" }));
-    else res.writeHead(403, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" }).end(FORBIDDEN_PAGE);
+    else res.writeHead(403, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" }).end(FORBIDDEN_PAGE[rule.access === "supervisor" ? "supervisor" : "admin"]);
   } else if (rule.api) {
     res.writeHead(401, { "content-type": "application/json" }).end(JSON.stringify({ ok: false, error: "sign in first" }));
   } else {

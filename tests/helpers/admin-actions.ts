@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { ApiTokens } from "@/server/auth/api-tokens";
 import { Users } from "@/server/auth/users";
 import type { Db } from "@/server/db/client";
@@ -9,15 +11,31 @@ import type { Db } from "@/server/db/client";
  */
 /** What the admin tables hold, in the columns an action can change. */
 export async function fingerprint(db: Db) {
-  const [users, links, connections, tokens] = await Promise.all([
+  const [users, links, connections, tokens, thresholds, alertWebhooks] = await Promise.all([
     db.user.findMany({ select: { id: true, email: true, name: true, role: true, passwordHash: true, queueIds: true, projectIds: true }, orderBy: { id: "asc" } }),
     db.userAgent.findMany({ orderBy: [{ userId: "asc" }, { agentId: "asc" }] }),
     db.connection.findMany({ select: { id: true, name: true, key: true, authType: true, authUser: true, authSecret: true, authHeader: true, keyMap: true }, orderBy: { id: "asc" } }),
     db.apiToken.findMany({ select: { id: true, name: true, tokenHash: true, revokedAt: true }, orderBy: { id: "asc" } }),
+    db.threshold.findMany({ select: { groupId: true, metric: true, amber: true, amberOff: true, red: true, redOff: true }, orderBy: [{ groupId: "asc" }, { metric: "asc" }] }),
+    db.alertWebhook.findMany({ select: { groupId: true, url: true, secret: true, lastStatus: true, lastAt: true, lastDetail: true }, orderBy: { groupId: "asc" } }),
   ]);
-  return { users, links, connections, tokens };
+  return { users, links, connections, tokens, thresholds, alertWebhooks };
 }
 export type Fingerprint = Awaited<ReturnType<typeof fingerprint>>;
+
+/** A local HTTP receiver for alert webhooks (the servers under test allow local targets): answers 200 to everything. */
+let receiver: Promise<string> | undefined;
+function receiverUrl(): Promise<string> {
+  receiver ??= new Promise((resolve) => {
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => res.writeHead(200).end());
+    });
+    server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/alerts`));
+    server.unref();
+  });
+  return receiver;
+}
 
 /** Fresh things for the actions to act on, so each run starts from a state in which the action would change something. */
 export async function actionTargets(db: Db) {
@@ -26,7 +44,13 @@ export async function actionTargets(db: Db) {
   const admin = (await db.user.findFirst({ where: { role: "admin" } }))!;
   const { info } = await new ApiTokens(db).create(`victim token ${stamp}`, admin.id);
   const connection = (await db.connection.findFirst({ where: { provider: "telecmi" } }))!;
-  return { stamp, userId: victim.id, tokenId: info.id, connectionId: connection.id };
+  // The centre's default alert webhook, pointing to a receiver that answers 200, with no delivery recorded yet.
+  const url = await receiverUrl();
+  const hook = { url, secret: `whsec_target-${stamp}`, lastStatus: null, lastAt: null, lastDetail: null };
+  await db.alertWebhook.upsert({ where: { groupId: "default" }, create: { groupId: "default", ...hook }, update: hook });
+  // A level no action form sets, so that saving the defaults visibly changes it.
+  const amber = 10 + Math.floor(Math.random() * 50);
+  return { stamp, userId: victim.id, tokenId: info.id, connectionId: connection.id, webhookSecret: hook.secret, amber };
 }
 export type Targets = Awaited<ReturnType<typeof actionTargets>>;
 
@@ -75,6 +99,24 @@ export const ACTIONS: Record<string, ActionCase> = {
     withState: true,
     form: (t) => ({ name: `created token ${t.stamp}` }),
     changed: (_b, a, t) => a.tokens.some((k) => k.name === `created token ${t.stamp}`),
+  },
+  "app/admin/thresholds/actions.ts#saveThresholds": {
+    page: "/admin/thresholds",
+    form: (t) => ({ groupId: "default", "waiting.amber": String(t.amber), "waiting.red": String(t.amber + 5), "longestWait.amber": "off", webhookUrl: "" }),
+    changed: (_b, a, t) =>
+      a.thresholds.some((row) => row.groupId === "default" && row.metric === "waiting" && row.amber === t.amber && row.red === t.amber + 5) &&
+      a.thresholds.some((row) => row.groupId === "default" && row.metric === "longestWait" && row.amberOff) &&
+      !a.alertWebhooks.some((hook) => hook.groupId === "default"),
+  },
+  "app/admin/thresholds/actions.ts#rotateAlertSecret": {
+    page: "/admin/thresholds",
+    form: () => ({ groupId: "default" }),
+    changed: (_b, a, t) => a.alertWebhooks.some((hook) => hook.groupId === "default" && hook.secret !== t.webhookSecret && hook.secret.startsWith("whsec_")),
+  },
+  "app/admin/thresholds/actions.ts#sendTestAlert": {
+    page: "/admin/thresholds",
+    form: () => ({ groupId: "default" }),
+    changed: (_b, a) => a.alertWebhooks.some((hook) => hook.groupId === "default" && hook.lastStatus === "delivered" && hook.lastDetail === "alert.test: HTTP 200"),
   },
   "app/admin/tokens/actions.ts#revokeToken": {
     page: "/admin/tokens",

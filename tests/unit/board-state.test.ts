@@ -58,6 +58,8 @@ describe("board derivations", () => {
         queues: [{ id: "q1", connectionId: "k", externalId: "NOC", name: "NOC" }],
         projects: [],
         connections: [],
+        thresholds: {},
+        alerts: [],
       },
     });
     state = boardReducer(state, { type: "call", call: talking, receivedAt: T });
