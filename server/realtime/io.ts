@@ -151,7 +151,7 @@ export function createRealtime(
   // them, to every socket as that socket's own map.
   deps.alerts.onAlert((alert) => io.to(groupRooms(alert.groupKind, alert.groupId)).emit("alert:updated", alert));
   deps.alerts.onThresholds(() => {
-    for (const socket of io.sockets.sockets.values()) socket.emit("thresholds:updated", deps.alerts.thresholdsFor(socket.data.user));
+    for (const socket of io.sockets.sockets.values()) if (socket.data.user.role !== "agent") socket.emit("thresholds:updated", deps.alerts.thresholdsFor(socket.data.user));
   });
 
   /** The sockets in any of these rooms, each once. */
