@@ -116,7 +116,7 @@ describe("security headers on the real server", () => {
       await page.getByRole("button", { name: "By queue" }).click();
       await expect.poll(() => page.url()).toContain("lens=queue");
 
-      for (const path of ["/history", "/history/figures", "/admin/users", "/admin/connections", "/admin/tokens"]) {
+      for (const path of ["/history", "/history/figures", "/history/alerts", "/admin/users", "/admin/connections", "/admin/tokens", "/admin/thresholds"]) {
         await page.goto(`${app.url}${path}`);
         await page.waitForLoadState("networkidle");
       }
