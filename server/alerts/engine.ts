@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { StoredThresholds } from "../domain/thresholds";
 import type { Logger } from "../log";
-import { alertKey, observeGroups, transition, type Observation, type Tracked, type WorkingState } from "./evaluate";
+import { startOfDay, type DayStats } from "../domain/stats";
+import { alertKey, observeGroups, todayStats, transition, type Observation, type Tracked, type WorkingState } from "./evaluate";
 import type { AlertStore } from "./store";
 import type { Alert, AlertEvent } from "./types";
 
@@ -24,6 +25,12 @@ export interface EngineOptions {
   minGapMs?: number;
   /** An open alert's last value is written at most this often (levels, peaks and ends at once). */
   persistEveryMs?: number;
+  /**
+   * Today's counts (a walk over every call of the day, most of an evaluation's cost) are reused for this long: the
+   * service level and abandoned-in-the-last-hour move with ended calls and may lag this much; waiting and longest wait
+   * are computed fresh on every evaluation.
+   */
+  statsMaxAgeMs?: number;
 }
 
 /**
@@ -40,6 +47,7 @@ export class AlertEngine {
   private interval: NodeJS.Timeout | undefined;
   private soon: NodeJS.Timeout | undefined;
   private lastRun = 0;
+  private stats: { at: number; day: number; value: DayStats } | undefined;
   /** How long the last evaluation took (ms): it runs on the main thread, so it is watched. */
   lastDurationMs = 0;
   private readonly now: () => number;
@@ -87,7 +95,11 @@ export class AlertEngine {
     const started = performance.now();
     let observations: Observation[];
     try {
-      observations = observeGroups(this.o.state, this.o.thresholds(), now, this.o.serviceLevelSeconds, this.o.stuckMs);
+      const day = startOfDay(now);
+      if (!this.stats || this.stats.day !== day || now - this.stats.at >= (this.o.statsMaxAgeMs ?? 1000)) {
+        this.stats = { at: now, day, value: todayStats(this.o.state, now, this.o.serviceLevelSeconds) };
+      }
+      observations = observeGroups(this.o.state, this.o.thresholds(), now, this.o.serviceLevelSeconds, this.o.stuckMs, this.stats.value);
     } catch (error) {
       this.o.log.error({ err: error }, "alert evaluation failed");
       return;

@@ -1,6 +1,6 @@
 import { agentStatuses } from "../domain/agent-status";
 import type { Agent, Call, Project, Queue } from "../domain/model";
-import { dayStats, startOfDay } from "../domain/stats";
+import { dayStats, startOfDay, type DayStats } from "../domain/stats";
 import {
   groupFigures,
   groupLevels,
@@ -40,14 +40,25 @@ export interface WorkingState {
   projects: ReadonlyMap<string, Project>;
 }
 
+/** Today's counts as server/realtime/io.ts computes them for the board. */
+export function todayStats(state: Pick<WorkingState, "calls">, now: number, serviceLevelSeconds: number): DayStats {
+  return dayStats(state.calls.values(), startOfDay(now), serviceLevelSeconds, now);
+}
+
 /**
  * Every queue's and project's watched metrics and their levels at `now`, computed as the board computes them: today's
  * counts with dayStats (as server/realtime/io.ts does), the group's agents with membersOf and agentStatuses, then
  * groupFigures → groupMetrics → groupLevels against thresholdsFor. The "No queue"/"No project" group is not a group here:
  * it has no alerts.
  */
-export function observeGroups(state: WorkingState, stored: StoredThresholds, now: number, serviceLevelSeconds: number, stuckMs: number): Observation[] {
-  const stats = dayStats(state.calls.values(), startOfDay(now), serviceLevelSeconds, now);
+export function observeGroups(
+  state: WorkingState,
+  stored: StoredThresholds,
+  now: number,
+  serviceLevelSeconds: number,
+  stuckMs: number,
+  stats: DayStats = todayStats(state, now, serviceLevelSeconds),
+): Observation[] {
   // Agent statuses and live figures read only calls that have not ended (agentStatus and liveFigures skip the others),
   // and most calls held in memory (a day's) have: they are left out once here, with identical results.
   const open: Call[] = [];
