@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { AuthUser } from "../auth/types";
 import { groupScope } from "../auth/scope";
 import type { Db } from "../db/client";
@@ -9,8 +10,7 @@ import { alertPayload } from "./payload";
 import { formLevels, parseGroupSettings } from "./settings";
 import { AlertStore, type AlertQuery, type WebhookInfo } from "./store";
 import type { Alert, AlertEvent, GroupKind } from "./types";
-import { post, sign, WebhookSender, HEADER, type SenderOptions, type WebhookTarget } from "./webhook";
-import { randomUUID } from "node:crypto";
+import { HEADER, post, sign, WebhookSender, type SenderOptions, type WebhookTarget } from "./webhook";
 
 export interface AlertServiceOptions {
   db: Db;
