@@ -1,4 +1,9 @@
 // @ts-check
+const createNextIntlPlugin = require("next-intl/plugin");
+
+// next-intl without locale routing: i18n/request.ts picks each request's language and zone (see docs/decisions.md).
+const withNextIntl = createNextIntlPlugin("./i18n/request.ts");
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   reactStrictMode: true,
@@ -9,4 +14,4 @@ const nextConfig = {
   // forbidden() from next/navigation: pages and server actions answer a real 403 (app/forbidden.tsx) to the wrong role.
   experimental: { authInterrupts: true },
 };
-module.exports = nextConfig;
+module.exports = withNextIntl(nextConfig);

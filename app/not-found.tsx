@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { connection } from "next/server";
 
 /**
@@ -7,11 +8,12 @@ import { connection } from "next/server";
  */
 export default async function NotFound() {
   await connection();
+  const t = await getTranslations("errors");
   return (
     <main className="mx-auto max-w-xl p-8">
-      <h1 className="mb-2 text-xl font-bold">Page not found</h1>
-      <p className="text-slate-600">Nothing lives at this address.</p>
-      <Link href="/" className="mt-4 inline-block text-sky-700 underline">Back to the board</Link>
+      <h1 className="mb-2 text-xl font-bold">{t("notFoundTitle")}</h1>
+      <p className="text-slate-600">{t("notFoundText")}</p>
+      <Link href="/" className="mt-4 inline-block text-sky-700 underline">{t("backToBoard")}</Link>
     </main>
   );
 }

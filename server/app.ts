@@ -25,6 +25,7 @@ import { serveWebhook } from "./webhook-routes";
 import { redactUrl } from "./ingest/handle-webhook";
 import { SqliteStoredCalls } from "./db/stored-calls";
 import { createMetrics, type Metrics } from "./observability/metrics";
+import { DisplayNames } from "./names/display-names";
 import { countMigrations } from "./observability/readiness";
 import { serveOperations } from "./observability/routes";
 
@@ -44,6 +45,7 @@ export interface Callboard {
   committer: GroupCommitter;
   metrics: Metrics;
   alerts: AlertService;
+  names: DisplayNames;
   close(): Promise<void>;
 }
 
@@ -89,6 +91,7 @@ export async function startCallboard(options: {
     log,
     serviceLevelSeconds: config.serviceLevelSeconds,
     stuckMs: config.stuckMs,
+    timeZone: config.timeZone,
     quietMs: config.alertQuietMs,
     allowLocal: config.alertWebhookAllowLocal,
     publicUrl: () => publicUrl,
@@ -121,16 +124,21 @@ export async function startCallboard(options: {
     },
   );
   const ingestor = new Ingestor({ registry, live, committer, log, bodyLimit: config.bodyLimit, metrics });
+  const names = new DisplayNames({ db, live, commit: (changes) => committer.submit(null, changes) });
+  // A user linked, unlinked or renamed renames their agent identities on every board.
+  auth.users.onChange(() => names.refreshLinks().catch((error: unknown) => log.error({ err: error }, "renaming agents after a user change failed")));
   const runtime: Runtime = {
     ingestor,
     auth,
     db,
     registry,
     live,
-    history: new HistoryService(db),
+    history: new HistoryService(db, config.timeZone),
     alerts,
+    names,
     bodyLimit: config.bodyLimit,
     silentAfterMs: config.silentAfterMs,
+    timeZone: config.timeZone,
     publicUrl: config.publicUrl ?? "",
     refreshUser: (userId) => {
       auth.forgetUser(userId);
@@ -169,6 +177,7 @@ export async function startCallboard(options: {
     recentEndedMs: config.recentEndedMs,
     serviceLevelSeconds: config.serviceLevelSeconds,
     stuckMs: config.stuckMs,
+    timeZone: config.timeZone,
     alerts,
   });
   options.onUpgrade?.(server);
@@ -207,6 +216,7 @@ export async function startCallboard(options: {
     committer,
     metrics,
     alerts,
+    names,
     async close() {
       clearInterval(evictTimer);
       clearInterval(sweepTimer);

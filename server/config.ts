@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { databaseUrl } from "./db/url";
+import { canonicalTimeZone, processTimeZone } from "./domain/time-zone";
 
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -14,6 +15,16 @@ const Env = z.object({
   CALLBOARD_DELIVERY_RETENTION_DAYS: z.coerce.number().positive().default(90),
   CALLBOARD_ALERT_QUIET_SECONDS: z.coerce.number().nonnegative().max(3600).default(30),
   CALLBOARD_ALERT_WEBHOOK_ALLOW_LOCAL: z.enum(["", "0", "1", "false", "true"]).default(""),
+  // The centre's IANA zone: "today" on the board is its day, and it is whose times a viewer with no zone of their own sees.
+  CALLBOARD_TIME_ZONE: z
+    .string()
+    .optional()
+    .transform((zone, ctx) => {
+      if (zone === undefined || zone === "") return processTimeZone();
+      const canonical = canonicalTimeZone(zone);
+      if (!canonical) ctx.addIssue({ code: "custom", message: `not an IANA time zone (e.g. Europe/Prague): ${zone}` });
+      return canonical ?? zone;
+    }),
   // Connection limits and timeouts (HTTP hardening): generous enough for a call centre behind one NAT address.
   CALLBOARD_MAX_CONNECTIONS: z.coerce.number().int().positive().default(10_000),
   CALLBOARD_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().positive().default(1_000),
@@ -45,6 +56,8 @@ export interface Config {
   alertQuietMs: number;
   /** Alert webhooks may target loopback and link-local addresses (tests; a receiver on the same host). */
   alertWebhookAllowLocal: boolean;
+  /** The centre's IANA time zone (CALLBOARD_TIME_ZONE, default the server's): "today" on the board is its day. */
+  timeZone: string;
   logLevel: z.infer<typeof Env>["LOG_LEVEL"];
   limits: ConnectionLimits;
 }
@@ -87,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     deliveryRetentionDays: e.CALLBOARD_DELIVERY_RETENTION_DAYS,
     alertQuietMs: e.CALLBOARD_ALERT_QUIET_SECONDS * 1000,
     alertWebhookAllowLocal: e.CALLBOARD_ALERT_WEBHOOK_ALLOW_LOCAL === "1" || e.CALLBOARD_ALERT_WEBHOOK_ALLOW_LOCAL === "true",
+    timeZone: e.CALLBOARD_TIME_ZONE,
     logLevel: e.LOG_LEVEL,
     limits: {
       maxConnections: e.CALLBOARD_MAX_CONNECTIONS,

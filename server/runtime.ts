@@ -5,6 +5,7 @@ import type { Db } from "./db/client";
 import type { HistoryService } from "./history/history-service";
 import type { Ingestor } from "./ingest/ingestor";
 import type { LiveState } from "./live/live-state";
+import type { DisplayNames } from "./names/display-names";
 
 /**
  * The running pipeline, shared between the custom server and the route modules that Next.js compiles.
@@ -19,9 +20,13 @@ export interface Runtime {
   history: HistoryService;
   /** Thresholds, alerts and their webhooks (server/alerts/service.ts). */
   alerts: AlertService;
+  /** Names admins give agents, queues and projects (/admin/names). */
+  names: DisplayNames;
   bodyLimit: number;
   /** A connection silent for this long gets a warning. */
   silentAfterMs: number;
+  /** The centre's IANA time zone (CALLBOARD_TIME_ZONE): the zone of a viewer who has none of their own. */
+  timeZone: string;
   /** Where webhook URLs point (PUBLIC_URL, else this server's address). */
   publicUrl: string;
   /** Re-admits a user's open sockets so a changed role or scope takes effect at once. */

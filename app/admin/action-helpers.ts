@@ -1,7 +1,9 @@
 import { redirect } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { ADMINS, requireRole } from "@/app/lib/session";
 import type { AuthUser } from "@/server/auth/types";
 import { getRuntime, type Runtime } from "@/server/runtime";
+import { describeError } from "./describe-error";
 
 /**
  * Every admin server action starts here, before it reads its form: a server action is a public POST endpoint that any
@@ -12,6 +14,18 @@ export async function adminAction(path: string): Promise<{ runtime: Runtime; adm
   const runtime = getRuntime();
   if (!runtime) throw new Error("Callboard is starting");
   return { runtime, admin };
+}
+
+/** An expected error (a refused form, a broken rule) in the admin's language; anything else is thrown on. */
+export async function errorText(error: unknown): Promise<string> {
+  const problems = describeError(error);
+  const t = await getTranslations("admin");
+  return problems
+    .map((p) => {
+      const problem = t(`error.${p.id}`, p.values);
+      return p.field ? t("problem", { field: t(`field.${p.field}`), problem }) : problem;
+    })
+    .join("; ");
 }
 
 /** Back to the page, with the outcome in the URL (`done`/`error`) so it survives the redirect. */

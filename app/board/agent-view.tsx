@@ -110,7 +110,7 @@ export function AgentView({ name }: { name: string }) {
                       <tr key={c.id} className="border-b border-slate-200" data-testid="call" data-call-key={c.key} data-state={stuck ? "stuck" : c.state} data-outcome={c.state === "ended" ? (callOutcome(c) ?? undefined) : undefined}>
                         <td className="py-1.5 tabular-nums">{clock(c.startedAt)}</td>
                         <td>
-                          <span className="text-slate-400">{c.direction === "inbound" ? "↙ " : c.direction === "outbound" ? "↗ " : "↔ "}</span>
+                          <span className="text-slate-600">{c.direction === "inbound" ? "↙ " : c.direction === "outbound" ? "↗ " : "↔ "}</span>
                           {c.direction === "outbound" ? c.to : c.from}
                         </td>
                         <td>{c.queueId ? state.queues.get(c.queueId)?.name : ""}</td>

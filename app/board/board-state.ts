@@ -1,10 +1,23 @@
 import type { Agent, Call, ConnectionSummary, Project, Queue } from "@/server/domain/model";
 import { agentLabel } from "@/server/domain/names";
-import { noneCounts, type AgentDay, type DayCounts, type DayStats } from "@/server/domain/stats";
+import { noneCounts, sumCounts, type AgentDay, type DayStats } from "@/server/domain/stats";
 import type { Snapshot, ThresholdMap } from "@/server/realtime/protocol";
 import type { Alert } from "@/server/alerts/types";
-import { DEFAULT_KEY, type ThresholdSet } from "@/server/domain/thresholds";
-import { isStuck, liveFigures, type LiveFigures } from "@/server/domain/figures";
+import { callPhase, isStuck, type CallPhase } from "@/server/domain/figures";
+import { agentsOfCall, agentStatus, callsByAgent, type AgentNow } from "@/server/domain/agent-status";
+import {
+  DEFAULT_KEY,
+  DEFAULT_THRESHOLDS,
+  groupFigures,
+  groupLevels,
+  groupMetrics,
+  membersOf,
+  worstLevel,
+  type GroupFigures,
+  type GroupLevels,
+  type Level,
+  type ThresholdSet,
+} from "@/server/domain/thresholds";
 
 /** What the browser holds: the snapshot, kept current by deltas (an older version never replaces a newer). */
 export interface BoardState {
@@ -21,9 +34,12 @@ export interface BoardState {
   projects: Map<string, Project>;
   connections: ConnectionSummary[];
   stats: DayStats | null;
-  /** Effective thresholds by queue/project id (`default` for a group without its own entry); empty for agents. */
+  /**
+   * Each queue's/project's effective thresholds (resolved by the server, by group id; `default` for a group that appeared
+   * since); empty for agents.
+   */
   thresholds: ThresholdMap;
-  /** Open alerts by id (an ended one leaves). */
+  /** Open alerts of the groups this viewer may see, by id (an ended one leaves). */
   alerts: Map<string, Alert>;
 }
 
@@ -36,7 +52,9 @@ export type BoardAction =
   | { type: "project"; project: Project }
   | { type: "stats"; stats: DayStats }
   | { type: "thresholds"; thresholds: ThresholdMap }
-  | { type: "alert"; alert: Alert };
+  | { type: "alert"; alert: Alert }
+  /** Several updates applied in one render, in order. */
+  | { type: "batch"; actions: BoardAction[] };
 
 export const initialBoard: BoardState = {
   ready: false,
@@ -116,15 +134,13 @@ export function boardReducer(state: BoardState, action: BoardAction): BoardState
       }
       return { ...state, alerts };
     }
+    case "batch":
+      return action.actions.reduce(boardReducer, state);
   }
 }
 
-/** The thresholds a queue's or project's figures are coloured by; null when this viewer gets none (agents). */
-export function thresholdsOf(state: Pick<BoardState, "thresholds">, groupId: string): ThresholdSet | null {
-  return state.thresholds[groupId] ?? state.thresholds[DEFAULT_KEY] ?? null;
-}
-
-export type Lens = "agent" | "queue" | "project";
+/** Which groups the supervisor header lists. */
+export type Lens = "queue" | "project";
 
 export interface Filters {
   connection: string | null;
@@ -137,103 +153,126 @@ export interface Filters {
 export const NO_FILTERS: Filters = { connection: null, direction: null, queue: null, agent: "" };
 
 export { isStuck };
-
-import { agentStatus, listedForAgent, type AgentStatus } from "@/server/domain/agent-status";
 export { agentStatus, holdsCall, listedForAgent, type AgentStatus } from "@/server/domain/agent-status";
 
-/** A queue's or project's figures: the live ones (server/domain/figures.ts) and today's counts (server/domain/stats.ts). */
-export interface QueueFigures extends LiveFigures {
-  today: DayCounts | null;
-}
-
-export function queueFigures(calls: Call[], today: DayCounts | undefined, now: number, stuckMs: number): QueueFigures {
-  return { ...liveFigures(calls, now, stuckMs), today: today ?? null };
-}
-
-export interface Group {
+/** One line of the supervisor header: a queue or project (or "No queue"/"No project"), or the totals. */
+export interface HeaderRow {
   id: string;
   title: string;
-  calls: Call[];
-  agent?: { agent: Agent; status: ReturnType<typeof agentStatus>; today: AgentDay | null };
-  figures?: QueueFigures;
+  figures: GroupFigures;
+  /** Each watched figure's level; null for the totals and the "none" group (thresholds are per queue/project). */
+  levels: GroupLevels | null;
 }
 
-const STATE_ORDER: Record<Call["state"], number> = { ringing: 0, held: 1, talking: 2, ended: 3 };
-const STATUS_ORDER: Record<AgentStatus, number> = { ringing: 0, on_hold: 1, on_call: 2, available: 3, paused: 4, logged_out: 5 };
+/** One line of the agent roster. */
+export interface RosterRow {
+  agent: Agent;
+  title: string;
+  status: AgentNow;
+  today: AgentDay | null;
+}
+
+export interface BoardView {
+  header: HeaderRow[];
+  totals: HeaderRow;
+  roster: RosterRow[];
+  /** The calls list: live calls first (waiting callers, longest wait first), then the recently ended, newest first. */
+  calls: Call[];
+  /** How many of those calls are live. */
+  live: number;
+}
+
+const PHASE_ORDER: Record<CallPhase, number> = { waiting: 0, ringing: 1, held: 2, talking: 3, stuck: 4, ended: 5 };
 
 function matchesAgent(agent: Agent | undefined, text: string): boolean {
   if (!text) return true;
   const needle = text.toLowerCase();
-  return !!agent && [agent.name, agent.externalId, agent.extension].some((value) => value?.toLowerCase().includes(needle));
+  return !!agent && [agentLabel(agent), agent.name, agent.externalId, agent.extension].some((value) => value?.toLowerCase().includes(needle));
 }
 
-/** The groups the board shows for a lens, with their figures; ended calls leave after the configured while. */
-export function buildGroups(state: BoardState, lens: Lens, now: number, filters: Filters = NO_FILTERS): Group[] {
+/** The thresholds of a group as the server sent them; the built-in defaults before it has. */
+export const thresholdsOf = (state: Pick<BoardState, "thresholds">, id: string): ThresholdSet => state.thresholds[id] ?? state.thresholds[DEFAULT_KEY] ?? DEFAULT_THRESHOLDS;
+
+/**
+ * Everything the supervisor board shows, from the state and the filters: the header (one row per queue or project,
+ * and the totals), the roster (every agent), and the calls. Figures come from the domain (server/domain/thresholds.ts,
+ * agent-status.ts, stats.ts), the same functions the server's alert engine uses.
+ */
+export function buildBoard(state: BoardState, lens: Lens, now: number, filters: Filters = NO_FILTERS): BoardView {
   const { stuckMs } = state.settings;
-  const agentsOfCall = (call: Call) => new Set([call.agentId, ...call.legs.map((leg) => leg.agentId)].filter((id): id is string => !!id));
-  const calls = [...state.calls.values()].filter(
-    (call) =>
-      (call.state !== "ended" || (state.seenAt.get(call.id) ?? 0) >= now - state.recentEndedMs) &&
-      (!filters.connection || call.connectionId === filters.connection) &&
-      (!filters.direction || call.direction === filters.direction) &&
-      (!filters.queue || call.queueId === filters.queue) &&
-      (!filters.agent || [...agentsOfCall(call)].some((id) => matchesAgent(state.agents.get(id), filters.agent))),
+  const inScope = (call: Call) =>
+    (!filters.connection || call.connectionId === filters.connection) &&
+    (!filters.direction || call.direction === filters.direction) &&
+    (!filters.queue || call.queueId === filters.queue);
+  const recent = (call: Call) => call.state !== "ended" || (state.seenAt.get(call.id) ?? 0) >= now - state.recentEndedMs;
+
+  // Agents: their status from every call held (a filter narrows what is listed, not what an agent is doing).
+  const byAgent = callsByAgent(state.calls.values());
+  const statuses = new Map<string, AgentNow>();
+  for (const agent of state.agents.values()) statuses.set(agent.id, agentStatus(agent, byAgent.get(agent.id) ?? [], now, stuckMs));
+  const agentsShown = [...state.agents.values()].filter(
+    (agent) =>
+      (!filters.connection || agent.connectionId === filters.connection) &&
+      (!filters.queue || agent.queueIds.includes(filters.queue)) &&
+      matchesAgent(agent, filters.agent),
   );
-  const sortCalls = (list: Call[]) => list.sort((a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || b.startedAt - a.startedAt);
+  const roster: RosterRow[] = agentsShown.map((agent) => ({
+    agent,
+    title: agentLabel(agent),
+    status: statuses.get(agent.id)!,
+    today: state.stats?.agents[agent.id] ?? null,
+  }));
 
-  if (lens === "agent") {
-    // One pass over the calls, indexed by agent: the board must stay fast with hundreds of agents and a thousand calls.
-    const byAgent = new Map<string, { shown: Call[]; all: Call[] }>();
-    const entry = (id: string) => byAgent.get(id) ?? byAgent.set(id, { shown: [], all: [] }).get(id)!;
-    const shown = new Set(calls);
-    for (const call of state.calls.values()) {
-      for (const id of agentsOfCall(call)) {
-        const e = entry(id);
-        e.all.push(call);
-        if (shown.has(call) && listedForAgent(call, id)) e.shown.push(call);
-      }
-    }
-    const agents = [...state.agents.values()].filter(
-      (agent) => (!filters.connection || agent.connectionId === filters.connection) && matchesAgent(agent, filters.agent),
-    );
-    const groups: Group[] = agents.map((agent) => {
-      const mine = sortCalls(byAgent.get(agent.id)?.shown ?? []);
-      const allMine = byAgent.get(agent.id)?.all ?? [];
-      return {
-        id: agent.id,
-        title: agentLabel(agent),
-        calls: mine,
-        agent: { agent, status: agentStatus(agent, allMine, now, stuckMs), today: state.stats?.agents[agent.id] ?? null },
-      };
-    });
-    // With a queue or direction filter, only agents that have such calls.
-    const narrowed = filters.queue || filters.direction ? groups.filter((group) => group.calls.length > 0) : groups;
-    const unassigned = sortCalls(calls.filter((call) => agentsOfCall(call).size === 0));
-    if (unassigned.length > 0) narrowed.push({ id: "none", title: "No agent yet", calls: unassigned });
-    return narrowed.sort((a, b) =>
-      a.id === "none" ? -1 : b.id === "none" ? 1 : STATUS_ORDER[a.agent!.status.status] - STATUS_ORDER[b.agent!.status.status] || a.title.localeCompare(b.title),
-    );
-  }
+  // Calls: those in the filters; an agent filter keeps the calls of the agents it matches.
+  const agentIds = filters.agent ? new Set(agentsShown.map((agent) => agent.id)) : null;
+  const calls = [...state.calls.values()].filter(
+    (call) => inScope(call) && recent(call) && (!agentIds || [...agentsOfCall(call)].some((id) => agentIds.has(id))),
+  );
+  const phase = new Map(calls.map((call) => [call.id, callPhase(call, now, stuckMs)]));
+  calls.sort((a, b) => {
+    const pa = PHASE_ORDER[phase.get(a.id)!];
+    const pb = PHASE_ORDER[phase.get(b.id)!];
+    if (pa !== pb) return pa - pb;
+    if (pa === PHASE_ORDER.ended) return (b.endedAt ?? b.updatedAt) - (a.endedAt ?? a.updatedAt);
+    return a.startedAt - b.startedAt;
+  });
 
+  // The header: every known queue/project of the filtered connection(s), and any a shown call names.
   const named = lens === "queue" ? state.queues : state.projects;
-  const todayOf = (id: string) => {
-    const record = lens === "queue" ? state.stats?.queues : state.stats?.projects;
-    return id === "none" ? noneCounts(record ?? {}, filters.connection) : record?.[id];
-  };
+  const record = (lens === "queue" ? state.stats?.queues : state.stats?.projects) ?? {};
   const keyOf = (call: Call) => (lens === "queue" ? call.queueId : call.projectId) ?? "none";
-  const ids = new Set([...calls.map(keyOf), ...[...named.values()].filter((n) => !filters.connection || n.connectionId === filters.connection).map((n) => n.id)]);
-  if (filters.queue && lens === "queue") for (const id of ids) if (id !== filters.queue) ids.delete(id);
+  const liveCalls = calls.filter((call) => call.state !== "ended");
   const byKey = new Map<string, Call[]>();
-  for (const call of calls) byKey.get(keyOf(call))?.push(call) ?? byKey.set(keyOf(call), [call]);
-  return [...ids]
-    .map((id): Group => {
-      const mine = sortCalls(byKey.get(id) ?? []);
+  for (const call of liveCalls) byKey.get(keyOf(call))?.push(call) ?? byKey.set(keyOf(call), [call]);
+  const ids = new Set([...[...named.values()].filter((n) => !filters.connection || n.connectionId === filters.connection).map((n) => n.id), ...byKey.keys()]);
+  // "No queue"/"No project" is listed while it has a live call or figures today.
+  if (noneCounts(record, filters.connection)) ids.add("none");
+  if (filters.queue && lens === "queue") for (const id of ids) if (id !== filters.queue) ids.delete(id);
+  const membersNow = (id: string) => membersOf(lens, id, state.agents.values()).map((agent) => statuses.get(agent.id)!);
+  const header: HeaderRow[] = [...ids]
+    .map((id): HeaderRow => {
+      const none = id === "none";
+      const figures = groupFigures(byKey.get(id) ?? [], none ? noneCounts(record, filters.connection) : record[id], none ? null : membersNow(id), now, stuckMs);
       return {
         id,
-        title: id === "none" ? (lens === "queue" ? "No queue" : "No project") : (named.get(id)?.name ?? id),
-        calls: mine,
-        figures: queueFigures(mine, todayOf(id), now, stuckMs),
+        title: none ? (lens === "queue" ? "No queue" : "No project") : (named.get(id)?.name ?? id),
+        figures,
+        levels: none ? null : groupLevels(groupMetrics(figures, now), thresholdsOf(state, id)),
       };
     })
     .sort((a, b) => (a.id === "none" ? 1 : b.id === "none" ? -1 : a.title.localeCompare(b.title)));
+
+  const todayAll = sumCounts(header.flatMap((row) => (row.figures.today ? [row.figures.today] : [])));
+  const totals: HeaderRow = {
+    id: "total",
+    title: "All",
+    figures: groupFigures(liveCalls, todayAll, agentsShown.map((agent) => statuses.get(agent.id)!), now, stuckMs),
+    levels: null,
+  };
+  return { header, totals, roster, calls, live: liveCalls.length };
+}
+
+/** The worst level any group of the header is at: the tab title and the alert sound follow it. */
+export function boardLevel(view: BoardView): Level {
+  return worstLevel(view.header.flatMap((row) => (row.levels ? Object.values(row.levels) : [])));
 }

@@ -15,9 +15,20 @@ export function useBoard() {
   useEffect(stateCommitted, [state]);
 
   useEffect(() => {
+    // Updates arriving within one frame's time are applied together: one render for a burst of events instead of one
+    // each (a busy centre sends dozens a second). A timer, not requestAnimationFrame, so a board in a background tab keeps
+    // its title current.
+    let queued: BoardAction[] = [];
+    let flush: ReturnType<typeof setTimeout> | undefined;
     const dispatch = (action: BoardAction) => {
       eventArrived();
-      rawDispatch(action);
+      queued.push(action);
+      flush ??= setTimeout(() => {
+        const actions = queued;
+        queued = [];
+        flush = undefined;
+        rawDispatch(actions.length === 1 ? actions[0]! : { type: "batch", actions });
+      }, 16);
     };
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ transports: ["websocket", "polling"] });
     socket.on("connect", () => setStatus("live"));
@@ -43,6 +54,7 @@ export function useBoard() {
     socket.on("thresholds:updated", (thresholds) => dispatch({ type: "thresholds", thresholds }));
     socket.on("alert:updated", (alert) => dispatch({ type: "alert", alert }));
     return () => {
+      if (flush) clearTimeout(flush);
       socket.disconnect();
     };
   }, []);

@@ -1,10 +1,10 @@
 import { agentFilter, filterLists } from "@/server/auth/scope";
-import { agentLabel } from "@/server/domain/names";
+import { agentLabel, namedLabel } from "@/server/domain/names";
 import type { AuthUser } from "@/server/auth/types";
 import type { Runtime } from "@/server/runtime";
 
 /**
- * Display names for ids, from the running state (agents, queues, projects and connections are all in memory), as the
+ * Display names for ids (server/domain/names.ts decides which name shows), from the running state (agents, queues, projects and connections are all in memory), as the
  * user may see them: an agent the user may not see has no name here (an agent's history shows no colleague's name).
  * Queue, project and connection names are asked for the calls the user may see only.
  */
@@ -16,8 +16,14 @@ export function namesOf(runtime: Runtime, user: AuthUser) {
       const agent = id ? runtime.live.agents.get(id) : undefined;
       return agent && visible(agent) ? agentLabel(agent) : "";
     },
-    queue: (id: string | null) => (id ? (runtime.live.queues.get(id)?.name ?? "") : ""),
-    project: (id: string | null) => (id ? (runtime.live.projects.get(id)?.name ?? "") : ""),
+    queue: (id: string | null) => {
+      const queue = id ? runtime.live.queues.get(id) : undefined;
+      return queue ? namedLabel(queue) : "";
+    },
+    project: (id: string | null) => {
+      const project = id ? runtime.live.projects.get(id) : undefined;
+      return project ? namedLabel(project) : "";
+    },
     connection: (id: string) => connections.get(id) ?? id,
   };
 }
@@ -33,8 +39,8 @@ export function filterListsOf(runtime: Runtime, user: AuthUser) {
   return {
     providers: lists.providers.map((p) => ({ id: p, label: p })),
     agents: lists.agents.map((a) => ({ id: a.id, label: agentLabel(a) })),
-    queues: lists.queues.map((q) => ({ id: q.id, label: q.name })),
-    projects: lists.projects.map((p) => ({ id: p.id, label: p.name })),
+    queues: lists.queues.map((q) => ({ id: q.id, label: namedLabel(q) })),
+    projects: lists.projects.map((p) => ({ id: p.id, label: namedLabel(p) })),
     connections: lists.connections.map((c) => ({ id: c.id, label: c.name })),
   };
 }

@@ -13,6 +13,8 @@ export interface EngineOptions {
   log: Logger;
   serviceLevelSeconds: number;
   stuckMs: number;
+  /** The centre's zone: "today" is its day (CALLBOARD_TIME_ZONE). */
+  timeZone: string;
   /** How long a metric must stay back at "ok" before its alert ends (no flapping). */
   quietMs: number;
   /** Every change worth telling: opened, escalated, a new peak, ended (event null for a new peak only). Must not throw. */
@@ -95,11 +97,11 @@ export class AlertEngine {
     const started = performance.now();
     let observations: Observation[];
     try {
-      const day = startOfDay(now);
+      const day = startOfDay(now, this.o.timeZone);
       if (!this.stats || this.stats.day !== day || now - this.stats.at >= (this.o.statsMaxAgeMs ?? 1000)) {
-        this.stats = { at: now, day, value: todayStats(this.o.state, now, this.o.serviceLevelSeconds) };
+        this.stats = { at: now, day, value: todayStats(this.o.state, now, this.o.serviceLevelSeconds, this.o.timeZone) };
       }
-      observations = observeGroups(this.o.state, this.o.thresholds(), now, this.o.serviceLevelSeconds, this.o.stuckMs, this.stats.value);
+      observations = observeGroups(this.o.state, this.o.thresholds(), now, this.o.stuckMs, this.stats.value);
     } catch (error) {
       this.o.log.error({ err: error }, "alert evaluation failed");
       return;

@@ -41,13 +41,13 @@ export interface WorkingState {
 }
 
 /** Today's counts as server/realtime/io.ts computes them for the board. */
-export function todayStats(state: Pick<WorkingState, "calls">, now: number, serviceLevelSeconds: number): DayStats {
-  return dayStats(state.calls.values(), startOfDay(now), serviceLevelSeconds, now);
+export function todayStats(state: Pick<WorkingState, "calls">, now: number, serviceLevelSeconds: number, timeZone: string): DayStats {
+  return dayStats(state.calls.values(), startOfDay(now, timeZone), serviceLevelSeconds, now);
 }
 
 /**
  * Every queue's and project's watched metrics and their levels at `now`, computed as the board computes them: today's
- * counts with dayStats (as server/realtime/io.ts does), the group's agents with membersOf and agentStatuses, then
+ * counts (`stats`: todayStats, dayStats as server/realtime/io.ts computes it), the group's agents with membersOf and agentStatuses, then
  * groupFigures → groupMetrics → groupLevels against thresholdsFor. The "No queue"/"No project" group is not a group here:
  * it has no alerts.
  */
@@ -55,9 +55,8 @@ export function observeGroups(
   state: WorkingState,
   stored: StoredThresholds,
   now: number,
-  serviceLevelSeconds: number,
   stuckMs: number,
-  stats: DayStats = todayStats(state, now, serviceLevelSeconds),
+  stats: DayStats,
 ): Observation[] {
   // Agent statuses and live figures read only calls that have not ended (agentStatus and liveFigures skip the others),
   // and most calls held in memory (a day's) have: they are left out once here, with identical results.

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { startOfNextZonedDay, startOfZonedDay } from "../domain/time-zone";
 import { Metric } from "./types";
 import type { AlertQuery } from "./store";
 
@@ -22,12 +23,6 @@ export function parseAlertFilters(params: URLSearchParams): AlertFilters {
   return AlertFilters.parse(Object.fromEntries([...params].filter(([, value]) => value !== "")));
 }
 
-/** Local midnight of `YYYY-MM-DD` (the server's zone, like the board's "today" and the call history's dates). */
-function dayStart(date: string): number {
-  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
-  return new Date(y, m - 1, d).getTime();
-}
-
 export const encodeAlertCursor = (alert: { startedAt: number; id: string }): string => Buffer.from(JSON.stringify([alert.startedAt, alert.id])).toString("base64url");
 
 function decodeAlertCursor(cursor: string): { startedAt: number; id: string } | undefined {
@@ -39,13 +34,16 @@ function decodeAlertCursor(cursor: string): { startedAt: number; id: string } | 
   }
 }
 
-/** The store query of these filters: alerts open at some moment of the chosen days (from's midnight to after to's day). */
-export function alertQueryOf(filters: AlertFilters): Omit<AlertQuery, "groupIds"> {
+/**
+ * The store query of these filters: alerts open at some moment of the chosen days, which are calendar days in
+ * `timeZone` (the viewer's, like the call history's dates).
+ */
+export function alertQueryOf(filters: AlertFilters, timeZone: string): Omit<AlertQuery, "groupIds"> {
   return {
     groupId: filters.group,
     metric: filters.metric,
-    from: filters.from ? dayStart(filters.from) : undefined,
-    to: filters.to ? dayStart(filters.to) + 86_400_000 : undefined,
+    from: filters.from ? startOfZonedDay(filters.from, timeZone) : undefined,
+    to: filters.to ? startOfNextZonedDay(filters.to, timeZone) : undefined,
     before: filters.cursor ? decodeAlertCursor(filters.cursor) : undefined,
     limit: filters.limit,
   };

@@ -12,7 +12,8 @@ export interface AlertPayload {
   callboard: {
     event: AlertEvent;
     alert: Alert;
-    group: { kind: GroupKind; id: string; name: string };
+    /** `all`: a test of the defaults' webhook, which serves every queue and project without its own. */
+    group: { kind: GroupKind | "all"; id: string; name: string };
     metric: { id: Metric; label: string; value: string; peak: string; amber: number | null; red: number | null };
     /** Where to look: the stored alerts of this group. */
     url: string | null;
@@ -44,9 +45,9 @@ export function formatDuration(ms: number): string {
 
 const MARK: Record<Alert["level"], string> = { amber: "🟠", red: "🔴" };
 
-export function alertPayload(event: AlertEvent, alert: Alert, group: { kind: GroupKind; name: string }, limits: Limits, publicUrl: string | null): AlertPayload {
+export function alertPayload(event: AlertEvent, alert: Alert, group: { kind: GroupKind | "all"; name: string }, limits: Limits, publicUrl: string | null): AlertPayload {
   const label = METRIC_LABEL[alert.metric];
-  const where = `${group.kind === "queue" ? "Queue" : "Project"} ${group.name}`;
+  const where = group.kind === "all" ? "all queues and projects" : `${group.kind === "queue" ? "Queue" : "Project"} ${group.name}`;
   const value = formatValue(alert.metric, alert.lastValue);
   const peak = formatValue(alert.metric, alert.peakValue);
   const limit = limits[alert.level];

@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { AuthUser } from "../auth/types";
 import { groupScope } from "../auth/scope";
 import type { Db } from "../db/client";
+import { byName, namedLabel } from "../domain/names";
+import type { Queue } from "../domain/model";
 import { DEFAULT_KEY, thresholdsFor, type Metric, type StoredThresholds, type ThresholdSet } from "../domain/thresholds";
 import type { LiveState } from "../live/live-state";
 import type { Logger } from "../log";
@@ -12,12 +14,25 @@ import { AlertStore, type AlertQuery, type WebhookInfo } from "./store";
 import type { Alert, AlertEvent, GroupKind } from "./types";
 import { HEADER, post, sign, WebhookSender, type SenderOptions, type WebhookTarget } from "./webhook";
 
+/** A refused admin request; `id` names the message (the `thresholds` catalogue's `error` group). */
+export class AlertRuleError extends Error {
+  override name = "AlertRuleError";
+  constructor(
+    readonly id: "noWebhook" | "noSuchGroup",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export interface AlertServiceOptions {
   db: Db;
   live: LiveState;
   log: Logger;
   serviceLevelSeconds: number;
   stuckMs: number;
+  /** The centre's zone (CALLBOARD_TIME_ZONE): "today" is its day. */
+  timeZone: string;
   /** How long a metric stays back at "ok" before its alert ends. */
   quietMs: number;
   /** Loopback and link-local webhook targets allowed (CALLBOARD_ALERT_WEBHOOK_ALLOW_LOCAL). */
@@ -73,6 +88,7 @@ export class AlertService {
       log: o.log,
       serviceLevelSeconds: o.serviceLevelSeconds,
       stuckMs: o.stuckMs,
+      timeZone: o.timeZone,
       quietMs: o.quietMs,
       onChange: (alert, event) => this.changed(alert, event),
     });
@@ -120,7 +136,8 @@ export class AlertService {
   }
 
   private groupName(kind: GroupKind, id: string): string {
-    return (kind === "queue" ? this.o.live.queues.get(id)?.name : this.o.live.projects.get(id)?.name) ?? id;
+    const entity = kind === "queue" ? this.o.live.queues.get(id) : this.o.live.projects.get(id);
+    return entity ? namedLabel(entity) : id;
   }
 
   private targetFor(groupId: string): WebhookTarget | undefined {
@@ -154,11 +171,11 @@ export class AlertService {
       effective: thresholdsFor(id, this.stored),
       webhook: this.hooks.get(id) ?? null,
     });
-    const byName = <T extends { name: string }>(list: T[]) => list.sort((a, b) => a.name.localeCompare(b.name));
+    const named = <T extends Queue>(list: Iterable<T>) => [...list].map((e) => ({ ...e, label: namedLabel(e) })).sort((a, b) => byName(a.label, b.label));
     return [
-      row("default", DEFAULT_KEY, "All queues and projects (defaults)", null),
-      ...byName([...this.o.live.queues.values()]).map((q) => row("queue", q.id, q.name, q.connectionId)),
-      ...byName([...this.o.live.projects.values()]).map((p) => row("project", p.id, p.name, p.connectionId)),
+      row("default", DEFAULT_KEY, "", null),
+      ...named(this.o.live.queues.values()).map((q) => row("queue", q.id, q.label, q.connectionId)),
+      ...named(this.o.live.projects.values()).map((p) => row("project", p.id, p.label, p.connectionId)),
     ];
   }
 
@@ -176,14 +193,16 @@ export class AlertService {
     return { groupId: parsed.groupId, name: this.nameOf(parsed.groupId) };
   }
 
+  /** A queue's or project's name as screens show it (its id when unknown); "" for the defaults. */
   nameOf(groupId: string): string {
-    if (groupId === DEFAULT_KEY) return "the defaults";
-    return this.o.live.queues.get(groupId)?.name ?? this.o.live.projects.get(groupId)?.name ?? groupId;
+    if (groupId === DEFAULT_KEY) return "";
+    const entity = this.o.live.queues.get(groupId) ?? this.o.live.projects.get(groupId);
+    return entity ? namedLabel(entity) : groupId;
   }
 
   async rotateSecret(groupId: string): Promise<void> {
     this.hooks = await this.store.webhooks();
-    if (!this.hooks.has(groupId)) throw Object.assign(new Error("this group has no webhook"), { name: "AlertRuleError" });
+    if (!this.hooks.has(groupId)) throw new AlertRuleError("noWebhook", "this group has no webhook");
     await this.store.rotateSecret(groupId);
     this.hooks = await this.store.webhooks();
   }
@@ -193,14 +212,14 @@ export class AlertService {
    * outcome like any delivery.
    */
   async sendTest(groupId: string): Promise<{ ok: boolean; detail: string }> {
-    if (groupId !== DEFAULT_KEY && !this.exists(groupId)) throw Object.assign(new Error("no such queue or project"), { name: "AlertRuleError" });
+    if (groupId !== DEFAULT_KEY && !this.exists(groupId)) throw new AlertRuleError("noSuchGroup", "no such queue or project");
     this.hooks = await this.store.webhooks();
     const target = this.targetFor(groupId);
-    if (!target) throw Object.assign(new Error("set a webhook URL first (here or in the defaults)"), { name: "AlertRuleError" });
+    if (!target) throw new AlertRuleError("noWebhook", "set a webhook URL first (here or in the defaults)");
     const now = Date.now();
     const kind: GroupKind = this.o.live.projects.has(groupId) ? "project" : "queue";
     const alert: Alert = { id: `test-${randomUUID()}`, groupKind: kind, groupId, metric: "waiting", level: "amber", startedAt: now, peakAt: now, peakValue: 0, endedAt: null, lastValue: 0, lastAt: now, version: 1 };
-    const payload = alertPayload("test", alert, { kind, name: this.nameOf(groupId) }, thresholdsFor(groupId, this.stored).waiting, this.o.publicUrl());
+    const payload = alertPayload("test", alert, { kind: groupId === DEFAULT_KEY ? "all" : kind, name: this.nameOf(groupId) }, thresholdsFor(groupId, this.stored).waiting, this.o.publicUrl());
     const body = JSON.stringify(payload);
     const timestamp = Math.floor(now / 1000);
     const result = await post(target.url, body, { [HEADER.signature]: sign(target.secret, timestamp, body), [HEADER.timestamp]: String(timestamp), [HEADER.delivery]: randomUUID(), [HEADER.event]: "alert.test" }, { allowLocal: this.o.allowLocal, timeoutMs: 5000 });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { DEFAULT_KEY, METRICS, WORSE_WHEN, type Limits, type Metric, type StoredThresholds } from "../domain/thresholds";
 import { METRIC_LABEL } from "./payload";
-import { checkWebhookUrl } from "./ssrf";
+import { checkWebhookUrl, type RefusalReason } from "./ssrf";
 import type { GroupSettings, LevelSetting } from "./store";
 
 /**
@@ -30,6 +30,7 @@ function parseLevel(metric: Metric, level: "amber" | "red", raw: string, ctx: z.
       code: "custom",
       path: [METRIC_LABEL[metric]],
       message: `${level} must be ${range.integer ? "a whole number" : "a number"} from 0 to ${range.max} (${range.unit}), empty to inherit, or "${OFF}"`,
+      params: { id: range.integer ? "levelWhole" : "levelRange", metric, level, max: range.max },
     });
     return "inherit";
   }
@@ -54,7 +55,7 @@ export interface ParsedSettings {
 /** Reads and checks the form; throws a ZodError whose issues name the metric and say what is wrong. */
 export function parseGroupSettings(input: unknown, allowLocal: boolean, groupExists: (id: string) => boolean): ParsedSettings {
   return GroupSettingsForm.transform((form, ctx): ParsedSettings => {
-    if (form.groupId !== DEFAULT_KEY && !groupExists(form.groupId)) ctx.addIssue({ code: "custom", path: ["group"], message: "no such queue or project" });
+    if (form.groupId !== DEFAULT_KEY && !groupExists(form.groupId)) ctx.addIssue({ code: "custom", path: ["group"], message: "no such queue or project", params: { id: "noSuchGroup" } });
     const settings: GroupSettings = {};
     for (const metric of METRICS) {
       const raw = form.levels[metric] ?? { amber: "", red: "" };
@@ -67,6 +68,7 @@ export function parseGroupSettings(input: unknown, allowLocal: boolean, groupExi
             code: "custom",
             path: [METRIC_LABEL[metric]],
             message: `amber (${amber}) must be ${WORSE_WHEN[metric] === "above" ? "at most" : "at least"} red (${red}): red is the worse level`,
+            params: { id: WORSE_WHEN[metric] === "above" ? "amberAboveRed" : "amberBelowRed", metric, amber, red },
           });
         }
       }
@@ -77,7 +79,8 @@ export function parseGroupSettings(input: unknown, allowLocal: boolean, groupExi
       try {
         webhookUrl = checkWebhookUrl(form.webhookUrl, allowLocal);
       } catch (error) {
-        ctx.addIssue({ code: "custom", path: ["Webhook URL"], message: (error as Error).message });
+        const reason: RefusalReason = (error as { reason?: RefusalReason }).reason ?? "invalid";
+        ctx.addIssue({ code: "custom", path: ["Webhook URL"], message: (error as Error).message, params: { id: `url.${reason}` } });
       }
     }
     return { groupId: form.groupId, settings, webhookUrl };

@@ -21,8 +21,17 @@ REFUSED.addAddress("::1", "ipv6");
 REFUSED.addSubnet("fe80::", 10, "ipv6");
 REFUSED.addSubnet("ff00::", 8, "ipv6");
 
+/** Why a URL is refused: `invalid` (not a URL), `scheme` (not http/https), `noHost`, `local` (loopback, link-local…). */
+export type RefusalReason = "invalid" | "scheme" | "noHost" | "local";
+
 export class RefusedTargetError extends Error {
   override name = "RefusedTargetError";
+  constructor(
+    message: string,
+    readonly reason: RefusalReason = "local",
+  ) {
+    super(message);
+  }
 }
 
 /** Whether an IP address is one alert webhooks may not reach. */
@@ -43,14 +52,14 @@ export function checkWebhookUrl(raw: string, allowLocal: boolean): string {
   try {
     url = new URL(raw.trim());
   } catch {
-    throw new RefusedTargetError("the webhook URL is not a valid URL");
+    throw new RefusedTargetError("the webhook URL is not a valid URL", "invalid");
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new RefusedTargetError("the webhook URL must start with http:// or https://");
-  if (!url.hostname) throw new RefusedTargetError("the webhook URL has no host");
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new RefusedTargetError("the webhook URL must start with http:// or https://", "scheme");
+  if (!url.hostname) throw new RefusedTargetError("the webhook URL has no host", "noHost");
   if (!allowLocal) {
     const host = url.hostname.replace(/^\[|\]$/g, "");
     if (LOCAL_NAME.test(host) || refusedAddress(host)) {
-      throw new RefusedTargetError("the webhook URL points to this server or a link-local address (refused; see CALLBOARD_ALERT_WEBHOOK_ALLOW_LOCAL)");
+      throw new RefusedTargetError("the webhook URL points to this server or a link-local address (refused; see CALLBOARD_ALERT_WEBHOOK_ALLOW_LOCAL)", "local");
     }
   }
   return url.toString();

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { Db } from "../db/client";
 import { ApiTokens } from "./api-tokens";
 import { dummyHash, verifyPassword } from "./password";
+import { Preferences } from "./preferences";
 import { SignInThrottle } from "./sign-in-throttle";
 import type { AuthUser } from "./types";
 import { Users } from "./users";
@@ -27,6 +28,7 @@ export type SignInResult =
 export class AuthService {
   readonly users: Users;
   readonly tokens: ApiTokens;
+  readonly preferences: Preferences;
   private readonly cache = new Map<string, { user: AuthUser; sessionId: string; until: number; expiresAt: number }>();
   private readonly touched = new Map<string, number>();
   private readonly throttle = new SignInThrottle();
@@ -34,6 +36,7 @@ export class AuthService {
   constructor(private readonly db: Db) {
     this.users = new Users(db);
     this.tokens = new ApiTokens(db);
+    this.preferences = new Preferences(db);
   }
 
   async signIn(email: string, password: string, address: string): Promise<SignInResult> {

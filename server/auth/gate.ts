@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse } from "cookie";
+import { chooseLocale, LOCALE_COOKIE } from "../../i18n/negotiate";
 import { accessRule, allows } from "./access-rules";
 import type { AuthService } from "./auth-service";
+import { forbiddenPage } from "./forbidden-page";
 import { SESSION_COOKIE, type AuthUser } from "./types";
 
 export function sessionToken(cookieHeader: string | undefined): string | undefined {
@@ -10,15 +12,6 @@ export function sessionToken(cookieHeader: string | undefined): string | undefin
 
 /** The address a sign-in attempt is counted against; set by the custom server, never taken from the client. */
 export const CLIENT_ADDRESS_HEADER = "x-callboard-client-address";
-
-/** The gate's refusal page: static, so a refused request never reaches code that could read data. */
-const forbiddenPage = (title: string, text: string) => `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${title} · Callboard</title></head>
-<body style="font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem">
-<h1>${title}</h1><p>${text}</p><p><a href="/">Back to the board</a></p></body></html>`;
-const FORBIDDEN_PAGE = {
-  admin: forbiddenPage("Admins only", "This page needs the admin role."),
-  supervisor: forbiddenPage("Supervisors only", "This page is for supervisors and admins."),
-} as const;
 
 /**
  * The first line of access control, in the custom server before Next.js: every request is checked against the rule
@@ -38,7 +31,15 @@ export async function gate(req: IncomingMessage, res: ServerResponse, auth: Auth
   if (user && allows(rule, user)) return { user, pass: true };
   if (user) {
     if (rule.api) res.writeHead(403, { "content-type": "application/json" }).end(JSON.stringify({ ok: false, error: "not allowed for your role" }));
-    else res.writeHead(403, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" }).end(FORBIDDEN_PAGE[rule.access === "supervisor" ? "supervisor" : "admin"]);
+    else {
+      // The refusal in the viewer's language (their stored choice, their language cookie, their browser's).
+      const { locale } = chooseLocale({
+        preference: (await auth.preferences.of(user.id)).locale,
+        cookie: req.headers.cookie ? parse(req.headers.cookie)[LOCALE_COOKIE] : undefined,
+        acceptLanguage: req.headers["accept-language"],
+      });
+      res.writeHead(403, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "content-language": locale }).end(forbiddenPage(locale, rule.access === "supervisor" ? "supervisor" : "admin"));
+    }
   } else if (rule.api) {
     res.writeHead(401, { "content-type": "application/json" }).end(JSON.stringify({ ok: false, error: "sign in first" }));
   } else {

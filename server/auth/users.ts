@@ -27,9 +27,15 @@ export const UserChanges = z.object({
 });
 export type UserChanges = z.input<typeof UserChanges>;
 
-/** A rule a change would break, said in words for the person making it. */
+/** A rule a change would break: `id` names it for the admin pages to say in the admin's language. */
 export class UserRuleError extends Error {
   override name = "UserRuleError";
+  constructor(
+    readonly id: "noSuchUser" | "lastAdmin",
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 type UserRow = { id: string; email: string; name: string; role: string; queueIds: string; projectIds: string };
@@ -47,7 +53,21 @@ function toAuthUser(row: UserRow, agentIds: string[]): AuthUser {
 }
 
 export class Users {
+  private readonly listeners: (() => Promise<void>)[] = [];
+
   constructor(private readonly db: Db) {}
+
+  /**
+   * Runs after every stored change of users or their agent links (create, update, remove), before the change returns:
+   * an agent identity takes its linked user's name (server/domain/names.ts), so the names shown follow at once.
+   */
+  onChange(listener: () => Promise<void>): void {
+    this.listeners.push(listener);
+  }
+
+  private async changed(): Promise<void> {
+    for (const listener of this.listeners) await listener();
+  }
 
   async byId(id: string): Promise<AuthUser | undefined> {
     const row = await this.db.user.findUnique({ where: { id } });
@@ -83,13 +103,14 @@ export class Users {
       }),
       ...user.agentIds.map((agentId) => this.db.userAgent.create({ data: { userId: id, agentId } })),
     ]);
+    await this.changed();
     return (await this.byId(id)) as AuthUser;
   }
 
   async update(id: string, input: UserChanges): Promise<AuthUser> {
     const changes = UserChanges.parse(input);
     const current = await this.byId(id);
-    if (!current) throw new UserRuleError("no such user");
+    if (!current) throw new UserRuleError("noSuchUser", "no such user");
     if (changes.role && changes.role !== "admin" && current.role === "admin") await this.assertAnotherAdmin(id);
     await this.db.$transaction([
       this.db.user.update({
@@ -111,6 +132,7 @@ export class Users {
       // A new password ends the user's other sessions.
       ...(changes.password !== undefined ? [this.db.session.deleteMany({ where: { userId: id } })] : []),
     ]);
+    await this.changed();
     return (await this.byId(id)) as AuthUser;
   }
 
@@ -123,11 +145,12 @@ export class Users {
       this.db.userAgent.deleteMany({ where: { userId: id } }),
       this.db.user.delete({ where: { id } }),
     ]);
+    await this.changed();
   }
 
   private async assertAnotherAdmin(id: string) {
     const others = await this.db.user.count({ where: { role: "admin", id: { not: id } } });
-    if (others === 0) throw new UserRuleError("Callboard needs at least one admin: make someone else admin first");
+    if (others === 0) throw new UserRuleError("lastAdmin", "Callboard needs at least one admin: make someone else admin first");
   }
 
   /**

@@ -84,7 +84,7 @@ export class ConnectionRegistry {
   /** Creates a connection with a fresh key. A secret is required where the auth type needs one. */
   async create(input: ConnectionInput): Promise<ConnectionConfig> {
     const data = ConnectionInput.parse(input);
-    if (data.authType !== "none" && !data.authSecret) throw new z.ZodError([{ code: "custom", path: ["authSecret"], message: "this auth type needs a secret", input: "" }]);
+    if (data.authType !== "none" && !data.authSecret) throw new z.ZodError([{ code: "custom", path: ["authSecret"], message: "this auth type needs a secret", input: "", params: { id: "needsSecret" } }]);
     const id = randomUUID();
     await this.db.connection.create({ data: { id, key: newConnectionKey(), ...this.row(data) } });
     await this.reload();
@@ -96,7 +96,7 @@ export class ConnectionRegistry {
     if (!current) throw new Error("no such connection");
     const data = ConnectionInput.parse({ ...input, provider: current.provider });
     const secret = data.authSecret || (data.authType === current.authType ? current.authSecret : null);
-    if (data.authType !== "none" && !secret) throw new z.ZodError([{ code: "custom", path: ["authSecret"], message: "this auth type needs a secret", input: "" }]);
+    if (data.authType !== "none" && !secret) throw new z.ZodError([{ code: "custom", path: ["authSecret"], message: "this auth type needs a secret", input: "", params: { id: "needsSecret" } }]);
     await this.db.connection.update({ where: { id }, data: { ...this.row(data), authSecret: data.authType === "none" ? null : secret } });
     await this.reload();
     return this.byId.get(id) as ConnectionConfig;

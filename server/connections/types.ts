@@ -20,7 +20,10 @@ export const ConnectionConfig = z.object({
 });
 export type ConnectionConfig = z.infer<typeof ConnectionConfig>;
 
-/** What an admin sets on a connection. Secrets are only written when given (empty keeps the stored one). */
+/**
+ * What an admin sets on a connection. Secrets are only written when given (empty keeps the stored one). A rule's issue
+ * carries `params.id`, which the admin pages translate (app/admin/describe-error.ts); the message is for logs and the API.
+ */
 export const ConnectionInput = z
   .object({
     provider: ProviderId,
@@ -37,16 +40,16 @@ export const ConnectionInput = z
     keyMap: z.string().trim().max(5000).optional(),
   })
   .superRefine((input, ctx) => {
-    if (input.authType === "basic" && input.provider !== "voipex") ctx.addIssue({ code: "custom", path: ["authType"], message: "Basic auth is a VOIPEX setting" });
-    if (input.authType === "bearer" && input.provider !== "voipex") ctx.addIssue({ code: "custom", path: ["authType"], message: "Bearer tokens are a VOIPEX setting" });
-    if (input.authType === "header" && input.provider !== "conpeek") ctx.addIssue({ code: "custom", path: ["authType"], message: "A custom header is a Conpeek setting" });
-    if (input.authType === "basic" && !input.authUser) ctx.addIssue({ code: "custom", path: ["authUser"], message: "Basic auth needs a login" });
-    if (input.authType === "header" && !input.authHeader) ctx.addIssue({ code: "custom", path: ["authHeader"], message: "name the header Conpeek sends" });
+    if (input.authType === "basic" && input.provider !== "voipex") ctx.addIssue({ code: "custom", path: ["authType"], message: "Basic auth is a VOIPEX setting", params: { id: "basicIsVoipex" } });
+    if (input.authType === "bearer" && input.provider !== "voipex") ctx.addIssue({ code: "custom", path: ["authType"], message: "Bearer tokens are a VOIPEX setting", params: { id: "bearerIsVoipex" } });
+    if (input.authType === "header" && input.provider !== "conpeek") ctx.addIssue({ code: "custom", path: ["authType"], message: "A custom header is a Conpeek setting", params: { id: "headerIsConpeek" } });
+    if (input.authType === "basic" && !input.authUser) ctx.addIssue({ code: "custom", path: ["authUser"], message: "Basic auth needs a login", params: { id: "basicNeedsLogin" } });
+    if (input.authType === "header" && !input.authHeader) ctx.addIssue({ code: "custom", path: ["authHeader"], message: "name the header Conpeek sends", params: { id: "headerNeedsName" } });
     if (input.keyMap) {
       try {
         KeyMap.parse(JSON.parse(input.keyMap));
       } catch {
-        ctx.addIssue({ code: "custom", path: ["keyMap"], message: 'the key map is a JSON object like {"EventName": "event"}' });
+        ctx.addIssue({ code: "custom", path: ["keyMap"], message: 'the key map is a JSON object like {"EventName": "event"}', params: { id: "keyMapJson" } });
       }
     }
   });

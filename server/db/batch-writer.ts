@@ -1,5 +1,5 @@
 import { Worker } from "node:worker_threads";
-import type { Agent, Call } from "../domain/model";
+import type { Agent, Call, Queue } from "../domain/model";
 import type { EventRecord } from "../live/live-state";
 import type { Batch, DeliveryRow } from "./store";
 import { sqliteFileFromUrl } from "./url";
@@ -56,8 +56,8 @@ export class BatchWriter {
         ["call", calls.map(callRow)],
         ["leg", calls.flatMap((call) => call.legs.map((leg) => legRow(call, leg)))],
         ["agent", [...changes.agents.values()].map(agentRow)],
-        ["queue", [...changes.queues.values()]],
-        ["project", [...changes.projects.values()]],
+        ["queue", [...changes.queues.values()].map(namedRow)],
+        ["project", [...changes.projects.values()].map(namedRow)],
       ];
     } catch (error) {
       return Promise.reject(new WriteError(`a row cannot be encoded: ${error instanceof Error ? error.message : String(error)}`, undefined, false));
@@ -115,6 +115,8 @@ const STATEMENTS = {
     ["id", "callId", "externalKey", "role", "state", "agentId", "number", "startedAt", "answeredAt", "endedAt", "endReason"],
     `(SELECT "version" FROM "Call" WHERE "id" = excluded."callId") <= @callVersion`,
   ),
+  // `displayName` (an admin's name for an agent, queue or project) is never written here: only the admin's rename
+  // (server/names/display-names.ts) writes it, so no provider event, retried batch or stale copy can overwrite it.
   agent: upsert(
     "Agent",
     ["id", "connectionId", "externalId", "name", "extension", "presence", "pauseReason", "presenceSince", "queueIds", "projectIds", "version"],
@@ -179,11 +181,22 @@ function callRow(call: Call) {
 
 function agentRow(agent: Agent) {
   return {
-    ...agent,
+    id: agent.id,
+    connectionId: agent.connectionId,
+    externalId: agent.externalId,
+    name: agent.name,
+    extension: agent.extension,
+    presence: agent.presence,
+    pauseReason: agent.pauseReason,
     presenceSince: time(agent.presenceSince),
     queueIds: JSON.stringify(agent.queueIds),
     projectIds: JSON.stringify(agent.projectIds),
+    version: agent.version,
   };
+}
+
+function namedRow(entity: Queue) {
+  return { id: entity.id, connectionId: entity.connectionId, externalId: entity.externalId, name: entity.name };
 }
 
 function legRow(call: Call, leg: Call["legs"][number]) {

@@ -3,6 +3,7 @@ import type { ProviderId } from "../domain/events";
 import { CanonicalEvent as CanonicalEventSchema } from "../domain/events";
 import { membershipIds } from "../domain/membership";
 import type { Agent, Presence, Project, Queue } from "../domain/model";
+import { byName, linkedUserName } from "../domain/names";
 import type { Changes, EventRecord } from "../live/live-state";
 import { callFromRow } from "./call-row";
 import type { Db } from "./client";
@@ -37,15 +38,45 @@ const date = (ms: number) => new Date(ms);
 
 const IdList = z.array(z.string());
 
-/** The live model of a stored agent (membership is kept as JSON arrays of ids). */
-export function agentFromRow(row: Omit<Agent, "presence" | "presenceSince" | "queueIds" | "projectIds"> & { presence: string; presenceSince: Date; queueIds: string; projectIds: string }): Agent {
+/**
+ * The live model of a stored agent (membership is kept as JSON arrays of ids). `linkedName` is not a column: it is the
+ * name of the user linked to the agent (`linkedNames`).
+ */
+export function agentFromRow(
+  row: Omit<Agent, "presence" | "presenceSince" | "queueIds" | "projectIds" | "linkedName"> & { presence: string; presenceSince: Date; queueIds: string; projectIds: string },
+  linkedName: string | null = null,
+): Agent {
   return {
     ...row,
+    linkedName,
     presence: row.presence as Presence,
     presenceSince: row.presenceSince.getTime(),
     queueIds: membershipIds(IdList.parse(JSON.parse(row.queueIds))),
     projectIds: membershipIds(IdList.parse(JSON.parse(row.projectIds))),
   };
+}
+
+/** The names of the users linked to each agent identity (UserAgent → User), sorted by name, by agent id. */
+export async function linkedUsers(db: Db): Promise<Map<string, string[]>> {
+  const links = await db.userAgent.findMany({ select: { agentId: true, userId: true } });
+  const users = new Map((await db.user.findMany({ select: { id: true, name: true } })).map((u) => [u.id, u.name]));
+  const byAgent = new Map<string, string[]>();
+  for (const { agentId, userId } of links) {
+    const name = users.get(userId);
+    if (name !== undefined) byAgent.set(agentId, [...(byAgent.get(agentId) ?? []), name]);
+  }
+  for (const names of byAgent.values()) names.sort(byName);
+  return byAgent;
+}
+
+/** The name each linked agent identity takes from its users (`linkedUserName`), by agent id; unlinked ones are absent. */
+export async function linkedNames(db: Db): Promise<Map<string, string>> {
+  return new Map(
+    [...(await linkedUsers(db))].flatMap(([agentId, names]) => {
+      const name = linkedUserName(names);
+      return name === null ? [] : [[agentId, name] as const];
+    }),
+  );
 }
 
 /** Reads for the live pipeline (its writes go through BatchWriter, in one transaction per batch). */
@@ -72,7 +103,8 @@ export class Store {
       }),
     ]);
     const calls = callRows.map(callFromRow);
-    const agents = agentRows.map(agentFromRow);
+    const linked = await linkedNames(this.db);
+    const agents = agentRows.map((row) => agentFromRow(row, linked.get(row.id) ?? null));
     const connectionProviders = new Map(
       (await this.db.connection.findMany({ select: { id: true, provider: true } })).map((c) => [c.id, c.provider as ProviderId]),
     );

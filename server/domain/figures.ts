@@ -50,6 +50,20 @@ export function isWaiting(call: Call, now: number, stuckMs: number): boolean {
   return call.direction === "inbound" && call.answeredAt === null && isLive(call, now, stuckMs);
 }
 
+/**
+ * What a call's badge says now. "Waiting" is a caller not answered yet, whether or not an agent is being rung for them
+ * (the row names whom it rings); "ringing" is only an outbound or internal call not answered yet. "Stuck" is a call with
+ * no news (isStuck).
+ */
+export type CallPhase = "waiting" | "ringing" | "talking" | "held" | "ended" | "stuck";
+
+export function callPhase(call: Call, now: number, stuckMs: number): CallPhase {
+  if (isStuck(call, now, stuckMs)) return "stuck";
+  if (call.state === "ended") return "ended";
+  if (isWaiting(call, now, stuckMs)) return "waiting";
+  return call.state;
+}
+
 /** An agent's leg of the call is ringing now. */
 export function isRingingAgent(call: Call): boolean {
   return call.legs.some((leg) => leg.role === "agent" && leg.state === "ringing");
@@ -179,10 +193,22 @@ export function outcomeLabel(call: Call): string {
   return rowLabel(call.state, callOutcome(call), call.endReason);
 }
 
-/** outcomeLabel from a call's state and outcome (a history row carries both). */
+/**
+ * What a call's row says, as an id the pages translate (the `call` catalogue: `outcome.<id>` once ended, else
+ * `state.<state>`). An answered call Callboard closed because its end never came is answered (it counts so), and its
+ * row says the rest: `outcome.answered_no_end`.
+ */
+export type RowStatus = { kind: "outcome"; id: CallOutcome | "answered_no_end" } | { kind: "state"; id: string };
+
+export function rowStatus(state: string, outcome: CallOutcome | null, endReason?: string | null): RowStatus {
+  if (state === "ended" && outcome === "answered" && endReason === "no_end_received") return { kind: "outcome", id: "answered_no_end" };
+  if (state === "ended" && outcome) return { kind: "outcome", id: outcome };
+  return { kind: "state", id: state };
+}
+
+/** The English words of rowStatus (the board's until it reads the `call` catalogue). */
 export function rowLabel(state: string, outcome: CallOutcome | null, endReason?: string | null): string {
-  // An answered call Callboard closed because its end never came: answered (it counts so), and the row says the rest.
-  if (state === "ended" && outcome === "answered" && endReason === "no_end_received") return "answered, no end received";
-  if (state === "ended" && outcome) return OUTCOME_LABEL[outcome];
-  return state === "held" ? "on hold" : state;
+  const status = rowStatus(state, outcome, endReason);
+  if (status.kind === "state") return status.id === "held" ? "on hold" : status.id;
+  return status.id === "answered_no_end" ? "answered, no end received" : OUTCOME_LABEL[status.id];
 }

@@ -113,7 +113,12 @@ export const Agent = z.object({
   id: z.string(),
   connectionId: z.string(),
   externalId: z.string(),
+  /** The provider's name for the agent. Which name shows is decided in names.ts. */
   name: z.string().nullable(),
+  /** The name an admin gave the identity (/admin/names): stored, never changed by provider events. */
+  displayName: z.string().nullable(),
+  /** The name of the user linked to the identity (UserAgent; the first by name), kept by the live state; not a column. */
+  linkedName: z.string().nullable(),
   extension: z.string().nullable(),
   presence: Presence,
   pauseReason: z.string().nullable(),
@@ -125,7 +130,15 @@ export const Agent = z.object({
 });
 export type Agent = z.infer<typeof Agent>;
 
-export const Queue = z.object({ id: z.string(), connectionId: z.string(), externalId: z.string(), name: z.string() });
+export const Queue = z.object({
+  id: z.string(),
+  connectionId: z.string(),
+  externalId: z.string(),
+  /** The provider's name. */
+  name: z.string(),
+  /** The name an admin gave it (/admin/names): stored, never changed by provider events. */
+  displayName: z.string().nullable(),
+});
 export type Queue = z.infer<typeof Queue>;
 export const Project = Queue;
 export type Project = Queue;

@@ -506,6 +506,8 @@ export function newAgent({ id, connectionId, externalId, at }: NewAgent): Agent 
     connectionId,
     externalId,
     name: null,
+    displayName: null,
+    linkedName: null,
     extension: null,
     presence: "available",
     pauseReason: null,

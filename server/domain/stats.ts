@@ -1,5 +1,6 @@
 import { callOutcome } from "./figures";
 import type { Call } from "./model";
+import { dayKey, startOfZonedDay } from "./time-zone";
 
 /**
  * Today's figures of a queue or project (or of the calls with none: see noneKey), counted by each call's outcome
@@ -36,6 +37,8 @@ export interface AgentDay {
   answered: number;
   /** Calls that rang this agent and ended on their side unanswered (not "answered elsewhere"); never their own outbound calls. */
   missed: number;
+  /** Talk time of their answered parts that ended (a live call's talk shows on its own timer). */
+  talkSeconds: number;
 }
 
 export interface DayStats {
@@ -82,6 +85,8 @@ export interface AgentPart {
   answered: boolean;
   endReason: string | null;
   direction: string;
+  /** Their talk time on it, once it ended (their leg's answer to its end; or the call's talk time). */
+  talkSeconds?: number | null;
 }
 
 /**
@@ -102,9 +107,15 @@ export function agentOutcome(part: AgentPart): "answered" | "missed" | null {
 export function agentParts(call: Call): AgentPart[] {
   const parts: AgentPart[] = call.legs
     .filter((leg) => leg.agentId !== null && leg.role === "agent")
-    .map((leg) => ({ agentId: leg.agentId as string, answered: leg.answeredAt !== null, endReason: leg.endReason, direction: call.direction }));
+    .map((leg) => ({
+      agentId: leg.agentId as string,
+      answered: leg.answeredAt !== null,
+      endReason: leg.endReason,
+      direction: call.direction,
+      talkSeconds: leg.answeredAt !== null && leg.endedAt !== null ? Math.max(0, Math.round((leg.endedAt - leg.answeredAt) / 1000)) : null,
+    }));
   if (call.agentId && !call.legs.some((leg) => leg.agentId === call.agentId) && call.answeredAt !== null) {
-    parts.push({ agentId: call.agentId, answered: true, endReason: call.endReason, direction: call.direction });
+    parts.push({ agentId: call.agentId, answered: true, endReason: call.endReason, direction: call.direction, talkSeconds: call.state === "ended" ? call.talkSeconds : null });
   }
   return parts;
 }
@@ -115,12 +126,13 @@ export function agentParts(call: Call): AgentPart[] {
  */
 export function dayStats(calls: Iterable<Call>, since: number, serviceLevelSeconds: number, now: number = Date.now()): DayStats {
   const stats: DayStats = { since, serviceLevelSeconds, agents: {}, queues: {}, projects: {} };
-  const agent = (id: string) => (stats.agents[id] ??= { answered: 0, missed: 0 });
+  const agent = (id: string) => (stats.agents[id] ??= { answered: 0, missed: 0, talkSeconds: 0 });
   for (const call of calls) {
     if (call.startedAt < since) continue;
     for (const part of agentParts(call)) {
       const outcome = agentOutcome(part);
       if (outcome) agent(part.agentId)[outcome]++;
+      if (outcome === "answered" && part.talkSeconds) agent(part.agentId).talkSeconds += part.talkSeconds;
     }
 
     countCall((stats.queues[call.queueId ?? noneKey(call.connectionId)] ??= emptyCounts()), call, serviceLevelSeconds, now);
@@ -202,9 +214,10 @@ export function noneCounts(record: Record<string, DayCounts>, connectionId: stri
   return sumCounts(Object.entries(record).flatMap(([key, counts]) => (key.startsWith(noneKey("")) ? [counts] : [])));
 }
 
-/** Local midnight of the day `now` falls in (the server's time zone: set TZ to choose it). */
-export function startOfDay(now: number): number {
-  const day = new Date(now);
-  day.setHours(0, 0, 0, 0);
-  return day.getTime();
+/**
+ * The start of the day `now` falls in, in `timeZone` (the centre's zone, CALLBOARD_TIME_ZONE): its midnight there, DST
+ * included (a day is 23 or 25 hours long when the clocks change).
+ */
+export function startOfDay(now: number, timeZone: string): number {
+  return startOfZonedDay(dayKey(now, timeZone), timeZone);
 }

@@ -50,13 +50,16 @@ export interface Limits {
 }
 export type ThresholdSet = Record<Metric, Limits>;
 
-/** What applies to a queue nobody configured: a centre's common targets (80 % in the service-level time, …). */
+/**
+ * What applies to a queue nobody configured: a centre's common targets (80 % in the service-level time, …). Free agents
+ * are not watched by default: a small queue with one agent would sit in amber all day; an admin sets it where it matters.
+ */
 export const DEFAULT_THRESHOLDS: ThresholdSet = {
   waiting: { amber: 3, red: 6 },
   longestWait: { amber: 60, red: 120 },
   serviceLevel: { amber: 80, red: 60 },
   abandonedLastHour: { amber: 3, red: 6 },
-  agentsAvailable: { amber: 1, red: 0 },
+  agentsAvailable: { amber: null, red: null },
 };
 
 export function levelOf(metric: Metric, value: number | null, limits: Limits): Level {

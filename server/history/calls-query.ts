@@ -3,6 +3,7 @@ import type { Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import type { EndReason } from "../domain/events";
 import { APP_ANSWERED, outcomeOf, type CallOutcome } from "../domain/figures";
+import { processTimeZone, startOfNextZonedDay, startOfZonedDay } from "../domain/time-zone";
 import { decodeCursor, encodeCursor, type HistoryFilters } from "./filters";
 
 /** One row of the history list / `GET /api/calls`. Times are ISO 8601. */
@@ -102,11 +103,6 @@ export function rowOutcome(row: { provider: string; direction: string; state: st
 const stored = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
 const iso = (text: string | null) => (text === null ? null : new Date(text).toISOString());
 
-/** Local-day bounds of `YYYY-MM-DD` (the server's time zone, like the board's "today"). */
-function dayStart(date: string): number {
-  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
-  return new Date(y, m - 1, d).getTime();
-}
 
 /** What the user may see: agents their own calls, limited supervisors their queues/projects, everyone else all. */
 export function scopeCondition(user: AuthUser): Prisma.Sql {
@@ -127,8 +123,10 @@ export function scopeCondition(user: AuthUser): Prisma.Sql {
 /** The WHERE clause for filters (without the cursor), always including the user's scope. */
 export function whereClause(user: AuthUser, f: HistoryFilters): Prisma.Sql {
   const parts: Prisma.Sql[] = [scopeCondition(user)];
-  if (f.from) parts.push(Prisma.sql`c."startedAt" >= ${stored(dayStart(f.from))}`);
-  if (f.to) parts.push(Prisma.sql`c."startedAt" < ${stored(dayStart(f.to) + 86_400_000)}`);
+  // Calendar days in the filters' zone (the viewer's on the pages), DST included.
+  const zone = f.tz ?? processTimeZone();
+  if (f.from) parts.push(Prisma.sql`c."startedAt" >= ${stored(startOfZonedDay(f.from, zone))}`);
+  if (f.to) parts.push(Prisma.sql`c."startedAt" < ${stored(startOfNextZonedDay(f.to, zone))}`);
   if (f.until) parts.push(Prisma.sql`c."startedAt" <= ${stored(Date.parse(f.until))}`);
   if (f.since) {
     const since = Date.parse(f.since);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Direction, ProviderId } from "../domain/events";
 import { CALL_OUTCOMES } from "../domain/figures";
+import { TimeZoneName } from "../domain/time-zone";
 
 /** Outcomes one can filter by: the rows' own outcomes (callOutcome: the board's), plus `live` (not ended yet). */
 export const OUTCOMES = ["live", ...CALL_OUTCOMES] as const;
@@ -39,6 +40,11 @@ export const HistoryFilters = z.object({
     .transform((s) => s.replace(/\D/g, ""))
     .pipe(z.string().min(3, "type at least 3 digits of the number").max(32))
     .optional(),
+  /**
+   * The IANA zone whose calendar days `from`/`to` name and the figures' hours and days are counted in. The pages pass the
+   * viewer's zone; the API takes `tz` from the query, else the centre's (HistoryService fills it).
+   */
+  tz: TimeZoneName.optional(),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });

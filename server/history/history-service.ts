@@ -4,14 +4,23 @@ import { callDetail, type CallDetail } from "./call-detail";
 import { listCalls, type CallSummary } from "./calls-query";
 import { exportCsv } from "./export-csv";
 import type { HistoryFilters } from "./filters";
+import { processTimeZone } from "../domain/time-zone";
 import { figures, type Figures } from "./figures";
 
 /** Past calls as a user may see them: what the history pages and the JSON API read. */
 export class HistoryService {
-  constructor(private readonly db: Db) {}
+  /** `timeZone`: the centre's, for filters that name no zone (`tz`). */
+  constructor(
+    private readonly db: Db,
+    private readonly timeZone = processTimeZone(),
+  ) {}
+
+  private zoned(filters: HistoryFilters): HistoryFilters {
+    return { ...filters, tz: filters.tz ?? this.timeZone };
+  }
 
   list(user: AuthUser, filters: HistoryFilters): Promise<{ calls: CallSummary[]; nextCursor: string | null }> {
-    return listCalls(this.db, user, filters);
+    return listCalls(this.db, user, this.zoned(filters));
   }
 
   detail(user: AuthUser, id: string): Promise<CallDetail | undefined> {
@@ -19,11 +28,11 @@ export class HistoryService {
   }
 
   figures(user: AuthUser, filters: HistoryFilters): Promise<Figures> {
-    return figures(this.db, user, filters);
+    return figures(this.db, user, this.zoned(filters));
   }
 
   /** Every matching call as CSV, streamed (the filters' `cursor` and `limit` are ignored). */
   exportCsv(user: AuthUser, filters: HistoryFilters, names: Parameters<typeof exportCsv>[3]): ReadableStream<Uint8Array> {
-    return exportCsv(this.db, user, { ...filters, cursor: undefined }, names);
+    return exportCsv(this.db, user, { ...this.zoned(filters), cursor: undefined }, names);
   }
 }

@@ -5,6 +5,7 @@ import type { Agent, Call, Project, Queue } from "../domain/model";
 import { callIdentities, eventIdentities, opensCall, withIdentities, type Identity } from "../domain/identity";
 import { mergeCalls, newAgent, newCall, reduceAgent, reduceCall, touchAgent, type Refs } from "../domain/reducer";
 import { callAgents, withMembership } from "../domain/membership";
+import { withAgentNames, type NameKind } from "../domain/names";
 import { eventId, newId } from "./ids";
 
 /** A canonical event as stored: which delivery it came from and which call/agent it was applied to. */
@@ -278,11 +279,50 @@ export class LiveState {
     const id = index.get(key);
     const existing = id ? map.get(id) : undefined;
     if (existing && existing.name === ref.name) return existing;
-    const next = { id: existing?.id ?? newId(), connectionId, externalId: ref.externalId, name: ref.name };
+    // The provider renames it: the admin's display name stays (it is the admin's, not the provider's).
+    const next = { id: existing?.id ?? newId(), connectionId, externalId: ref.externalId, name: ref.name, displayName: existing?.displayName ?? null };
     index.set(key, next.id);
     map.set(next.id, next);
     changed.set(next.id, next);
     return next;
+  }
+
+  /**
+   * An admin named an agent, queue or project (null: back to the default). Returns what changed, to store and
+   * publish; an agent's version goes up so boards take it.
+   */
+  setDisplayName(kind: NameKind, id: string, displayName: string | null, changes = emptyChanges()): Changes {
+    if (kind === "agent") {
+      const agent = this.agents.get(id);
+      const next = agent && withAgentNames(agent, { displayName });
+      if (next && next !== agent) {
+        this.agents.set(id, next);
+        changes.agents.set(id, next);
+      }
+      return changes;
+    }
+    const [map, changed] = kind === "queue" ? [this.queues, changes.queues] : [this.projects, changes.projects];
+    const entity = map.get(id);
+    if (entity && entity.displayName !== displayName) {
+      const next = { ...entity, displayName };
+      map.set(id, next);
+      changed.set(id, next);
+    }
+    return changes;
+  }
+
+  /**
+   * The names agents take from the users linked to them (by agent id; an agent absent from `names` has nobody linked).
+   * Returns the agents whose name changed.
+   */
+  setLinkedNames(names: ReadonlyMap<string, string>, changes = emptyChanges()): Changes {
+    for (const agent of [...this.agents.values()]) {
+      const next = withAgentNames(agent, { linkedName: names.get(agent.id) ?? null });
+      if (next === agent) continue;
+      this.agents.set(agent.id, next);
+      changes.agents.set(agent.id, next);
+    }
+    return changes;
   }
 
   /** Takes a stored call back into memory; returns its id. */

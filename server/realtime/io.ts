@@ -5,6 +5,7 @@ import { sessionToken } from "../auth/gate";
 import type { AlertService } from "../alerts/service";
 import { agentAudience, agentFilter, agentRoom as agentRoomOf, callForAgents, callRooms, canSeeCall, filterLists, groupRooms, isLimited, roomsOf, scopeAgent, scopeKey, scopeStats, supervisorCallRooms } from "../auth/scope";
 import { callAgents } from "../domain/membership";
+import { shownAgent, shownNamed } from "../domain/names";
 import type { AuthUser } from "../auth/types";
 import type { Batch } from "../db/store";
 import type { ConnectionSummary } from "../domain/model";
@@ -40,6 +41,8 @@ export function createRealtime(
     recentEndedMs: number;
     serviceLevelSeconds: number;
     stuckMs: number;
+    /** The centre's IANA time zone (CALLBOARD_TIME_ZONE): "today" is its day. */
+    timeZone: string;
     /** PUBLIC_URL (known once the server listens): its origin may open sockets besides the request's own Host. */
     publicUrl: () => string | undefined;
     /** Open Socket.IO connections allowed from one client address. */
@@ -85,7 +88,7 @@ export function createRealtime(
 
   const computeStats = (): DayStats => {
     const now = Date.now();
-    return dayStats(deps.live.calls.values(), startOfDay(now), deps.serviceLevelSeconds);
+    return dayStats(deps.live.calls.values(), startOfDay(now, deps.timeZone), deps.serviceLevelSeconds);
   };
   /** Today's figures of the calls a limited supervisor may see (for their "No queue"/"No project" card), once per scope. */
   const visibleStats = (user: AuthUser, cache: Map<string, DayStats>): DayStats | undefined => {
@@ -94,7 +97,7 @@ export function createRealtime(
     let stats = cache.get(key);
     if (!stats) {
       const calls = [...deps.live.calls.values()].filter((call) => canSeeCall(user, call));
-      stats = dayStats(calls, startOfDay(Date.now()), deps.serviceLevelSeconds);
+      stats = dayStats(calls, startOfDay(Date.now(), deps.timeZone), deps.serviceLevelSeconds);
       cache.set(key, stats);
     }
     return stats;
@@ -119,11 +122,12 @@ export function createRealtime(
 
   const snapshot = (user: AuthUser): Snapshot => {
     const now = Date.now();
+    const today = startOfDay(now, deps.timeZone);
     // Agents get all of their calls of today (their view lists them); everyone else the board's live window.
     const calls =
       user.role === "agent"
         ? [...deps.live.calls.values()]
-            .filter((call) => canSeeCall(user, call) && (call.state !== "ended" || call.startedAt >= startOfDay(now)))
+            .filter((call) => canSeeCall(user, call) && (call.state !== "ended" || call.startedAt >= today))
             .map((call) => callForAgents(user.agentIds, call))
         : deps.live.boardCalls(now, deps.recentEndedMs).filter((call) => canSeeCall(user, call));
     const everything = user.role !== "agent" && !isLimited(user);
@@ -134,12 +138,13 @@ export function createRealtime(
       serverTime: now,
       recentEndedMs: deps.recentEndedMs,
       user: { name: user.name, email: user.email, role: user.role },
-      settings: { stuckMs: deps.stuckMs, serviceLevelSeconds: deps.serviceLevelSeconds },
+      settings: { stuckMs: deps.stuckMs, serviceLevelSeconds: deps.serviceLevelSeconds, timeZone: deps.timeZone },
       stats: scopeStats(user, computeStats(), deps.live.agents, visibleStats(user, new Map())),
       calls,
-      agents: [...deps.live.agents.values()].filter(visibleAgent).map((agent) => scopeAgent(user, agent)),
-      queues: [...deps.live.queues.values()].filter((q) => everything || queueIds.has(q.id)),
-      projects: [...deps.live.projects.values()].filter((p) => everything || projectIds.has(p.id)),
+      // Each with `name` = the name to show (server/domain/names.ts).
+      agents: [...deps.live.agents.values()].filter(visibleAgent).map((agent) => shownAgent(scopeAgent(user, agent))),
+      queues: [...deps.live.queues.values()].filter((q) => everything || queueIds.has(q.id)).map(shownNamed),
+      projects: [...deps.live.projects.values()].filter((p) => everything || projectIds.has(p.id)).map(shownNamed),
       // Limited supervisors: the connections of their queues/projects and agents; agents: none.
       connections: filterLists(user, { agents: deps.live.agents.values(), queues: deps.live.queues.values(), projects: deps.live.projects.values(), connections: deps.connections() }).connections,
       thresholds: deps.alerts.thresholdsFor(user),
@@ -172,9 +177,11 @@ export function createRealtime(
     io,
     snapshot,
     publish({ changes }) {
-      for (const queue of changes.queues.values()) io.to(["all", `queue:${queue.id}`]).emit("queue:updated", queue);
-      for (const project of changes.projects.values()) io.to(["all", `project:${project.id}`]).emit("project:updated", project);
-      for (const agent of changes.agents.values()) {
+      // Entities go out with `name` = the name to show (server/domain/names.ts), like the snapshot's.
+      for (const queue of changes.queues.values()) io.to(["all", `queue:${queue.id}`]).emit("queue:updated", shownNamed(queue));
+      for (const project of changes.projects.values()) io.to(["all", `project:${project.id}`]).emit("project:updated", shownNamed(project));
+      for (const changed of changes.agents.values()) {
+        const agent = shownAgent(changed);
         const { whole, limited } = agentAudience(agent);
         io.to(whole).emit("agent:updated", agent);
         // Limited supervisors of the agent's queues/projects: each socket once, with only its own part of the membership.

@@ -16,13 +16,17 @@ export interface Snapshot {
   serverTime: number;
   /** How long ended calls stay on the board. */
   recentEndedMs: number;
-  /** Thresholds the board shows against. */
-  settings: { stuckMs: number; serviceLevelSeconds: number };
+  /**
+   * Thresholds the board shows against, and the centre's IANA time zone (CALLBOARD_TIME_ZONE: "today" is its day). The
+   * server always sends `timeZone`; it is optional only so a client's state before its first snapshot need not invent one.
+   */
+  settings: { stuckMs: number; serviceLevelSeconds: number; timeZone?: string };
   /** Today's figures this socket may see. */
   stats: DayStats;
   /** Who this socket belongs to. */
   user: Pick<AuthUser, "name" | "email" | "role">;
   calls: Call[];
+  /** Agents, queues and projects carry `name` = the name to show (server/domain/names.ts), here and in every update. */
   agents: Agent[];
   queues: Queue[];
   projects: Project[];

@@ -56,11 +56,87 @@ describe.skipIf(!browserAvailable())("admin pages in a real browser", () => {
     // The browser refuses a short password before sending; with a long one it goes through.
     await add.getByLabel("Password").fill("jana-password-1");
     await add.getByRole("button", { name: "Add user" }).click();
-    await expect.poll(() => page.getByTestId("user-row").filter({ hasText: "jana@example.com" }).textContent()).toContain("own calls: janecek");
+    // Linking names the agent: the identity now shows as its user, with the raw provider id beside it.
+    await expect.poll(() => page.getByTestId("user-row").filter({ hasText: "jana@example.com" }).textContent()).toContain("own calls: Jana (janecek)");
     await page.screenshot({ path: path.join(SCREENSHOTS, "admin-users.png"), fullPage: true });
   });
 
+  it("names agents and queues at /admin/names, and an open board shows the names live, as linking a user does", async () => {
+    // The board open all along (the admin's session in another window): queue rows and the agent roster. Nothing below
+    // reloads it.
+    const boards = await browser.newContext({ viewport: { width: 1300, height: 1000 } });
+    await boards.addCookies(await page.context().cookies());
+    const board = await boards.newPage();
+    const agentTitles = () => board.getByTestId("agent-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-agent-title")));
+    const queueTitles = () => board.getByTestId("group").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-group-title")));
+    try {
+      await board.goto(`${app.url}/`);
+      await board.getByTestId("link-status").filter({ hasText: "live" }).waitFor();
+      await expect.poll(agentTitles).toEqual(expect.arrayContaining(["Jana", "petr.novak"]));
+      await expect.poll(queueTitles).toContain("NOC");
+
+      // Linking a user to petr.novak names the identity after them.
+      await page.goto(`${app.url}/admin/users`);
+      const add = page.getByRole("region", { name: "Add user" });
+      await add.getByLabel("Name").fill("Petra Nováková");
+      await add.getByLabel("Email").fill("petra@example.com");
+      await add.getByLabel("Password").fill("petra-password-1");
+      await add.getByRole("checkbox", { name: /petr\.novak/ }).check();
+      await add.getByRole("button", { name: "Add user" }).click();
+      await page.getByRole("status").filter({ hasText: "Added petra@example.com" }).waitFor();
+      await expect.poll(agentTitles).toContain("Petra Nováková");
+
+      // The admin's name wins over the linked user's; found through the nav and the search.
+      await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Names" }).click();
+      await page.getByRole("heading", { name: "Names" }).waitFor();
+      await page.getByRole("searchbox").fill("petra");
+      await page.getByRole("button", { name: "Search" }).click();
+      await expect.poll(() => page.getByTestId("name-row").count()).toBe(1);
+      const row = page.getByTestId("name-row");
+      expect(await row.getByTestId("linked-users").textContent()).toBe("Petra Nováková");
+      await row.getByRole("textbox", { name: "Display name for Petra Nováková" }).fill("  Petr (night shift) ");
+      await row.getByRole("button", { name: "Save" }).click();
+      await page.getByRole("status").filter({ hasText: "now shown as “Petr (night shift)”" }).waitFor();
+      await expect.poll(agentTitles).toContain("Petr (night shift)");
+      expect(await agentTitles()).not.toContain("Petra Nováková");
+      // The search is kept after saving.
+      expect(new URL(page.url()).searchParams.get("q")).toBe("petra");
+
+      // A name with a control character (a right-to-left override, which makes a name read as another) is refused.
+      await page.getByTestId("name-row").getByRole("textbox").fill("Petr \u202Ekávon");
+      await page.getByTestId("name-row").getByRole("button", { name: "Save" }).click();
+      await page.getByRole("alert").filter({ hasText: "no control characters" }).waitFor();
+      expect(await agentTitles()).toContain("Petr (night shift)");
+
+      // Empty: back to the default (the linked user's name).
+      await page.getByTestId("name-row").getByRole("textbox").fill("");
+      await page.getByTestId("name-row").getByRole("button", { name: "Save" }).click();
+      await page.getByRole("status").filter({ hasText: "Back to the default name: “Petra Nováková”" }).waitFor();
+      await expect.poll(agentTitles).toContain("Petra Nováková");
+
+      // A queue (another list starts without the search).
+      await page.getByRole("link", { name: /^Queues/ }).click();
+      await expect.poll(() => page.getByRole("searchbox").inputValue()).toBe("");
+      const noc = page.getByTestId("name-row").filter({ hasText: "NOC" });
+      await noc.getByRole("textbox").fill("Network Operations");
+      await noc.getByRole("button", { name: "Save" }).click();
+      await page.getByRole("status").filter({ hasText: "now shown as “Network Operations”" }).waitFor();
+      await expect.poll(queueTitles).toContain("Network Operations");
+      expect(await queueTitles()).not.toContain("NOC");
+      await page.screenshot({ path: path.join(SCREENSHOTS, "admin-names.png"), fullPage: true });
+      await board.screenshot({ path: path.join(SCREENSHOTS, "board-named.png") });
+
+      // And back, for the supervisor below.
+      await page.getByTestId("name-row").filter({ hasText: "Network Operations" }).getByRole("textbox").fill("");
+      await page.getByTestId("name-row").filter({ hasText: "Network Operations" }).getByRole("button", { name: "Save" }).click();
+      await expect.poll(queueTitles).toContain("NOC");
+    } finally {
+      await boards.close();
+    }
+  });
+
   it("refuses to remove the last admin", async () => {
+    await page.goto(`${app.url}/admin/users`);
     await page.getByTestId("user-row").filter({ hasText: "admin@example.com" }).getByRole("link", { name: "Edit" }).click();
     await page.getByRole("button", { name: "Remove this user" }).click();
     await page.getByRole("alert").filter({ hasText: "at least one admin" }).waitFor();

@@ -84,7 +84,7 @@ describe.skipIf(!browserAvailable())("thresholds and alerts in a real browser", 
       for (const level of ["amber", "red"]) await defaults().getByLabel(`${label} ${level}`).fill("off");
     }
     await defaults().getByRole("button", { name: "Save" }).click();
-    await page.getByRole("status").filter({ hasText: "Saved the thresholds of the defaults." }).waitFor();
+    await page.getByRole("status").filter({ hasText: "Saved the default thresholds." }).waitFor();
 
     await noc().getByLabel("Calls waiting amber").fill("1");
     await noc().getByLabel("Calls waiting red").fill("2");
@@ -100,7 +100,7 @@ describe.skipIf(!browserAvailable())("thresholds and alerts in a real browser", 
 
   it("sends a test alert, signed with the secret the page reveals, and shows it as the last delivery", async () => {
     await noc().getByRole("button", { name: "Send a test alert" }).click();
-    await page.getByRole("status").filter({ hasText: "Test alert sent to NOC's webhook: alert.test: HTTP 200." }).waitFor();
+    await page.getByRole("status").filter({ hasText: "Test alert sent: alert.test: HTTP 200." }).waitFor();
     expect(await noc().getByTestId("last-delivery").textContent()).toMatch(/delivered.*alert\.test: HTTP 200/);
     await noc().getByRole("link", { name: "Show" }).click();
     await expect.poll(() => noc().getByTestId("webhook-secret").textContent()).toMatch(/^whsec_[\w-]{43}$/);
@@ -119,14 +119,14 @@ describe.skipIf(!browserAvailable())("thresholds and alerts in a real browser", 
     const rows = await page.getByTestId("alert-row").allTextContents();
     expect(rows).toHaveLength(2);
     expect(rows[0]).toMatch(/NOC.*Calls waiting.*amber 1.*open/);
-    expect(rows[1]).toMatch(/NOC.*Service level.*red 0 %/);
+    expect(rows[1]).toMatch(/NOC.*Service level.*red 0%/);
     expect(rows[1]).not.toContain("open");
 
     await page.goto(`${app.url}/history/alerts`);
     const listed = page.getByTestId("alert-row");
     expect(await listed.count()).toBe(2);
     const waiting = listed.filter({ hasText: "Calls waiting" });
-    expect(await waiting.textContent()).toMatch(/NOC.*queue.*Calls waiting.*amber 1.*open/);
+    expect(await waiting.textContent()).toMatch(/NOC.*Queue.*Calls waiting.*amber 1.*open/);
     expect(await waiting.getByTestId("alert-board-link").getAttribute("href")).toMatch(/^\/\?lens=queue&queue=/);
     await page.screenshot({ path: path.join(SCREENSHOTS, "history-alerts.png"), fullPage: true });
     await waiting.getByTestId("alert-calls-link").click();

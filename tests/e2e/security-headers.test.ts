@@ -113,10 +113,10 @@ describe("security headers on the real server", () => {
       }
       await page.locator(`[data-call-key="${scenario.expected.callKey}"]`).waitFor();
       // Hydrated: client-side state changes work.
-      await page.getByRole("button", { name: "By queue" }).click();
-      await expect.poll(() => page.url()).toContain("lens=queue");
+      await page.getByRole("button", { name: "Projects" }).click();
+      await expect.poll(() => page.url()).toContain("lens=project");
 
-      for (const path of ["/history", "/history/figures", "/history/alerts", "/admin/users", "/admin/connections", "/admin/tokens", "/admin/thresholds"]) {
+      for (const path of ["/history", "/history/figures", "/history/alerts", "/admin/users", "/admin/connections", "/admin/tokens", "/admin/names", "/admin/thresholds"]) {
         await page.goto(`${app.url}${path}`);
         await page.waitForLoadState("networkidle");
       }

@@ -20,7 +20,7 @@ function newestSource(dir: string): number {
 
 function buildIsFresh(): boolean {
   const buildId = path.join(ROOT, ".next", "BUILD_ID");
-  const sources = Math.max(newestSource(path.join(ROOT, "app")), newestSource(path.join(ROOT, "server")));
+  const sources = Math.max(...["app", "server", "i18n", "messages"].map((dir) => newestSource(path.join(ROOT, dir))));
   return fs.existsSync(buildId) && fs.statSync(buildId).mtimeMs >= sources;
 }
 

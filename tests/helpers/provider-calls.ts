@@ -54,7 +54,7 @@ export function boardOf(live: LiveState, now: number, since: number, serviceLeve
     snapshot: {
       serverTime: now,
       recentEndedMs: 24 * 3_600_000,
-      settings: { stuckMs: 3_600_000, serviceLevelSeconds },
+      settings: { stuckMs: 3_600_000, serviceLevelSeconds, timeZone: "UTC" },
       user: { name: "S", email: "s@x.io", role: "admin" },
       stats: dayStats(calls, since, serviceLevelSeconds),
       calls,

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { NewUser } from "@/server/auth/users";
-import { ACTIONS, actionTargets, fingerprint } from "../helpers/admin-actions";
+import { ACTIONS, actionTargets, fingerprint, onlyOwnRowChanged, SELF_ACTIONS } from "../helpers/admin-actions";
 import { startTestServer, type TestServer } from "../helpers/server";
 
 /**
@@ -12,9 +12,15 @@ import { startTestServer, type TestServer } from "../helpers/server";
  */
 let sessionToken: string | undefined;
 vi.mock("next/headers", () => ({
-  cookies: async () => ({ get: (name: string) => (sessionToken === undefined ? undefined : { name, value: sessionToken }) }),
+  cookies: async () => ({ get: (name: string) => (sessionToken === undefined ? undefined : { name, value: sessionToken }), set: () => undefined, delete: () => undefined }),
   headers: async () => new Headers(),
 }));
+// Outside a Next.js request there is no request config: the actions speak English, from the same catalogues.
+vi.mock("next-intl/server", async () => {
+  const { createTranslator } = await import("use-intl/core");
+  const { loadMessages } = await import("@/i18n/messages");
+  return { getTranslations: async (namespace: string) => createTranslator({ locale: "en", messages: loadMessages("en"), namespace: namespace as never }) };
+});
 // Outside a Next.js request there is no cache to revalidate.
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 
@@ -61,10 +67,39 @@ describe("admin server actions refuse every role but admin on their own", () => 
   });
   afterAll(() => server.stop());
 
-  it("every server action under app/ has an entry in the action table (and every entry an action)", () => {
-    expect(Object.keys(actions).filter((name) => !(name in ACTIONS)).sort()).toEqual([]);
-    expect(Object.keys(ACTIONS).filter((name) => !(name in actions))).toEqual([]);
+  it("every server action under app/ has an entry in an action table (and every entry an action)", () => {
+    const known = { ...ACTIONS, ...SELF_ACTIONS };
+    expect(Object.keys(actions).filter((name) => !(name in known)).sort()).toEqual([]);
+    expect(Object.keys(known).filter((name) => !(name in actions))).toEqual([]);
   });
+
+  for (const [name, action] of Object.entries(SELF_ACTIONS)) {
+    it(`${name}: nobody is sent to sign in; every signed-in user changes their own row only, whatever the form names`, async () => {
+      const targets = await actionTargets(server.app.db);
+      const call = () => {
+        const form = new FormData();
+        for (const [key, value] of Object.entries(action.form(targets))) form.append(key, value);
+        return actions[name]!(form);
+      };
+      sessionToken = undefined;
+      let before = await fingerprint(server.app.db);
+      expect(await outcome(call)).toBe(`redirect /sign-in?next=${encodeURIComponent(action.page)}`);
+      expect(await fingerprint(server.app.db)).toEqual(before);
+      for (const who of ["agent", "limitedSupervisor", "supervisor", "admin"]) {
+        sessionToken = tokens[who];
+        before = await fingerprint(server.app.db);
+        expect(await outcome(call), who).toMatch(new RegExp(`^redirect ${action.page}\\?saved=1`));
+        expect(onlyOwnRowChanged(before, await fingerprint(server.app.db), `${who.toLowerCase()}@example.com`, action.expected), `${who}: only their own row, as asked`).toBe(true);
+      }
+      // A form that breaks the rules changes nothing.
+      sessionToken = tokens.agent;
+      before = await fingerprint(server.app.db);
+      const bad = new FormData();
+      bad.append("timeZone", "Mars/Olympus");
+      expect(await outcome(() => actions[name]!(bad))).toMatch(new RegExp(`^redirect ${action.page}\\?error=`));
+      expect(await fingerprint(server.app.db)).toEqual(before);
+    });
+  }
 
   for (const [name, action] of Object.entries(ACTIONS)) {
     it(name, async () => {

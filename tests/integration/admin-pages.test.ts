@@ -14,7 +14,7 @@ describe("admin pages refuse non-admins without shipping any admin data", () => 
   });
   afterAll(() => world?.stop());
 
-  for (const path of ["/admin/connections", "/admin/users", "/admin/tokens"]) {
+  for (const path of ["/admin/connections", "/admin/users", "/admin/tokens", "/admin/names"]) {
     for (const who of ["agent", "limitedSupervisor", "supervisor"] as const) {
       it(`${path} as ${who}: 403, no webhook key, no other user's email, no API token`, async () => {
         const response = await fetch(`${world.app.url}${path}`, { headers: world.headers[who], redirect: "manual" });

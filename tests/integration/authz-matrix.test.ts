@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accessRule } from "@/server/auth/access-rules";
-import { ACTIONS, actionTargets, fingerprint } from "../helpers/admin-actions";
+import { ACTIONS, actionTargets, fingerprint, onlyOwnRowChanged, SELF_ACTIONS } from "../helpers/admin-actions";
 import { startAppProcess } from "../helpers/app-process";
 import { buildWorld, CALLERS, type Caller, type Secrets, type World } from "../helpers/app-world";
 import { rawGet } from "../helpers/raw-http";
@@ -52,6 +52,8 @@ const EXPECTED: Record<string, { cases: Case[]; shows?: Shows }> = {
   "/history": { cases: [{ path: () => "/history?limit=200", expect: signedInPage() }] },
   "/history/figures": { cases: [{ path: () => "/history/figures", expect: signedInPage() }] },
   "/history/alerts": { cases: [{ path: () => "/history/alerts", expect: { ...signedInPage(), agent: 403 } }] },
+  // Each user's own preferences: every role.
+  "/settings": { cases: [{ path: () => "/settings", expect: signedInPage() }] },
   "/history/[id]": {
     cases: [
       { label: "another agent's call outside the limited queue", path: (w) => `/history/${w.calls.foreign}`, expect: callSeenBy(["supervisor", "admin"], false) },
@@ -64,6 +66,7 @@ const EXPECTED: Record<string, { cases: Case[]; shows?: Shows }> = {
   "/admin/connections": { cases: [{ path: () => "/admin/connections", expect: adminPage }], shows: { admin: ["webhookKeys"] } },
   "/admin/tokens": { cases: [{ path: () => "/admin/tokens", expect: adminPage }] },
   "/admin/thresholds": { cases: [{ path: () => "/admin/thresholds", expect: adminPage }] },
+  "/admin/names": { cases: [{ path: () => "/admin/names?show=agents&q=a", expect: adminPage }] },
   "/api/auth/sign-in": {
     // Public, and a session changes nothing: wrong credentials are wrong for everyone (one email per caller, so the
     // throttle does not interfere).
@@ -202,10 +205,32 @@ describe("authorization matrix: every route × every caller", () => {
     const manifest = (JSON.parse(fs.readFileSync(path.join(ROOT, ".next", "server", "server-reference-manifest.json"), "utf8")) as Manifest).node;
     const actions = Object.entries(manifest).map(([id, a]) => ({ id, name: `${a.filename}#${a.exportedName}` }));
 
-    it("every server action in the build has an entry in the action table (and every entry an action)", () => {
-      expect(actions.map((a) => a.name).filter((name) => !(name in ACTIONS)).sort()).toEqual([]);
-      expect(Object.keys(ACTIONS).filter((name) => !actions.some((a) => a.name === name))).toEqual([]);
+    it("every server action in the build has an entry in an action table (and every entry an action)", () => {
+      const known = { ...ACTIONS, ...SELF_ACTIONS };
+      expect(actions.map((a) => a.name).filter((name) => !(name in known)).sort()).toEqual([]);
+      expect(Object.keys(known).filter((name) => !actions.some((a) => a.name === name))).toEqual([]);
     });
+
+    // Actions on the caller's own data (their preferences): every signed-in user, on their own row only, wherever posted.
+    for (const [name, action] of Object.entries(SELF_ACTIONS)) {
+      for (const postTo of [action.page, "/"]) {
+        it(`${name} posted to ${postTo}: anonymous and tokens change nothing; each user changes their own row only`, async () => {
+          const targets = await actionTargets(world.db);
+          const emails = (await world.secrets()).emails;
+          const statuses: Partial<Record<Caller, number>> = {};
+          for (const caller of CALLERS) {
+            const email = emails[caller];
+            if (email) await action.reset(world.db, email);
+            const before = await fingerprint(world.db);
+            statuses[caller] = await invokeAction(world, caller, manifestId(name), postTo, action.form(targets));
+            const after = await fingerprint(world.db);
+            if (caller === "anonymous" || caller === "token") expect(after, `${caller} changed data`).toEqual(before);
+            else expect(onlyOwnRowChanged(before, after, email!, action.expected), `${caller}: their own row only`).toBe(true);
+          }
+          if (postTo === action.page) expect(statuses).toEqual({ anonymous: 303, agent: 200, limitedSupervisor: 200, supervisor: 200, admin: 200, token: 303 });
+        });
+      }
+    }
 
     for (const [name, action] of Object.entries(ACTIONS)) {
       it(`${name} posted to ${action.page} as its form does: refused for every caller but an admin, for whom it works`, async () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuthUser } from "@/server/auth/types";
 import { callOutcome } from "@/server/domain/figures";
 import { dayStats } from "@/server/domain/stats";
+import { dayKey, wallClock } from "@/server/domain/time-zone";
 import { HistoryFilters, OUTCOMES } from "@/server/history/filters";
 import { HistoryService } from "@/server/history/history-service";
 import { allScenarios } from "@/server/simulator/scenarios";
@@ -217,6 +218,34 @@ describe("history: filters, pagination and who may see what", () => {
     expect(counted(figures.byAgent.map((a) => [a.agentId, a]))).toEqual(counted(Object.entries(board)));
     // petr.novak answered the transferred VOIPEX call, janecek answered it first: both count it.
     expect(board[agentId("petr.novak")]?.answered).toBeGreaterThan(0);
+  });
+
+  it("days and hours are those of the filters' zone (the viewer's on the pages): from/to, and the figures' buckets", async () => {
+    const call = [...server.app.live.calls.values()][0]!;
+    // Kiritimati (UTC+14) and Pago Pago (UTC-11) are 25 hours apart: every moment falls on different days there.
+    const ahead = "Pacific/Kiritimati";
+    const behind = "Pacific/Pago_Pago";
+    const dayAhead = dayKey(call.startedAt, ahead);
+    const dayBehind = dayKey(call.startedAt, behind);
+    expect(dayAhead).not.toBe(dayBehind);
+    const ids = async (filters: Record<string, unknown>) => (await list(filters)).calls.map((c) => c.id);
+    expect(await ids({ from: dayAhead, to: dayAhead, tz: ahead })).toContain(call.id);
+    expect(await ids({ from: dayAhead, to: dayAhead, tz: behind })).not.toContain(call.id);
+    expect(await ids({ from: dayBehind, to: dayBehind, tz: behind })).toContain(call.id);
+    expect(await ids({ from: dayBehind, to: dayBehind, tz: ahead })).not.toContain(call.id);
+
+    const all = [...server.app.live.calls.values()];
+    for (const zone of ["Asia/Kolkata", behind]) {
+      const figures = await history.figures(admin, HistoryFilters.parse({ tz: zone }));
+      const perHour = Array.from({ length: 24 }, (_, hour) => all.filter((c) => wallClock(c.startedAt, zone).hour === hour).length);
+      expect(figures.byHour.map((h) => h.calls), zone).toEqual(perHour);
+      const perDay = Object.fromEntries(figures.byDay.map((d) => [d.day, d.calls]));
+      const expected: Record<string, number> = {};
+      for (const c of all) expected[dayKey(c.startedAt, zone)] = (expected[dayKey(c.startedAt, zone)] ?? 0) + 1;
+      expect(perDay, zone).toEqual(expected);
+    }
+    expect(HistoryFilters.parse({ tz: "asia/tokyo" }).tz).toBe("Asia/Tokyo");
+    expect(() => HistoryFilters.parse({ tz: "+09:00" })).toThrow(/IANA/);
   });
 
   it("rejects malformed filters with a readable reason", () => {

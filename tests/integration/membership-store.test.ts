@@ -47,6 +47,6 @@ describe("agent membership in the database", () => {
       .filter((s) => s.startsWith("UPDATE"));
     expect(statements).toHaveLength(2);
     for (const sql of statements) await db.$executeRawUnsafe(sql);
-    expect(memberships((await db.agent.findMany()).map(agentFromRow))).toEqual(expected);
+    expect(memberships((await db.agent.findMany()).map((row) => agentFromRow(row)))).toEqual(expected);
   });
 });

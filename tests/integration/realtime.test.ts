@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Agent, Call } from "@/server/domain/model";
 import type { ClientToServerEvents, ServerToClientEvents, Snapshot } from "@/server/realtime/protocol";
 import { conpeekScenarios, teleCmiScenarios, voipexScenarios } from "@/server/simulator/scenarios";
+import { startOfDay } from "@/server/domain/stats";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { until } from "../helpers/wait";
 
@@ -74,6 +75,20 @@ describe("live push over Socket.IO", () => {
     } finally {
       a.socket.disconnect();
       b.socket.disconnect();
+    }
+  });
+
+  it("the snapshot names the centre's zone, and today's figures start at its midnight (CALLBOARD_TIME_ZONE)", async () => {
+    // Kiritimati (UTC+14): its day starts 14 hours before UTC's, so the server's own midnight cannot pass for it.
+    const centre = await startTestServer({ CALLBOARD_TIME_ZONE: "Pacific/Kiritimati" });
+    try {
+      const { user } = await centre.session({ email: "centre@example.com", name: "C", role: "supervisor" });
+      const snapshot = centre.app.realtime!.snapshot(user);
+      expect(snapshot.settings.timeZone).toBe("Pacific/Kiritimati");
+      expect(snapshot.stats.since).toBe(startOfDay(snapshot.serverTime, "Pacific/Kiritimati"));
+      expect(new Intl.DateTimeFormat("en-GB", { timeZone: "Pacific/Kiritimati", timeStyle: "medium" }).format(snapshot.stats.since)).toBe("00:00:00");
+    } finally {
+      await centre.stop();
     }
   });
 

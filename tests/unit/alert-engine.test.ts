@@ -14,7 +14,7 @@ import { createLogger } from "@/server/log";
  * quiet period; a figure flapping around its level stays one alert; a restart carries an open alert on.
  */
 const T = Date.UTC(2026, 10, 23, 9, 0, 0);
-const QUEUE: Queue = { id: "q-sales", connectionId: "c", externalId: "Sales", name: "Sales" };
+const QUEUE: Queue = { id: "q-sales", connectionId: "c", externalId: "Sales", name: "Sales", displayName: null };
 const QUIET = 30_000;
 // Only "waiting" is watched here (amber at 2, red at 3); every other level is off.
 const THRESHOLDS: StoredThresholds = {
@@ -56,6 +56,7 @@ function world(store = new MemoryStore()) {
     log: createLogger("silent"),
     serviceLevelSeconds: 20,
     stuckMs: 3_600_000,
+    timeZone: "UTC",
     quietMs: QUIET,
     onChange: (alert, event) => told.push({ alert, event }),
     now: () => now,

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { agentStatus, boardReducer, buildGroups, initialBoard, isStuck, queueFigures } from "@/app/board/board-state";
+import { agentStatus, boardReducer, buildBoard, initialBoard, isStuck } from "@/app/board/board-state";
+import { groupFigures } from "@/server/domain/thresholds";
 import type { CallEvent } from "@/server/domain/events";
 import type { Agent, Call } from "@/server/domain/model";
 import { newCall, reduceCall } from "@/server/domain/reducer";
 
 const T = Date.UTC(2026, 10, 21, 9, 0, 0);
-const agent: Agent = { id: "a1", connectionId: "k", externalId: "ann", name: "Ann", extension: null, presence: "paused", pauseReason: "Lunch", presenceSince: T - 600_000, queueIds: [], projectIds: [], version: 1 };
+const agent: Agent = { id: "a1", connectionId: "k", externalId: "ann", name: "Ann", displayName: null, linkedName: null, extension: null, presence: "paused", pauseReason: "Lunch", presenceSince: T - 600_000, queueIds: [], projectIds: [], version: 1 };
 
 function call(key: string, steps: [CallEvent["kind"], number, string?][]): Call {
   return steps.reduce(
@@ -36,11 +37,11 @@ describe("board derivations", () => {
     expect(isStuck(talking, later, 2 * 3_600_000)).toBe(true);
     expect(isStuck(talking, T, 2 * 3_600_000)).toBe(false);
     expect(agentStatus(agent, [talking], later, 2 * 3_600_000).status).toBe("paused");
-    expect(queueFigures([talking], undefined, later, 2 * 3_600_000).talking).toBe(0);
+    expect(groupFigures([talking], undefined, null, later, 2 * 3_600_000).talking).toBe(0);
   });
 
   it("queue figures: waiting (ringing an agent or not), of which ringing, longest wait, talking", () => {
-    expect(queueFigures([waiting, ringing, talking], undefined, T + 5000, 3_600_000)).toEqual({ waiting: 2, ringing: 1, talking: 1, longestWaitSince: T, today: null });
+    expect(groupFigures([waiting, ringing, talking], undefined, null, T + 5000, 3_600_000)).toEqual({ waiting: 2, ringing: 1, talking: 1, longestWaitSince: T, today: null, agents: null });
   });
 
   it("groups by queue with figures, and by agent with every known agent", () => {
@@ -52,10 +53,10 @@ describe("board derivations", () => {
         recentEndedMs: 600_000,
         settings: { stuckMs: 3_600_000, serviceLevelSeconds: 20 },
         user: { name: "S", email: "s@x.io", role: "supervisor" },
-        stats: { since: T - 3_600_000, serviceLevelSeconds: 20, agents: { a1: { answered: 4, missed: 1 } }, queues: {}, projects: {} },
+        stats: { since: T - 3_600_000, serviceLevelSeconds: 20, agents: { a1: { answered: 4, missed: 1, talkSeconds: 0 } }, queues: {}, projects: {} },
         calls: [waiting, ringing],
         agents: [agent],
-        queues: [{ id: "q1", connectionId: "k", externalId: "NOC", name: "NOC" }],
+        queues: [{ id: "q1", connectionId: "k", externalId: "NOC", name: "NOC", displayName: null }],
         projects: [],
         connections: [],
         thresholds: {},
@@ -63,11 +64,20 @@ describe("board derivations", () => {
       },
     });
     state = boardReducer(state, { type: "call", call: talking, receivedAt: T });
-    const byQueue = buildGroups(state, "queue", T + 5000);
-    expect(byQueue.map((g) => [g.title, g.calls.length, g.figures?.waiting])).toEqual([["NOC", 3, 2]]);
-    const byAgent = buildGroups(state, "agent", T + 5000);
-    expect(byAgent.map((g) => [g.title, g.calls.length])).toEqual([["No agent yet", 1], ["Ann", 2]]);
-    expect(byAgent[1]?.agent?.today).toEqual({ answered: 4, missed: 1 });
+    const view = buildBoard(state, "queue", T + 5000);
+    expect(view.header.map((g) => [g.title, g.figures.waiting, g.figures.talking])).toEqual([["NOC", 2, 1]]);
+    // Live calls first, waiting callers by how long they wait.
+    expect(view.calls.map((c) => c.id)).toEqual(["w", "r", "t"]);
+    // Ann is on the talking call; the queue's header counts her once she works the queue.
+    expect(view.roster.map((r) => [r.title, r.status.status, r.today])).toEqual([["Ann", "on_call", { answered: 4, missed: 1, talkSeconds: 0 }]]);
+    expect(view.header[0]?.figures.agents).toEqual({ available: 0, onCall: 0, paused: 0, loggedOut: 0, topPauseReason: null });
+    const member = boardReducer(state, { type: "agent", agent: { ...agent, queueIds: ["q1"], version: 2 } });
+    expect(buildBoard(member, "queue", T + 5000).header[0]?.figures.agents).toEqual({ available: 0, onCall: 1, paused: 0, loggedOut: 0, topPauseReason: null });
+    // A batch of updates is the same as applying them one by one.
+    const one = boardReducer(boardReducer(state, { type: "call", call: { ...talking, version: 50 }, receivedAt: T }), { type: "callRemoved", id: "w" });
+    const batched = boardReducer(state, { type: "batch", actions: [{ type: "call", call: { ...talking, version: 50 }, receivedAt: T }, { type: "callRemoved", id: "w" }] });
+    expect([...batched.calls.keys()].sort()).toEqual([...one.calls.keys()].sort());
+    expect(batched.calls.get("t")?.version).toBe(50);
     // An older version of a call never replaces a newer one.
     expect(boardReducer(state, { type: "call", call: { ...talking, version: 1, state: "ringing" }, receivedAt: T }).calls.get("t")?.state).toBe("talking");
   });

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { boardReducer, buildGroups, initialBoard, type Filters, type Lens } from "@/app/board/board-state";
+import { boardReducer, buildBoard, initialBoard, type Filters, type Lens } from "@/app/board/board-state";
 import { END_REASONS, PROVIDERS, type CallEvent, type EndReason } from "@/server/domain/events";
 import { callOutcome, liveFigures, outcomeFacts, outcomeLabel, outcomeOf } from "@/server/domain/figures";
 import type { Call } from "@/server/domain/model";
@@ -92,7 +92,7 @@ function build(spec: typeof callSpecs extends fc.Arbitrary<infer S> ? S : never,
 }
 
 function boardWith(calls: Call[]) {
-  const named = (prefix: string) => CONNECTIONS.flatMap((c) => [1, 2].map((n) => ({ id: `${c}:${prefix}${n}`, connectionId: c, externalId: `${prefix}${n}`, name: `${c} ${prefix}${n}` })));
+  const named = (prefix: string) => CONNECTIONS.flatMap((c) => [1, 2].map((n) => ({ id: `${c}:${prefix}${n}`, connectionId: c, externalId: `${prefix}${n}`, name: `${c} ${prefix}${n}`, displayName: null })));
   return boardReducer(initialBoard, {
     type: "snapshot",
     receivedAt: NOW,
@@ -138,30 +138,36 @@ describe("board figures over random calls", () => {
     fc.assert(
       fc.property(calls, lens, filter, (all, lens, connection) => {
         const board = boardWith(all);
-        const groups = buildGroups(board, lens, NOW, { connection, direction: null, queue: null, agent: "" });
+        const view = buildBoard(board, lens, NOW, { connection, direction: null, queue: null, agent: "" });
+        const groups = view.header;
         const mine = all.filter((c) => !connection || c.connectionId === connection);
+        const keyOf = (c: Call) => (lens === "queue" ? c.queueId : c.projectId) ?? "none";
+        const callsOf = (id: string) => view.calls.filter((c) => keyOf(c) === id);
 
-        // Every call is in exactly one group.
-        expect(groups.flatMap((g) => g.calls.map((c) => c.id)).sort()).toEqual(mine.map((c) => c.id).sort());
-        // Today's counts: the sum over the groups (No queue/No project included) is the total.
-        const sum = Object.fromEntries(KEYS.map((k) => [k, groups.reduce((n, g) => n + (g.figures?.today?.[k] ?? 0), 0)]));
+        // Every call is listed once, and every live call's group has its header row.
+        expect(view.calls.map((c) => c.id).sort()).toEqual(mine.map((c) => c.id).sort());
+        for (const call of mine) if (call.state !== "ended") expect(groups.map((g) => g.id)).toContain(keyOf(call));
+        // Today's counts: the sum over the groups (No queue/No project included) is the total, and the totals row says it.
+        const sum = Object.fromEntries(KEYS.map((k) => [k, groups.reduce((n, g) => n + (g.figures.today?.[k] ?? 0), 0)]));
         expect(sum).toEqual(totals(mine));
+        expect(Object.fromEntries(KEYS.map((k) => [k, view.totals.figures.today?.[k] ?? 0]))).toEqual(totals(mine));
         // Live figures: the same, and the longest wait is the earliest among the groups'.
         const live = liveFigures(mine, NOW, STUCK_MS);
-        expect(groups.reduce((n, g) => n + g.figures!.waiting, 0)).toBe(live.waiting);
-        expect(groups.reduce((n, g) => n + g.figures!.ringing, 0)).toBe(live.ringing);
-        expect(groups.reduce((n, g) => n + g.figures!.talking, 0)).toBe(live.talking);
-        const earliest = groups.map((g) => g.figures!.longestWaitSince).filter((t): t is number => t !== null);
+        expect(groups.reduce((n, g) => n + g.figures.waiting, 0)).toBe(live.waiting);
+        expect(groups.reduce((n, g) => n + g.figures.ringing, 0)).toBe(live.ringing);
+        expect(groups.reduce((n, g) => n + g.figures.talking, 0)).toBe(live.talking);
+        expect(view.totals.figures.waiting).toBe(live.waiting);
+        const earliest = groups.map((g) => g.figures.longestWaitSince).filter((t): t is number => t !== null);
         expect(live.longestWaitSince).toBe(earliest.length > 0 ? Math.min(...earliest) : null);
 
         for (const group of groups) {
-          const f = group.figures!;
+          const f = group.figures;
           // Waiting never exceeds the open inbound calls; a longest wait exactly when something waits.
-          expect(f.waiting).toBeLessThanOrEqual(group.calls.filter((c) => c.direction === "inbound" && c.state !== "ended").length);
+          expect(f.waiting).toBeLessThanOrEqual(callsOf(group.id).filter((c) => c.direction === "inbound" && c.state !== "ended").length);
           expect(f.ringing).toBeLessThanOrEqual(f.waiting);
           expect(f.longestWaitSince === null).toBe(f.waiting === 0);
           // The rows labelled missed / abandoned are the ones counted.
-          const today = group.calls.filter((c) => c.startedAt >= SINCE && c.state === "ended");
+          const today = callsOf(group.id).filter((c) => c.startedAt >= SINCE && c.state === "ended");
           for (const label of ["missed", "abandoned"] as const) {
             expect(today.filter((c) => outcomeLabel(c) === label).length).toBe(f.today?.[label] ?? 0);
           }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { buildGroups, type BoardState, type Lens } from "@/app/board/board-state";
+import { buildBoard, type BoardState, type Filters, type Lens } from "@/app/board/board-state";
+import type { Call } from "@/server/domain/model";
+
+/** The header's rows of a lens, each with the listed calls of its group. */
+function groupsOf(board: BoardState, lens: Lens, now: number, filters?: Filters) {
+  const view = buildBoard(board, lens, now, filters);
+  const keyOf = (call: Call) => (lens === "queue" ? call.queueId : call.projectId) ?? "none";
+  return view.header.map((row) => ({ ...row, calls: view.calls.filter((call) => keyOf(call) === row.id) }));
+}
 import { openCalls, outcomeLabel } from "@/server/domain/figures";
 import { scopeStats } from "@/server/auth/scope";
 import type { AuthUser } from "@/server/auth/types";
@@ -41,7 +49,7 @@ describe("live figures: waiting and longest wait", () => {
     deliver(live, "voipnow", [{ at: T + 1000, urlEvent: "dial-out", body: { CallID: "out-1", CallerIDNum: "0215550101", CallerExtension: "1234*102", CallFlow: "OUT", CalledNumber: "0744000001", CallStatus: "CALLING" } }]);
     const board = boardOf(live, T + 30_000, SINCE);
     for (const lens of ["queue", "project"] as const) {
-      const groups = buildGroups(board, lens, T + 30_000);
+      const groups = groupsOf(board, lens, T + 30_000);
       expect(groups.flatMap((g) => g.calls)).toHaveLength(2);
       for (const group of groups) expect(group.figures).toMatchObject({ waiting: 0, longestWaitSince: null, ringing: 0 });
     }
@@ -50,14 +58,14 @@ describe("live figures: waiting and longest wait", () => {
   it("waiting and longest wait are over the same calls: a call ringing an agent waits too", () => {
     const live = new LiveState();
     deliver(live, "telecmi", teleCmiInbound("rung", 0, "204"));
-    const [sales] = buildGroups(boardOf(live, T + 30_000, SINCE), "queue", T + 30_000);
+    const [sales] = groupsOf(boardOf(live, T + 30_000, SINCE), "queue", T + 30_000);
     expect(sales?.title).toBe("Sales");
     // Was "Waiting 0" beside "Longest wait 00:30".
     expect(sales?.figures).toMatchObject({ waiting: 1, longestWaitSince: T, ringing: 1 });
 
     // A second call of the same app waits with no agent rung yet; the longest wait is the older of the two.
     deliver(live, "telecmi", teleCmiInbound("unrung", 5000));
-    const app = buildGroups(boardOf(live, T + 30_000, SINCE), "project", T + 30_000).find((g) => g.title === `App ${APP}`);
+    const app = groupsOf(boardOf(live, T + 30_000, SINCE), "project", T + 30_000).find((g) => g.title === `App ${APP}`);
     expect(app?.figures).toMatchObject({ waiting: 2, longestWaitSince: T, ringing: 1, talking: 0 });
   });
 });
@@ -67,7 +75,7 @@ describe("live figures: waiting and longest wait", () => {
  * figures count: [group, rows labelled missed, missed figure, rows labelled abandoned, abandoned figure].
  */
 function rowsAgainstFigures(board: BoardState, lens: Lens, now: number) {
-  return buildGroups(board, lens, now).map((group) => {
+  return groupsOf(board, lens, now).map((group) => {
     const labelled = (label: string) => group.calls.filter((call) => call.state === "ended" && outcomeLabel(call) === label).length;
     return [group.title, labelled("missed"), group.figures?.today?.missed ?? 0, labelled("abandoned"), group.figures?.today?.abandoned ?? 0];
   });
@@ -187,7 +195,7 @@ describe("calls with no queue or project have real figures in their group", () =
 
   it("the \"No queue\" and \"No project\" groups count their calls like any queue", () => {
     const board = boardOf(noQueueCalls(), NOW, SINCE);
-    const noQueue = buildGroups(board, "queue", NOW).find((g) => g.id === "none");
+    const noQueue = groupsOf(board, "queue", NOW).find((g) => g.id === "none");
     expect(noQueue?.title).toBe("No queue");
     expect(noQueue?.calls).toHaveLength(4);
     expect(noQueue?.figures).toMatchObject({
@@ -196,7 +204,7 @@ describe("calls with no queue or project have real figures in their group", () =
       talking: 1,
       today: { answered: 1, missed: 1, abandoned: 0, answeredInTime: 1, serviceLevel: 50, outbound: 1, outboundAnswered: 1 },
     });
-    const noProject = buildGroups(board, "project", NOW).find((g) => g.id === "none");
+    const noProject = groupsOf(board, "project", NOW).find((g) => g.id === "none");
     expect(noProject?.title).toBe("No project");
     expect(noProject?.calls).toHaveLength(3);
     expect(noProject?.figures).toMatchObject({ waiting: 0, talking: 1, today: { answered: 1, missed: 1, serviceLevel: 50, outbound: 1 } });
@@ -204,7 +212,7 @@ describe("calls with no queue or project have real figures in their group", () =
 
   it("a connection filter narrows the \"No queue\" figures like it narrows its calls", () => {
     const board = boardOf(noQueueCalls(), NOW, SINCE);
-    const piopiyOnly = buildGroups(board, "queue", NOW, { connection: "piopiy-1", direction: null, queue: null, agent: "" }).find((g) => g.id === "none");
+    const piopiyOnly = groupsOf(board, "queue", NOW, { connection: "piopiy-1", direction: null, queue: null, agent: "" }).find((g) => g.id === "none");
     expect(piopiyOnly?.calls).toHaveLength(1);
     expect(piopiyOnly?.figures).toMatchObject({ waiting: 1, today: { answered: 0, missed: 0, outbound: 0, serviceLevel: null } });
   });

@@ -26,9 +26,9 @@ const agent = (id: string, connectionId: string, queueIds: string[] = [], projec
 });
 
 // Two connections: VOIPEX with queues NOC and Hotline, Conpeek with a project.
-const noc: Queue = { id: "q-noc", connectionId: "voipex", externalId: "NOC", name: "NOC" };
-const hotline: Queue = { id: "q-hot", connectionId: "voipex", externalId: "Hotline", name: "Hotline" };
-const infolinia = { id: "p-info", connectionId: "conpeek", externalId: "2", name: "Infolinia" };
+const noc: Queue = { id: "q-noc", connectionId: "voipex", externalId: "NOC", name: "NOC", displayName: null };
+const hotline: Queue = { id: "q-hot", connectionId: "voipex", externalId: "Hotline", name: "Hotline", displayName: null };
+const infolinia = { id: "p-info", connectionId: "conpeek", externalId: "2", name: "Infolinia", displayName: null };
 const jane = agent("a-jane", "voipex", ["q-noc"]);
 const both = agent("a-both", "voipex", ["q-hot", "q-noc"]);
 const karel = agent("a-karel", "voipex", ["q-hot"]);
@@ -105,7 +105,7 @@ describe("today's figures per user", () => {
   const stats: DayStats = {
     since: T,
     serviceLevelSeconds: 20,
-    agents: Object.fromEntries([...agents.map((a) => a.id), "a-unknown"].map((id) => [id, { answered: 1, missed: 0 }])),
+    agents: Object.fromEntries([...agents.map((a) => a.id), "a-unknown"].map((id) => [id, { answered: 1, missed: 0, talkSeconds: 0 }])),
     queues: { "q-noc": counts, "q-hot": counts },
     projects: { "p-info": counts },
   };
@@ -119,7 +119,7 @@ describe("today's figures per user", () => {
   });
 
   it("an agent gets their own figures only; admins and unlimited supervisors everything", () => {
-    expect(scopeStats(janeUser, stats, byId)).toEqual({ ...stats, agents: { "a-jane": { answered: 1, missed: 0 } }, queues: {}, projects: {} });
+    expect(scopeStats(janeUser, stats, byId)).toEqual({ ...stats, agents: { "a-jane": { answered: 1, missed: 0, talkSeconds: 0 } }, queues: {}, projects: {} });
     expect(scopeStats(admin, stats, byId)).toEqual(stats);
     expect(scopeStats(supervisor, stats, byId)).toEqual(stats);
   });

@@ -61,7 +61,8 @@ describe("today's figures", () => {
 
   it("counts per agent what they answered and what rang them unanswered", () => {
     const stats = dayStats([answeredFast, answeredSlow, missed, abandoned], T - 3_600_000, 20);
-    expect(stats.agents).toEqual({ ann: { answered: 1, missed: 0 }, bob: { answered: 1, missed: 1 } });
+    // Talk time counts the ended answered leg only (ann: answered at 8 s, ended at 60 s); bob's live call talks on its own timer.
+    expect(stats.agents).toEqual({ ann: { answered: 1, missed: 0, talkSeconds: 52 }, bob: { answered: 1, missed: 1, talkSeconds: 0 } });
   });
 
   it("has no service level before the first offered call", () => {

@@ -43,7 +43,8 @@ describe("thresholds", () => {
     };
     const metrics = groupMetrics(figures, T);
     expect(metrics).toEqual({ waiting: 4, longestWait: 125, serviceLevel: 70, abandonedLastHour: 1, agentsAvailable: 0 });
-    const levels = groupLevels(metrics, DEFAULT_THRESHOLDS);
+    expect(groupLevels(metrics, DEFAULT_THRESHOLDS).agentsAvailable).toBe("ok");
+    const levels = groupLevels(metrics, { ...DEFAULT_THRESHOLDS, agentsAvailable: { amber: 1, red: 0 } });
     expect(levels).toEqual({ waiting: "amber", longestWait: "red", serviceLevel: "amber", abandonedLastHour: "ok", agentsAvailable: "red" });
     expect(worstLevel(Object.values(levels))).toBe("red");
 

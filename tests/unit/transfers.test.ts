@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { agentStatus, buildGroups, initialBoard, type BoardState } from "@/app/board/board-state";
+import { agentStatus, buildBoard, initialBoard, listedForAgent, type BoardState } from "@/app/board/board-state";
 import { agentChain } from "@/server/domain/handoff";
 import type { Call } from "@/server/domain/model";
 import type { LiveState } from "@/server/live/live-state";
@@ -137,8 +137,13 @@ describe("an agent's card lists the calls they are on, not those they left", () 
     seenAt: new Map([...live.calls.values()].map((c) => [c.id, c.updatedAt])),
     agents: new Map(live.agents),
   });
-  const cardCalls = (live: LiveState, externalId: string, now: number) =>
-    buildGroups(boardOf(live), "agent", now).find((g) => g.title === externalId)?.calls.map((c) => c.state) ?? [];
+  /** What the agent's roster line shows: the call they are on; once it ended, the calls listed as theirs (their view, history). */
+  const cardCalls = (live: LiveState, externalId: string, now: number) => {
+    const row = buildBoard(boardOf(live), "queue", now).roster.find((r) => r.title === externalId);
+    if (!row) return [];
+    if (row.status.call) return [row.status.call.state];
+    return [...live.calls.values()].filter((c) => c.state === "ended" && listedForAgent(c, row.agent.id)).map((c) => c.state);
+  };
 
   it("a ring-all loser's card does not list the winner's call while it is talked; the winner's does", () => {
     const ringB: Delivery = { body: { EventName: "Ringing", ...VX, Line: "444", Login: "petr.novak" } };

@@ -1,7 +1,7 @@
 "use server";
 
-import { adminAction, backTo } from "../action-helpers";
-import { describeError } from "../describe-error";
+import { getTranslations } from "next-intl/server";
+import { adminAction, backTo, errorText } from "../action-helpers";
 import type { ConnectionInput } from "@/server/connections/types";
 
 const field = (form: FormData, name: string) => {
@@ -23,31 +23,34 @@ function input(form: FormData) {
 
 export async function createConnection(form: FormData) {
   const { runtime } = await adminAction("/admin/connections");
+  const t = await getTranslations("admin");
   let message: Record<string, string>;
   try {
     const connection = await runtime.registry.create(input(form));
-    message = { done: `Created ${connection.name}: paste its URL into the provider.` };
+    message = { done: t("connections.created", { name: connection.name }) };
   } catch (error) {
-    message = { error: describeError(error) };
+    message = { error: await errorText(error) };
   }
   backTo("/admin/connections", message);
 }
 
 export async function updateConnection(form: FormData) {
   const { runtime } = await adminAction("/admin/connections");
+  const t = await getTranslations("admin");
   const id = String(form.get("id") ?? "");
   let message: Record<string, string>;
   try {
     const connection = await runtime.registry.update(id, input(form));
-    message = { done: `Saved ${connection.name}.` };
+    message = { done: t("connections.saved", { name: connection.name }) };
   } catch (error) {
-    message = { error: describeError(error), edit: id };
+    message = { error: await errorText(error), edit: id };
   }
   backTo("/admin/connections", message);
 }
 
 export async function rotateConnectionKey(form: FormData) {
   const { runtime } = await adminAction("/admin/connections");
+  const t = await getTranslations("admin");
   const connection = await runtime.registry.rotateKey(String(form.get("id") ?? ""));
-  backTo("/admin/connections", { done: `New URL for ${connection.name}: the old one no longer works. Update it in the provider's console.` });
+  backTo("/admin/connections", { done: t("connections.rotated", { name: connection.name }) });
 }

@@ -1,9 +1,11 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 
 /** Copies a webhook URL to the clipboard, and says so (or says it could not). */
 export function CopyButton({ text, label }: { text: string; label: string }) {
+  const t = useTranslations("admin");
   const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
   return (
     <button
@@ -18,7 +20,7 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
         );
       }}
     >
-      {state === "copied" ? "Copied" : state === "failed" ? "Copy failed: select the URL" : "Copy"}
+      {state === "copied" ? t("connections.copied") : state === "failed" ? t("connections.copyFailed") : t("connections.copy")}
     </button>
   );
 }

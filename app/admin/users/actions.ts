@@ -1,12 +1,14 @@
 "use server";
 
-import { adminAction, backTo } from "../action-helpers";
-import { describeError } from "../describe-error";
+import { getTranslations } from "next-intl/server";
+import { adminAction, backTo, errorText } from "../action-helpers";
 
 const list = (form: FormData, name: string) => form.getAll(name).map(String).filter(Boolean);
 
 export async function createUser(form: FormData) {
   const { runtime } = await adminAction("/admin/users");
+  const t = await getTranslations("admin");
+  const tr = await getTranslations("common");
   let message: Record<string, string>;
   try {
     const user = await runtime.auth.users.create({
@@ -18,15 +20,16 @@ export async function createUser(form: FormData) {
       projectIds: list(form, "projectIds"),
       agentIds: list(form, "agentIds"),
     });
-    message = { done: `Added ${user.email} (${user.role}).` };
+    message = { done: t("users.added", { email: user.email, role: tr(`role.${user.role}`) }) };
   } catch (error) {
-    message = { error: describeError(error) };
+    message = { error: await errorText(error) };
   }
   backTo("/admin/users", message);
 }
 
 export async function updateUser(form: FormData) {
   const { runtime } = await adminAction("/admin/users");
+  const t = await getTranslations("admin");
   const id = String(form.get("id") ?? "");
   let message: Record<string, string>;
   try {
@@ -40,23 +43,24 @@ export async function updateUser(form: FormData) {
       agentIds: list(form, "agentIds"),
     });
     runtime.refreshUser(id);
-    message = { done: `Saved ${user.email}.` };
+    message = { done: t("users.saved", { email: user.email }) };
   } catch (error) {
-    message = { error: describeError(error), edit: id };
+    message = { error: await errorText(error), edit: id };
   }
   backTo("/admin/users", message);
 }
 
 export async function deleteUser(form: FormData) {
   const { runtime } = await adminAction("/admin/users");
+  const t = await getTranslations("admin");
   const id = String(form.get("id") ?? "");
   let message: Record<string, string>;
   try {
     await runtime.auth.users.remove(id);
     runtime.refreshUser(id);
-    message = { done: "User removed." };
+    message = { done: t("users.removed") };
   } catch (error) {
-    message = { error: describeError(error) };
+    message = { error: await errorText(error) };
   }
   backTo("/admin/users", message);
 }

@@ -1,0 +1,65 @@
+"use client";
+
+import { useEffect, useRef } from "react";
+import type { Level } from "@/server/domain/thresholds";
+
+const RANK: Record<Level, number> = { ok: 0, amber: 1, red: 2 };
+
+/** The tab title: the worst level and the callers waiting, so a board in a background tab still warns. */
+export function boardTitle(level: Level, waiting: number): string {
+  const mark = level === "red" ? "🔴 " : level === "amber" ? "🟠 " : "";
+  return `${mark}${waiting > 0 ? `(${waiting} waiting) ` : ""}Callboard`;
+}
+
+/** A short two-tone chime made in the browser (no sound file to load); quiet, once per escalation. */
+function chime(level: Level) {
+  const Context = window.AudioContext ?? (window as unknown as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext;
+  if (!Context) return;
+  const audio = new Context();
+  const tones = level === "red" ? [880, 660, 880] : [660, 880];
+  tones.forEach((frequency, i) => {
+    const oscillator = audio.createOscillator();
+    const gain = audio.createGain();
+    oscillator.frequency.value = frequency;
+    gain.gain.setValueAtTime(0.0001, audio.currentTime + i * 0.18);
+    gain.gain.exponentialRampToValueAtTime(0.2, audio.currentTime + i * 0.18 + 0.02);
+    gain.gain.exponentialRampToValueAtTime(0.0001, audio.currentTime + i * 0.18 + 0.16);
+    oscillator.connect(gain).connect(audio.destination);
+    oscillator.start(audio.currentTime + i * 0.18);
+    oscillator.stop(audio.currentTime + i * 0.18 + 0.17);
+  });
+  setTimeout(() => void audio.close(), 1000);
+}
+
+export interface AlertPrefs {
+  /** Play a chime when the board's worst level rises (opt-in per user). */
+  sound: boolean;
+  /** Raise a browser notification when it rises (opt-in per user; the browser asks for permission). */
+  notify: boolean;
+}
+
+/**
+ * Keeps the tab title current and, when the worst level rises (ok → amber → red), plays the chime and raises a
+ * notification, each only if the user opted in. Never on the first render: opening a board already in red is not news.
+ */
+export function useAlerting(level: Level, waiting: number, summary: string, prefs: AlertPrefs): void {
+  const previous = useRef<Level | null>(null);
+  useEffect(() => {
+    document.title = boardTitle(level, waiting);
+  }, [level, waiting]);
+  useEffect(() => {
+    const before = previous.current;
+    previous.current = level;
+    if (before === null || RANK[level] <= RANK[before]) return;
+    if (prefs.sound) {
+      try {
+        chime(level);
+      } catch {
+        // Browsers refuse audio before the first interaction with the page: the title and colours still warn.
+      }
+    }
+    if (prefs.notify && typeof Notification !== "undefined" && Notification.permission === "granted") {
+      new Notification(level === "red" ? "Callboard: red alert" : "Callboard: warning", { body: summary, tag: "callboard-level" });
+    }
+  }, [level, summary, prefs.sound, prefs.notify]);
+}
