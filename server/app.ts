@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Config } from "./config";
+import { AlertService } from "./alerts/service";
 import { AuthService } from "./auth/auth-service";
 import { gate } from "./auth/gate";
 import { ConnectionRegistry } from "./connections/registry";
@@ -43,6 +44,7 @@ export interface Callboard {
   realtime: Realtime;
   committer: GroupCommitter;
   metrics: Metrics;
+  alerts: AlertService;
   names: DisplayNames;
   close(): Promise<void>;
 }
@@ -81,6 +83,21 @@ export async function startCallboard(options: {
   log.info({ calls: live.calls.size, agents: live.agents.size, parked: live.parkedCount() }, "live state restored");
 
   let realtime: Realtime | undefined;
+  // Thresholds and alerts: the engine evaluates on its own timer (about once a second) and is poked after each
+  // committed batch; it never runs inside a webhook's request.
+  const alerts = new AlertService({
+    db,
+    live,
+    log,
+    serviceLevelSeconds: config.serviceLevelSeconds,
+    stuckMs: config.stuckMs,
+    timeZone: config.timeZone,
+    quietMs: config.alertQuietMs,
+    allowLocal: config.alertWebhookAllowLocal,
+    publicUrl: () => publicUrl,
+  });
+  let publicUrl = config.publicUrl ?? "";
+  await alerts.start();
   const writer = new BatchWriter(config.databaseUrl);
   const metrics = createMetrics({
     commitQueue: () => ({ waiting: committer.waiting(), oldestMs: committer.oldestWaitMs() }),
@@ -96,6 +113,7 @@ export async function startCallboard(options: {
       } catch (error) {
         log.error({ err: error }, "publishing a committed batch failed");
       }
+      alerts.poke();
     },
     (error, batch, kind) => {
       metrics.commitFailed(kind);
@@ -116,6 +134,7 @@ export async function startCallboard(options: {
     registry,
     live,
     history: new HistoryService(db, config.timeZone),
+    alerts,
     names,
     bodyLimit: config.bodyLimit,
     silentAfterMs: config.silentAfterMs,
@@ -159,6 +178,7 @@ export async function startCallboard(options: {
     serviceLevelSeconds: config.serviceLevelSeconds,
     stuckMs: config.stuckMs,
     timeZone: config.timeZone,
+    alerts,
   });
   options.onUpgrade?.(server);
 
@@ -182,6 +202,7 @@ export async function startCallboard(options: {
   const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   const url = config.publicUrl ?? `http://${host}:${address.port}`;
   runtime.publicUrl = url;
+  publicUrl = url;
 
   return {
     server,
@@ -194,11 +215,13 @@ export async function startCallboard(options: {
     realtime,
     committer,
     metrics,
+    alerts,
     names,
     async close() {
       clearInterval(evictTimer);
       clearInterval(sweepTimer);
       stopRetention();
+      await alerts.close();
       await realtime?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await committer.drain();

@@ -1,3 +1,4 @@
+import type { AlertService } from "./alerts/service";
 import type { AuthService } from "./auth/auth-service";
 import type { ConnectionRegistry } from "./connections/registry";
 import type { Db } from "./db/client";
@@ -17,6 +18,8 @@ export interface Runtime {
   registry: ConnectionRegistry;
   live: LiveState;
   history: HistoryService;
+  /** Thresholds, alerts and their webhooks (server/alerts/service.ts). */
+  alerts: AlertService;
   /** Names admins give agents, queues and projects (/admin/names). */
   names: DisplayNames;
   bodyLimit: number;

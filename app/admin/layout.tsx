@@ -23,6 +23,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
           <Link href="/admin/names" className="rounded px-3 py-1 hover:bg-slate-200">{t("nav.names")}</Link>
           <Link href="/admin/connections" className="rounded px-3 py-1 hover:bg-slate-200">{t("nav.connections")}</Link>
           <Link href="/admin/tokens" className="rounded px-3 py-1 hover:bg-slate-200">{t("nav.tokens")}</Link>
+          <Link href="/admin/thresholds" className="rounded px-3 py-1 hover:bg-slate-200">{t("nav.thresholds")}</Link>
           <Link href="/" className="rounded px-3 py-1 hover:bg-slate-200">{t("nav.board")}</Link>
         </nav>
         {user ? <SignOut user={user} /> : null}

@@ -1,10 +1,12 @@
 import type { Agent, Call, ConnectionSummary, Project, Queue } from "@/server/domain/model";
 import { agentLabel } from "@/server/domain/names";
 import { noneCounts, sumCounts, type AgentDay, type DayStats } from "@/server/domain/stats";
-import type { Snapshot } from "@/server/realtime/protocol";
+import type { Snapshot, ThresholdMap } from "@/server/realtime/protocol";
+import type { Alert } from "@/server/alerts/types";
 import { callPhase, isStuck, type CallPhase } from "@/server/domain/figures";
 import { agentsOfCall, agentStatus, callsByAgent, type AgentNow } from "@/server/domain/agent-status";
 import {
+  DEFAULT_KEY,
   DEFAULT_THRESHOLDS,
   groupFigures,
   groupLevels,
@@ -32,8 +34,13 @@ export interface BoardState {
   projects: Map<string, Project>;
   connections: ConnectionSummary[];
   stats: DayStats | null;
-  /** Each queue's/project's thresholds (resolved by the server); a group missing here uses the defaults. */
-  thresholds: Record<string, ThresholdSet>;
+  /**
+   * Each queue's/project's effective thresholds (resolved by the server, by group id; `default` for a group that appeared
+   * since); empty for agents.
+   */
+  thresholds: ThresholdMap;
+  /** Open alerts of the groups this viewer may see, by id (an ended one leaves). */
+  alerts: Map<string, Alert>;
 }
 
 export type BoardAction =
@@ -44,6 +51,8 @@ export type BoardAction =
   | { type: "queue"; queue: Queue }
   | { type: "project"; project: Project }
   | { type: "stats"; stats: DayStats }
+  | { type: "thresholds"; thresholds: ThresholdMap }
+  | { type: "alert"; alert: Alert }
   /** Several updates applied in one render, in order. */
   | { type: "batch"; actions: BoardAction[] };
 
@@ -60,6 +69,7 @@ export const initialBoard: BoardState = {
   connections: [],
   stats: null,
   thresholds: {},
+  alerts: new Map(),
 };
 
 const byId = <T extends { id: string }>(items: T[]) => new Map(items.map((item) => [item.id, item]));
@@ -79,7 +89,8 @@ export function boardReducer(state: BoardState, action: BoardAction): BoardState
         projects: byId(action.snapshot.projects),
         connections: action.snapshot.connections,
         stats: action.snapshot.stats,
-        thresholds: state.thresholds,
+        thresholds: action.snapshot.thresholds,
+        alerts: byId(action.snapshot.alerts),
       };
     case "call": {
       const current = state.calls.get(action.call.id);
@@ -109,6 +120,20 @@ export function boardReducer(state: BoardState, action: BoardAction): BoardState
       return { ...state, projects: new Map(state.projects).set(action.project.id, action.project) };
     case "stats":
       return { ...state, stats: action.stats };
+    case "thresholds":
+      return { ...state, thresholds: action.thresholds };
+    case "alert": {
+      const current = state.alerts.get(action.alert.id);
+      if (current && current.version >= action.alert.version) return state;
+      const alerts = new Map(state.alerts);
+      if (action.alert.endedAt !== null) {
+        if (!current) return state;
+        alerts.delete(action.alert.id);
+      } else {
+        alerts.set(action.alert.id, action.alert);
+      }
+      return { ...state, alerts };
+    }
     case "batch":
       return action.actions.reduce(boardReducer, state);
   }
@@ -166,7 +191,7 @@ function matchesAgent(agent: Agent | undefined, text: string): boolean {
 }
 
 /** The thresholds of a group as the server sent them; the built-in defaults before it has. */
-export const thresholdsOf = (state: BoardState, id: string): ThresholdSet => state.thresholds[id] ?? DEFAULT_THRESHOLDS;
+export const thresholdsOf = (state: Pick<BoardState, "thresholds">, id: string): ThresholdSet => state.thresholds[id] ?? state.thresholds[DEFAULT_KEY] ?? DEFAULT_THRESHOLDS;
 
 /**
  * Everything the supervisor board shows, from the state and the filters: the header (one row per queue or project,

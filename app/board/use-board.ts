@@ -51,6 +51,8 @@ export function useBoard() {
     socket.on("queue:updated", (queue) => dispatch({ type: "queue", queue }));
     socket.on("project:updated", (project) => dispatch({ type: "project", project }));
     socket.on("stats:updated", (stats) => dispatch({ type: "stats", stats }));
+    socket.on("thresholds:updated", (thresholds) => dispatch({ type: "thresholds", thresholds }));
+    socket.on("alert:updated", (alert) => dispatch({ type: "alert", alert }));
     return () => {
       if (flush) clearTimeout(flush);
       socket.disconnect();

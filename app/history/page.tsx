@@ -14,7 +14,7 @@ const control = "mt-1 block w-full rounded-md border border-slate-300 bg-white p
 const seconds = (s: number | null) => (s === null ? "" : `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, "0")}`);
 
 /** The filter fields a URL can carry: a field whose value cannot be read is named in the viewer's language. */
-const FIELDS = ["from", "to", "provider", "connection", "direction", "outcome", "agent", "queue", "project", "phone", "tz", "cursor", "limit"] as const;
+const FIELDS = ["from", "to", "since", "until", "provider", "connection", "direction", "outcome", "agent", "queue", "project", "phone", "tz", "cursor", "limit"] as const;
 
 function Choice({ label, name, value, all, options }: { label: string; name: string; value: string | undefined; all: string; options: { id: string; label: string }[] }) {
   return (
@@ -74,10 +74,14 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
         <Link href="/" className="text-xl font-bold">Callboard</Link>
         <h1 className="text-xl">{t("title")}</h1>
         <Link href={`/history/figures?${exportParams}`} className="text-sky-700 underline">{t("figures")}</Link>
+        {user.role !== "agent" ? <Link href="/history/alerts" className="text-sky-700 underline">{t("alerts")}</Link> : null}
         <span className="text-xs text-slate-500" data-testid="times-in">{t("timesIn", { zone: timeZone })}</span>
         <SignOut user={user} />
       </header>
       <form method="get" className="mb-4 grid grid-cols-2 gap-2 rounded-md border border-slate-200 bg-white p-3 sm:grid-cols-4 lg:grid-cols-6" aria-label={t("filters")}>
+        {/* An alert's time window (from /history/alerts) is kept when other filters change. */}
+        {filters.since ? <input type="hidden" name="since" value={filters.since} /> : null}
+        {filters.until ? <input type="hidden" name="until" value={filters.until} /> : null}
         <label className="text-xs font-medium">{t("from")}<input type="date" name="from" defaultValue={filters.from} className={control} /></label>
         <label className="text-xs font-medium">{t("to")}<input type="date" name="to" defaultValue={filters.to} className={control} /></label>
         <Choice label={t("provider")} name="provider" value={filters.provider} all={t("all")} options={lists.providers.map((p) => ({ id: p.id, label: tc(`provider.${p.id}`) }))} />
@@ -97,6 +101,11 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
           </a>
         </div>
       </form>
+      {filters.since || filters.until ? (
+        <p className="mb-3 text-sm text-slate-600" data-testid="time-window">
+          {filters.since && filters.until ? t("timeWindow", { since: time(filters.since), until: time(filters.until) }) : filters.since ? t("timeWindowSince", { since: time(filters.since) }) : t("timeWindowUntil", { until: time(filters.until ?? null) })}
+        </p>
+      ) : null}
       {problems.length > 0 ? <p role="alert" className="mb-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200">{t("invalidFilters", { problems: problems.join("; ") })}</p> : null}
       <ScrollRegion label={t("title")}>
       <table className="w-full border-collapse text-sm">

@@ -4,6 +4,7 @@ import { SESSION_COOKIE, type AuthUser, type Role } from "@/server/auth/types";
 import { getRuntime } from "@/server/runtime";
 
 export const EVERY_ROLE: readonly Role[] = ["admin", "supervisor", "agent"];
+export const SUPERVISORS: readonly Role[] = ["admin", "supervisor"];
 export const ADMINS: readonly Role[] = ["admin"];
 
 /** The signed-in user of this request, for server components and route handlers. */

@@ -62,10 +62,22 @@ async function main() {
   process.env.DATABASE_URL = env.DATABASE_URL;
   const app = await startCallboard({ config: loadConfig(env), log: createLogger("warn"), env });
   const keys = Object.fromEntries(app.registry.all().map((c) => [c.provider, c.key]));
+  // The alert engine runs on the same thread, off the request path: its evaluations are timed during the load.
+  const evaluations: number[] = [];
+  const engine = app.alerts.engine;
+  const evaluate = engine.evaluate.bind(engine);
+  engine.evaluate = () => {
+    const started = performance.now();
+    evaluate();
+    evaluations.push(performance.now() - started);
+  };
   await load(app.url, keys, 2000); // warm-up
+  evaluations.length = 0;
   const memBefore = process.memoryUsage().rss;
   const callboard = await load(app.url, keys);
   const stored = await app.db.delivery.count();
+  const sorted = [...evaluations].sort((a, b) => a - b);
+  const calls = app.live.calls.size;
   const rssMb = (process.memoryUsage().rss / 1024 / 1024).toFixed(0);
   await app.close();
   fs.rmSync(dir, { recursive: true, force: true });
@@ -75,6 +87,10 @@ async function main() {
   console.log(line("callboard (stored + applied)", callboard));
   console.log(`callboard / baseline: ${((callboard.perSecond / baseline.perSecond) * 100).toFixed(1)}%`);
   console.log(`deliveries stored: ${stored}   rss after: ${rssMb} MB (before load ${(memBefore / 1024 / 1024).toFixed(0)} MB)`);
+  console.log(
+    `alert engine during the load: ${sorted.length} evaluations, p50 ${(sorted[Math.floor(sorted.length / 2)] ?? 0).toFixed(1)} ms, max ${(sorted.at(-1) ?? 0).toFixed(1)} ms, ` +
+      `${sorted.reduce((a, b) => a + b, 0).toFixed(0)} ms in all (${calls} calls in memory)`,
+  );
 }
 
 main().catch((error: unknown) => {

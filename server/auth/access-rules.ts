@@ -1,7 +1,7 @@
 import type { AuthUser, Role } from "./types";
 
-/** Who may request a path: anyone, any signed-in user, or admins only. */
-export type Access = "public" | "signed-in" | "admin";
+/** Who may request a path: anyone, any signed-in user, supervisors and admins, or admins only. */
+export type Access = "public" | "signed-in" | "supervisor" | "admin";
 
 export interface AccessRule {
   /** Tested against the normalized path (see `normalizePath`), without the query string. */
@@ -38,12 +38,15 @@ export const ACCESS_RULES: readonly AccessRule[] = [
   { pattern: /^\/api\/calls(?:\/|$)/i, access: "signed-in", api: true, bearer: true },
   { pattern: /^\/api\/admin(?:\/|$)/i, access: "admin", api: true },
   { pattern: /^\/admin(?:\/|$)/i, access: "admin", api: false },
+  // Stored alerts: what the supervisors watch (scoped to their queues/projects where they read); not for agents.
+  { pattern: /^\/history\/alerts(?:\/|$)/i, access: "supervisor", api: false },
   { pattern: /^\/api(?:\/|$)/i, access: "signed-in", api: true },
   { pattern: /^/, access: "signed-in", api: false },
 ];
 
 export const ROLES: Record<Exclude<Access, "public">, readonly Role[]> = {
   "signed-in": ["admin", "supervisor", "agent"],
+  supervisor: ["admin", "supervisor"],
   admin: ["admin"],
 };
 

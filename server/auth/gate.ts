@@ -38,7 +38,7 @@ export async function gate(req: IncomingMessage, res: ServerResponse, auth: Auth
         cookie: req.headers.cookie ? parse(req.headers.cookie)[LOCALE_COOKIE] : undefined,
         acceptLanguage: req.headers["accept-language"],
       });
-      res.writeHead(403, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "content-language": locale }).end(forbiddenPage(locale));
+      res.writeHead(403, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "content-language": locale }).end(forbiddenPage(locale, rule.access === "supervisor" ? "supervisor" : "admin"));
     }
   } else if (rule.api) {
     res.writeHead(401, { "content-type": "application/json" }).end(JSON.stringify({ ok: false, error: "sign in first" }));

@@ -181,3 +181,23 @@ export function filterLists<C extends { id: string; provider: ProviderId }>(user
   const connectionIds = new Set([...agents, ...queues, ...projects].map((item) => item.connectionId));
   return { agents, queues, projects, connections: connections.filter((c) => connectionIds.has(c.id)), providers: providersOf(connectionIds) };
 }
+
+/**
+ * The queues and projects whose thresholds and alerts this user may see: admins and unlimited supervisors all of them
+ * (`all`), a limited supervisor their own queues and projects, an agent none.
+ */
+export function groupScope(user: AuthUser): { all: true } | { all: false; ids: ReadonlySet<string> } {
+  if (user.role === "agent") return { all: false, ids: new Set() };
+  if (!isLimited(user)) return { all: true };
+  return { all: false, ids: new Set([...user.queueIds, ...user.projectIds]) };
+}
+
+export function canSeeGroup(user: AuthUser, groupId: string): boolean {
+  const scope = groupScope(user);
+  return scope.all || scope.ids.has(groupId);
+}
+
+/** Where a queue's or project's alerts go: everyone who sees everything, and the supervisors of that queue/project. */
+export function groupRooms(kind: "queue" | "project", id: string): string[] {
+  return [ALL, kind === "queue" ? queueRoom(id) : projectRoom(id)];
+}

@@ -127,6 +127,13 @@ export function whereClause(user: AuthUser, f: HistoryFilters): Prisma.Sql {
   const zone = f.tz ?? processTimeZone();
   if (f.from) parts.push(Prisma.sql`c."startedAt" >= ${stored(startOfZonedDay(f.from, zone))}`);
   if (f.to) parts.push(Prisma.sql`c."startedAt" < ${stored(startOfNextZonedDay(f.to, zone))}`);
+  if (f.until) parts.push(Prisma.sql`c."startedAt" <= ${stored(Date.parse(f.until))}`);
+  if (f.since) {
+    const since = Date.parse(f.since);
+    // Still going at `since`: not ended before it. A call lasts at most a day here (the no-end sweeper closes silent
+    // calls within hours), which bounds the scan of the startedAt index.
+    parts.push(Prisma.sql`(c."endedAt" IS NULL OR c."endedAt" >= ${stored(since)})`, Prisma.sql`c."startedAt" >= ${stored(since - 86_400_000)}`);
+  }
   if (f.provider) parts.push(Prisma.sql`c."provider" = ${f.provider}`);
   if (f.connection) parts.push(Prisma.sql`c."connectionId" = ${f.connection}`);
   if (f.direction) parts.push(Prisma.sql`c."direction" = ${f.direction}`);

@@ -11,11 +11,22 @@ const day = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, "a date like 2026-11-21")
   .optional();
 const id = z.string().trim().min(1).max(100).optional();
+/** An instant (ISO 8601 with its offset, as an alert's link writes it), bounded like every stored time. */
+const instant = z.iso
+  .datetime({ offset: true })
+  .refine((text) => {
+    const ms = Date.parse(text);
+    return ms >= Date.UTC(2000, 0, 1) && ms < Date.UTC(2100, 0, 1);
+  }, "a time between 2000 and 2100")
+  .optional();
 
 /** History filters, as they appear in the URL (`/history?from=…&outcome=missed`) and in `GET /api/calls`. */
 export const HistoryFilters = z.object({
   from: day,
   to: day,
+  /** Calls in progress at some moment of [since, until] (an alert's time window, from /history/alerts). */
+  since: instant,
+  until: instant,
   provider: ProviderId.optional(),
   connection: id,
   direction: Direction.optional(),

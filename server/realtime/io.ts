@@ -2,7 +2,8 @@ import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import type { AuthService } from "../auth/auth-service";
 import { sessionToken } from "../auth/gate";
-import { agentAudience, agentFilter, agentRoom as agentRoomOf, callForAgents, callRooms, canSeeCall, filterLists, isLimited, roomsOf, scopeAgent, scopeKey, scopeStats, supervisorCallRooms } from "../auth/scope";
+import type { AlertService } from "../alerts/service";
+import { agentAudience, agentFilter, agentRoom as agentRoomOf, callForAgents, callRooms, canSeeCall, filterLists, groupRooms, isLimited, roomsOf, scopeAgent, scopeKey, scopeStats, supervisorCallRooms } from "../auth/scope";
 import { callAgents } from "../domain/membership";
 import { shownAgent, shownNamed } from "../domain/names";
 import type { AuthUser } from "../auth/types";
@@ -46,6 +47,8 @@ export function createRealtime(
     publicUrl: () => string | undefined;
     /** Open Socket.IO connections allowed from one client address. */
     maxSocketsPerAddress: number;
+    /** Thresholds and open alerts, scoped per user (server/alerts/service.ts). */
+    alerts: Pick<AlertService, "thresholdsFor" | "openAlertsFor" | "onAlert" | "onThresholds">;
   },
 ): Realtime {
   // Handshakes are judged before any session lookup: a foreign Origin (another site's page using the user's cookie) or
@@ -144,8 +147,17 @@ export function createRealtime(
       projects: [...deps.live.projects.values()].filter((p) => everything || projectIds.has(p.id)).map(shownNamed),
       // Limited supervisors: the connections of their queues/projects and agents; agents: none.
       connections: filterLists(user, { agents: deps.live.agents.values(), queues: deps.live.queues.values(), projects: deps.live.projects.values(), connections: deps.connections() }).connections,
+      thresholds: deps.alerts.thresholdsFor(user),
+      alerts: deps.alerts.openAlertsFor(user),
     };
   };
+
+  // Alerts go to the rooms of their queue/project (agents are in none of them); thresholds, when an admin changes
+  // them, to every socket as that socket's own map.
+  deps.alerts.onAlert((alert) => io.to(groupRooms(alert.groupKind, alert.groupId)).emit("alert:updated", alert));
+  deps.alerts.onThresholds(() => {
+    for (const socket of io.sockets.sockets.values()) if (socket.data.user.role !== "agent") socket.emit("thresholds:updated", deps.alerts.thresholdsFor(socket.data.user));
+  });
 
   /** The sockets in any of these rooms, each once. */
   const socketsIn = (rooms: string[]) => {

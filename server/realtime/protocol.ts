@@ -1,6 +1,11 @@
+import type { Alert } from "../alerts/types";
 import type { AuthUser } from "../auth/types";
 import type { Agent, Call, ConnectionSummary, Project, Queue } from "../domain/model";
 import type { DayStats } from "../domain/stats";
+import type { ThresholdSet } from "../domain/thresholds";
+
+/** The effective thresholds (thresholdsFor) of every group the socket may see, by group id; `default` for any other. */
+export type ThresholdMap = Record<string, ThresholdSet>;
 
 /**
  * The Socket.IO contract, shared by the server and the browser. A client gets `snapshot` on every
@@ -26,6 +31,10 @@ export interface Snapshot {
   queues: Queue[];
   projects: Project[];
   connections: ConnectionSummary[];
+  /** Thresholds of the queues/projects this socket may see (none for agents). */
+  thresholds: ThresholdMap;
+  /** The open alerts of those queues/projects. */
+  alerts: Alert[];
 }
 
 export interface ServerToClientEvents {
@@ -38,6 +47,10 @@ export interface ServerToClientEvents {
   "project:updated": (project: Project) => void;
   /** Today's figures, at most once a second while calls change. */
   "stats:updated": (stats: DayStats) => void;
+  /** An admin changed thresholds: the socket's whole map again. */
+  "thresholds:updated": (thresholds: ThresholdMap) => void;
+  /** An alert opened, rose to red, reached a new peak, or ended (`endedAt` set: it leaves the open list). */
+  "alert:updated": (alert: Alert) => void;
 }
 
 export interface ClientToServerEvents {

@@ -69,7 +69,9 @@ describe.skipIf(!browserAvailable())("Callboard in Czech and Polish, times in th
     await page.goto(`${app.url}/history/figures`);
     await page.locator("[data-testid=chart-hours] .recharts-bar-rectangle").first().waitFor();
     await expectInLocale(page, locale, "figures");
-    for (const admin of ["users", "connections", "tokens"]) {
+    await page.goto(`${app.url}/history/alerts`);
+    await expectInLocale(page, locale, "alerts");
+    for (const admin of ["users", "connections", "tokens", "thresholds"]) {
       await page.goto(`${app.url}/admin/${admin}`);
       await expectInLocale(page, locale, `admin-${admin}`);
     }

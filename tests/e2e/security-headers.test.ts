@@ -116,7 +116,7 @@ describe("security headers on the real server", () => {
       await page.getByRole("button", { name: "Projects" }).click();
       await expect.poll(() => page.url()).toContain("lens=project");
 
-      for (const path of ["/history", "/history/figures", "/admin/users", "/admin/connections", "/admin/tokens", "/admin/names"]) {
+      for (const path of ["/history", "/history/figures", "/history/alerts", "/admin/users", "/admin/connections", "/admin/tokens", "/admin/names", "/admin/thresholds"]) {
         await page.goto(`${app.url}${path}`);
         await page.waitForLoadState("networkidle");
       }

@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { ApiTokens } from "@/server/auth/api-tokens";
 import { Users } from "@/server/auth/users";
 import type { Db } from "@/server/db/client";
@@ -9,7 +11,7 @@ import type { Db } from "@/server/db/client";
  */
 /** What the admin tables hold, in the columns an action can change. */
 export async function fingerprint(db: Db) {
-  const [users, links, connections, tokens, agents, queues, projects] = await Promise.all([
+  const [users, links, connections, tokens, agents, queues, projects, thresholds, alertWebhooks] = await Promise.all([
     db.user.findMany({
       select: { id: true, email: true, name: true, role: true, passwordHash: true, queueIds: true, projectIds: true, locale: true, timeZone: true, theme: true, alertSound: true, alertNotify: true },
       orderBy: { id: "asc" },
@@ -20,10 +22,26 @@ export async function fingerprint(db: Db) {
     db.agent.findMany({ select: { id: true, displayName: true }, orderBy: { id: "asc" } }),
     db.queue.findMany({ select: { id: true, displayName: true }, orderBy: { id: "asc" } }),
     db.project.findMany({ select: { id: true, displayName: true }, orderBy: { id: "asc" } }),
+    db.threshold.findMany({ select: { groupId: true, metric: true, amber: true, amberOff: true, red: true, redOff: true }, orderBy: [{ groupId: "asc" }, { metric: "asc" }] }),
+    db.alertWebhook.findMany({ select: { groupId: true, url: true, secret: true, lastStatus: true, lastAt: true, lastDetail: true }, orderBy: { groupId: "asc" } }),
   ]);
-  return { users, links, connections, tokens, agents, queues, projects };
+  return { users, links, connections, tokens, agents, queues, projects, thresholds, alertWebhooks };
 }
 export type Fingerprint = Awaited<ReturnType<typeof fingerprint>>;
+
+/** A local HTTP receiver for alert webhooks (the servers under test allow local targets): answers 200 to everything. */
+let receiver: Promise<string> | undefined;
+function receiverUrl(): Promise<string> {
+  receiver ??= new Promise((resolve) => {
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => res.writeHead(200).end());
+    });
+    server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/alerts`));
+    server.unref();
+  });
+  return receiver;
+}
 
 /** Fresh things for the actions to act on, so each run starts from a state in which the action would change something. */
 export async function actionTargets(db: Db) {
@@ -35,7 +53,13 @@ export async function actionTargets(db: Db) {
   // An agent identity as a provider would have reported it (the rename action names it).
   const agentId = `agent-${stamp}`;
   await db.agent.create({ data: { id: agentId, connectionId: connection.id, externalId: `${stamp}_1234567`, presence: "available", presenceSince: new Date(), version: 1 } });
-  return { stamp, userId: victim.id, tokenId: info.id, connectionId: connection.id, agentId };
+  // The centre's default alert webhook, pointing to a receiver that answers 200, with no delivery recorded yet.
+  const url = await receiverUrl();
+  const hook = { url, secret: `whsec_target-${stamp}`, lastStatus: null, lastAt: null, lastDetail: null };
+  await db.alertWebhook.upsert({ where: { groupId: "default" }, create: { groupId: "default", ...hook }, update: hook });
+  // A level no action form sets, so that saving the defaults visibly changes it.
+  const amber = 10 + Math.floor(Math.random() * 50);
+  return { stamp, userId: victim.id, tokenId: info.id, connectionId: connection.id, agentId, webhookSecret: hook.secret, amber };
 }
 export type Targets = Awaited<ReturnType<typeof actionTargets>>;
 
@@ -89,6 +113,24 @@ export const ACTIONS: Record<string, ActionCase> = {
     page: "/admin/names",
     form: (t) => ({ kind: "agent", id: t.agentId, displayName: ` Renamed ${t.stamp} `, show: "agents", q: "", page: "1" }),
     changed: (_b, a, t) => a.agents.find((agent) => agent.id === t.agentId)?.displayName === `Renamed ${t.stamp}`,
+  },
+  "app/admin/thresholds/actions.ts#saveThresholds": {
+    page: "/admin/thresholds",
+    form: (t) => ({ groupId: "default", "waiting.amber": String(t.amber), "waiting.red": String(t.amber + 5), "longestWait.amber": "off", webhookUrl: "" }),
+    changed: (_b, a, t) =>
+      a.thresholds.some((row) => row.groupId === "default" && row.metric === "waiting" && row.amber === t.amber && row.red === t.amber + 5) &&
+      a.thresholds.some((row) => row.groupId === "default" && row.metric === "longestWait" && row.amberOff) &&
+      !a.alertWebhooks.some((hook) => hook.groupId === "default"),
+  },
+  "app/admin/thresholds/actions.ts#rotateAlertSecret": {
+    page: "/admin/thresholds",
+    form: () => ({ groupId: "default" }),
+    changed: (_b, a, t) => a.alertWebhooks.some((hook) => hook.groupId === "default" && hook.secret !== t.webhookSecret && hook.secret.startsWith("whsec_")),
+  },
+  "app/admin/thresholds/actions.ts#sendTestAlert": {
+    page: "/admin/thresholds",
+    form: () => ({ groupId: "default" }),
+    changed: (_b, a) => a.alertWebhooks.some((hook) => hook.groupId === "default" && hook.lastStatus === "delivered" && hook.lastDetail === "alert.test: HTTP 200"),
   },
   "app/admin/tokens/actions.ts#revokeToken": {
     page: "/admin/tokens",

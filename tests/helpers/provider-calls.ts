@@ -62,6 +62,8 @@ export function boardOf(live: LiveState, now: number, since: number, serviceLeve
       queues: [...live.queues.values()],
       projects: [...live.projects.values()],
       connections: providers.map((provider) => ({ ...connectionOf(provider), name: provider })),
+      thresholds: {},
+      alerts: [],
     },
   });
 }

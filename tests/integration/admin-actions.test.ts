@@ -53,7 +53,8 @@ describe("admin server actions refuse every role but admin on their own", () => 
   const tokens: Record<string, string> = {};
   const actions: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
   beforeAll(async () => {
-    server = await startTestServer();
+    // The test alert goes to a receiver on this machine (tests/helpers/admin-actions.ts).
+    server = await startTestServer({ CALLBOARD_ALERT_WEBHOOK_ALLOW_LOCAL: "1" });
     const roles: Record<string, Pick<NewUser, "role" | "queueIds">> = { agent: { role: "agent" }, limitedSupervisor: { role: "supervisor", queueIds: ["q-1"] }, supervisor: { role: "supervisor" }, admin: { role: "admin" } };
     for (const [who, extra] of Object.entries(roles)) {
       const { cookie } = await server.session({ email: `${who}@example.com`, name: who, ...extra });

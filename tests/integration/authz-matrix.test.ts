@@ -51,6 +51,7 @@ const EXPECTED: Record<string, { cases: Case[]; shows?: Shows }> = {
   "/sign-in": { cases: [{ path: () => "/sign-in?next=/history", expect: { ...signedInPage(307), anonymous: 200, token: 200 } }] },
   "/history": { cases: [{ path: () => "/history?limit=200", expect: signedInPage() }] },
   "/history/figures": { cases: [{ path: () => "/history/figures", expect: signedInPage() }] },
+  "/history/alerts": { cases: [{ path: () => "/history/alerts", expect: { ...signedInPage(), agent: 403 } }] },
   // Each user's own preferences: every role.
   "/settings": { cases: [{ path: () => "/settings", expect: signedInPage() }] },
   "/history/[id]": {
@@ -64,6 +65,7 @@ const EXPECTED: Record<string, { cases: Case[]; shows?: Shows }> = {
   "/admin/users": { cases: [{ path: () => "/admin/users", expect: adminPage }], shows: { admin: ["emails"] } },
   "/admin/connections": { cases: [{ path: () => "/admin/connections", expect: adminPage }], shows: { admin: ["webhookKeys"] } },
   "/admin/tokens": { cases: [{ path: () => "/admin/tokens", expect: adminPage }] },
+  "/admin/thresholds": { cases: [{ path: () => "/admin/thresholds", expect: adminPage }] },
   "/admin/names": { cases: [{ path: () => "/admin/names?show=agents&q=a", expect: adminPage }] },
   "/api/auth/sign-in": {
     // Public, and a session changes nothing: wrong credentials are wrong for everyone (one email per caller, so the
@@ -154,7 +156,8 @@ async function request(world: World, caller: Caller, item: Case): Promise<{ stat
 describe("authorization matrix: every route × every caller", () => {
   let world: World;
   beforeAll(async () => {
-    world = await buildWorld(await startAppProcess());
+    // Alert test webhooks go to a receiver on this machine (tests/helpers/admin-actions.ts).
+    world = await buildWorld(await startAppProcess({ CALLBOARD_ALERT_WEBHOOK_ALLOW_LOCAL: "1" }));
   });
   afterAll(() => world?.stop());
 
@@ -171,7 +174,7 @@ describe("authorization matrix: every route × every caller", () => {
       const rule = accessRule(route.replace(/\[[^\]]+\]/g, "sample"));
       if (kind === "page") {
         if (rule.access === "public") expect(source, route).not.toMatch(/requireRole\(/);
-        else expect(source, route).toMatch(new RegExp(`await requireRole\\([^;]*, ${rule.access === "admin" ? "ADMINS" : "EVERY_ROLE"}\\)`));
+        else expect(source, route).toMatch(new RegExp(`await requireRole\\([^;]*, ${{ admin: "ADMINS", supervisor: "SUPERVISORS", "signed-in": "EVERY_ROLE" }[rule.access]}\\)`));
       } else if (rule.access !== "public") {
         // Every handler of a non-public API route asks apiCaller (the same rule table) before anything else.
         const handlers = [...source.matchAll(/export async function (GET|POST|PUT|PATCH|DELETE)\([^)]*\)[^{]*\{\s*([^\n]*)/g)];

@@ -29,6 +29,15 @@ describe("the access rule table", () => {
     for (const path of ["/sign-inx", "/healthz/x", "/", "/history/1", "/unknown", "/api/unknown", "/api/calls/export"]) expect(accessRule(path).access, path).toBe("signed-in");
   });
 
+  it("stored alerts are for supervisors and admins, never agents (the call history stays open to every role)", () => {
+    for (const path of ["/history/alerts", "/history/alerts?group=q1", "/History/Alerts/", "/history/x/../alerts"]) {
+      const rule = accessRule(path);
+      expect(rule.access, path).toBe("supervisor");
+      expect([user("admin"), user("supervisor"), user("agent"), undefined].map((u) => allows(rule, u))).toEqual([true, true, false, false]);
+    }
+    expect(accessRule("/history/alertsx").access).toBe("signed-in");
+  });
+
   it("API paths answer as APIs; only the history API takes an integration's bearer token", () => {
     expect(accessRule("/api/calls/1")).toMatchObject({ api: true, bearer: true });
     expect(accessRule("/api/other")).toMatchObject({ api: true });

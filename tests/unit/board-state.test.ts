@@ -59,6 +59,8 @@ describe("board derivations", () => {
         queues: [{ id: "q1", connectionId: "k", externalId: "NOC", name: "NOC", displayName: null }],
         projects: [],
         connections: [],
+        thresholds: {},
+        alerts: [],
       },
     });
     state = boardReducer(state, { type: "call", call: talking, receivedAt: T });

@@ -107,6 +107,8 @@ function boardWith(calls: Call[]) {
       queues: named("q"),
       projects: named("p"),
       connections: CONNECTIONS.map((id) => ({ id, provider: "telecmi" as const, name: id })),
+      thresholds: {},
+      alerts: [],
     },
   });
 }
