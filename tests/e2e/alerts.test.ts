@@ -5,6 +5,7 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifySignature } from "@/server/alerts/webhook";
+import { openDatabase } from "@/server/db/client";
 import { startAppProcess, type AppProcess } from "../helpers/app-process";
 import { browserAvailable, launchBrowser } from "../helpers/browser";
 
@@ -142,4 +143,57 @@ describe.skipIf(!browserAvailable())("thresholds and alerts in a real browser", 
     await page.goto(`${app.url}/admin/thresholds`);
     await page.screenshot({ path: path.join(SCREENSHOTS, "admin-thresholds.png"), fullPage: true });
   });
+
+  it("a queue crosses amber, then red, then recovers: the board, the wallboard, the tab title and the webhook each show it; the alert is stored with start, peak and end", async () => {
+    // Where the test before left it: one caller waiting in NOC, amber (amber 1, red 2), its alert open.
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    await context.addCookies(await page.context().cookies());
+    const board = await context.newPage();
+    const wall = await context.newPage();
+    try {
+      await board.goto(`${app.url}/?lens=queue`);
+      await wall.goto(`${app.url}/?lens=queue&wallboard=1`);
+      const boardWaiting = board.locator("[data-testid=group][data-group-title=NOC]").getByTestId("figure-waiting");
+      const wallWaiting = wall.locator("[data-testid=wallboard-tile][data-group-title=NOC]").getByTestId("wall-waiting");
+      await expect.poll(() => boardWaiting.getAttribute("data-level"), { timeout: 10_000 }).toBe("amber");
+      await expect.poll(() => wallWaiting.getAttribute("data-level"), { timeout: 10_000 }).toBe("amber");
+      await expect.poll(() => board.title()).toBe("🟠 (1 waiting) Callboard");
+
+      // A second caller: red everywhere, and the webhook says the alert escalated.
+      const second = { ...call, From: "777111333", UniqueId: "1412256225.502" };
+      expect((await voipex({ EventName: "NewCall", ...second })).status).toBe(200);
+      await expect.poll(() => boardWaiting.getAttribute("data-level"), { timeout: 10_000 }).toBe("red");
+      await expect.poll(() => wallWaiting.getAttribute("data-level"), { timeout: 10_000 }).toBe("red");
+      await expect.poll(() => board.title()).toBe("🔴 (2 waiting) Callboard");
+      await board.screenshot({ path: path.join(SCREENSHOTS, "thresholds-board-red.png"), fullPage: true });
+      await wall.screenshot({ path: path.join(SCREENSHOTS, "thresholds-wallboard-red.png") });
+      await expect.poll(() => got.some((d) => d.headers["callboard-event"] === "alert.escalated" && JSON.parse(d.body).callboard?.metric?.id === "waiting"), { timeout: 10_000 }).toBe(true);
+
+      // Both callers give up: back to normal on the board, the wallboard and the title; the alert ends (after the
+      // quiet second) and the webhook says so.
+      for (const body of [{ EventName: "Hangup", ...call, Reason: "Caller hung up" }, { EventName: "Hangup", ...second, Reason: "Caller hung up" }]) {
+        expect((await voipex(body)).status).toBe(200);
+      }
+      await expect.poll(() => boardWaiting.getAttribute("data-level"), { timeout: 10_000 }).toBe("ok");
+      await expect.poll(() => wallWaiting.getAttribute("data-level"), { timeout: 10_000 }).toBe("ok");
+      await expect.poll(() => board.title()).toBe("Callboard");
+      const events = () => got.filter((d) => JSON.parse(d.body).callboard?.metric?.id === "waiting" && d.headers["callboard-event"] !== "alert.test").map((d) => d.headers["callboard-event"]);
+      await expect.poll(events, { timeout: 15_000 }).toEqual(["alert.opened", "alert.escalated", "alert.ended"]);
+
+      // Stored: when it started, its peak (red, two callers) and when it ended.
+      const db = await openDatabase(`file:${path.join(app.dir, "e2e.db")}`);
+      try {
+        await expect
+          .poll(async () => (await db.alert.findMany({ where: { metric: "waiting" } })).map((a) => ({ level: a.level, peakValue: a.peakValue, ended: a.endedAt !== null })), { timeout: 10_000 })
+          .toEqual([{ level: "red", peakValue: 2, ended: true }]);
+        const stored = (await db.alert.findFirstOrThrow({ where: { metric: "waiting" } }))!;
+        expect(stored.startedAt.getTime()).toBeLessThanOrEqual(stored.peakAt.getTime());
+        expect(stored.peakAt.getTime()).toBeLessThanOrEqual(stored.endedAt!.getTime());
+      } finally {
+        await db.$disconnect();
+      }
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
 });
