@@ -18,7 +18,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
     <div className="mx-auto max-w-6xl p-4">
       <header className="mb-6 flex flex-wrap items-center gap-4 border-b border-slate-200 pb-3">
         <Link href="/" className="text-xl font-bold">Callboard</Link>
-        <nav className="flex gap-1 text-sm" aria-label={t("nav.label")}>
+        <nav className="flex flex-wrap gap-1 text-sm" aria-label={t("nav.label")}>
           <Link href="/admin/users" className="rounded px-3 py-1 hover:bg-slate-200">{t("nav.users")}</Link>
           <Link href="/admin/names" className="rounded px-3 py-1 hover:bg-slate-200">{t("nav.names")}</Link>
           <Link href="/admin/connections" className="rounded px-3 py-1 hover:bg-slate-200">{t("nav.connections")}</Link>

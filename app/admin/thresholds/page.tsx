@@ -36,7 +36,7 @@ async function GroupForm({ group, reveal, connection }: { group: GroupRow; revea
       </div>
       <form action={saveThresholds} aria-label={t("saveGroup", { name })}>
         <input type="hidden" name="groupId" value={group.id} />
-        <div className="overflow-x-auto">
+        <div className="overflow-x-auto" tabIndex={0}>
           <table className="text-sm">
             <thead>
               <tr className="text-left text-xs text-slate-500">
@@ -118,7 +118,7 @@ async function RecentAlerts({ alerts, names, now }: { alerts: Alert[]; names: Ma
   if (alerts.length === 0) return <p className="text-sm text-slate-600">{t("recentEmpty")}</p>;
   const time = (ms: number) => format.dateTime(new Date(ms), "time");
   return (
-    <div className="overflow-x-auto">
+    <div className="overflow-x-auto" tabIndex={0}>
       <table className="w-full text-sm" data-testid="recent-alerts">
         <thead>
           <tr className="text-left text-xs text-slate-500">

@@ -104,7 +104,7 @@ export default async function AlertHistoryPage({ searchParams }: { searchParams:
       {problems.length > 0 ? (
         <p role="alert" className="mb-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200">{t("history.invalidFilters", { fields: problems.join(", ") })}</p>
       ) : null}
-      <div className="overflow-x-auto">
+      <div className="overflow-x-auto" tabIndex={0}>
         <table className="w-full border-collapse text-sm">
           <thead>
             <tr className="border-b border-slate-300 text-left text-slate-500">

@@ -19,7 +19,7 @@ type Percent = (t: Totals) => string;
 function Row({ label, t, pct }: { label: string; t: Totals; pct: Percent }) {
   return (
     <tr className="border-b border-slate-200">
-      <td className="py-1">{label}</td>
+      <td className="py-1 whitespace-normal">{label}</td>
       <td className="text-right tabular-nums">{t.calls}</td>
       <td className="text-right tabular-nums">{t.answered}</td>
       <td className="text-right tabular-nums">{t.missed}</td>
@@ -33,10 +33,10 @@ function Row({ label, t, pct }: { label: string; t: Totals; pct: Percent }) {
 
 function Table({ title, rows, testId, heads, pct }: { title: string; rows: { key: string; label: string; t: Totals }[]; testId: string; heads: string[]; pct: Percent }) {
   return (
-    <section className="rounded-lg border border-slate-200 bg-white p-3" aria-label={title}>
+    <section className="min-w-0 rounded-lg border border-slate-200 bg-white p-3" aria-label={title}>
       <h2 className="mb-2 font-semibold">{title}</h2>
       <ScrollRegion label={title}>
-      <table className="w-full text-sm" data-testid={testId}>
+      <table className="w-full text-sm whitespace-nowrap [&_td+td]:pl-3 [&_th+th]:pl-3" data-testid={testId}>
         <thead>
           <tr className="border-b border-slate-300 text-slate-500">
             {heads.map((head, i) => (
@@ -111,7 +111,7 @@ export default async function FiguresPage({ searchParams }: { searchParams: Prom
         ))}
       </section>
       <FiguresCharts figures={figures} />
-      <div className="mt-4 grid gap-4 lg:grid-cols-2">
+      <div className="mt-4 grid min-w-0 gap-4 lg:grid-cols-2">
         <Table title={t("perQueue")} testId="figures-queues" heads={heads} pct={pct} rows={figures.byQueue.map((q) => ({ key: q.queueId ?? "", label: names.queue(q.queueId) || t("noQueue"), t: q }))} />
         {/* An agent the user may not see (a colleague on an agent's own calls) is counted without a name. */}
         <Table title={t("perAgent")} testId="figures-agents" heads={heads} pct={pct} rows={figures.byAgent.map((a) => ({ key: a.agentId ?? "", label: names.agent(a.agentId) || (a.agentId ? t("anotherAgent") : t("noAgent")), t: a }))} />
