@@ -6,6 +6,7 @@ import { useTranslations } from "next-intl";
 import { memo, useMemo, useRef, useState } from "react";
 import type { AgentStatus } from "@/server/domain/agent-status";
 import type { Call } from "@/server/domain/model";
+import { shownExtension } from "@/server/domain/names";
 import type { RosterRow } from "./board-state";
 import { formatDuration, LiveTimer } from "./live-timer";
 import { STATUS_STYLE } from "./styles";
@@ -46,7 +47,8 @@ const Line = memo(
     const { status, today, agent } = row;
     const style = STATUS_STYLE[status.status];
     const call = status.call;
-    const detail = agent.extension && agent.extension !== row.title ? t("roster.extension", { extension: agent.extension }) : "";
+    const extension = shownExtension(agent);
+    const detail = extension ? t("roster.extension", { extension }) : "";
     const party = call ? (call.direction === "outbound" ? call.to : call.from) : null;
     return (
       <div className={`${GRID} border-t border-slate-200 px-2 py-2 text-sm`} role="row" data-testid="agent-row" data-agent-title={row.title} data-agent-id={agent.id}>

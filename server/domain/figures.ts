@@ -94,18 +94,6 @@ export function liveFigures(calls: Iterable<Call>, now: number, stuckMs: number)
   return figures;
 }
 
-/** The board's totals strip: calls by state (stuck calls in none of them), each call counted once. */
-export function stateCounts(calls: Iterable<Call>, now: number, stuckMs: number): Record<Call["state"], number> {
-  const counts = { ringing: 0, talking: 0, held: 0, ended: 0 };
-  const seen = new Set<string>();
-  for (const call of calls) {
-    if (seen.has(call.id) || isStuck(call, now, stuckMs)) continue;
-    seen.add(call.id);
-    counts[call.state]++;
-  }
-  return counts;
-}
-
 /**
  * The outcome of a call, decided here for every place that shows or counts one (board rows, agent view, history rows
  * and figures, today's counts):

@@ -29,9 +29,9 @@ export function agentLabel(agent: AgentNames): string {
   return externalId;
 }
 
-/** What a card shows under the agent's label: their extension, when it says something the label does not. */
-export function agentDetail(agent: AgentNames): string {
-  return agent.extension && agent.extension !== agentLabel(agent) ? `ext ${agent.extension}` : "";
+/** The extension to show beside the agent's label (the roster's "ext 163"), when it says something the label does not. */
+export function shownExtension(agent: AgentNames): string | null {
+  return agent.extension && agent.extension !== agentLabel(agent) ? agent.extension : null;
 }
 
 /** A queue's or project's label. */

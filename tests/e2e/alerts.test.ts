@@ -196,4 +196,76 @@ describe.skipIf(!browserAvailable())("thresholds and alerts in a real browser", 
       await context.close();
     }
   }, 120_000);
+
+  it("with sound and notifications switched on in the settings, a rising level plays the chime and raises a notification; switched off, neither", async () => {
+    const context = await browser.newContext({ viewport: { width: 1300, height: 900 } });
+    await context.addCookies(await page.context().cookies());
+    // The browser's Notification and Web Audio, recorded (a headless browser shows and plays nothing).
+    await context.addInitScript(() => {
+      const w = window as unknown as { __notes: string[]; __tones: number; Notification: unknown; AudioContext: unknown };
+      w.__notes = [];
+      w.__tones = 0;
+      w.Notification = class {
+        static permission = "granted";
+        static requestPermission() {
+          return Promise.resolve("granted");
+        }
+        constructor(title: string) {
+          w.__notes.push(title);
+        }
+      };
+      w.AudioContext = class {
+        currentTime = 0;
+        destination = {};
+        createOscillator() {
+          w.__tones++;
+          return { frequency: { value: 0 }, connect: (next: unknown) => next, start() {}, stop() {} };
+        }
+        createGain() {
+          return { gain: { setValueAtTime() {}, exponentialRampToValueAtTime() {} }, connect: (next: unknown) => next };
+        }
+        close() {
+          return Promise.resolve();
+        }
+      };
+    });
+    const settings = await context.newPage();
+    const board = await context.newPage();
+    const recorded = () => board.evaluate(() => ({ notes: (window as unknown as { __notes: string[] }).__notes, tones: (window as unknown as { __tones: number }).__tones }));
+    const set = async (on: boolean) => {
+      await settings.goto(`${app.url}/settings`);
+      await settings.getByLabel("Play a sound when an alert starts").setChecked(on);
+      await settings.getByLabel("Show a browser notification when an alert starts").setChecked(on);
+      await settings.getByRole("button", { name: "Save" }).click();
+      await settings.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+    };
+    const caller = (n: number) => ({ ...call, From: `77711140${n}`, UniqueId: `1412256225.60${n}` });
+    try {
+      await set(true);
+      await board.goto(`${app.url}/?lens=queue`);
+      const waiting = board.locator("[data-testid=group][data-group-title=NOC]").getByTestId("figure-waiting");
+      await expect.poll(() => waiting.getAttribute("data-level"), { timeout: 10_000 }).toBe("ok");
+      expect(await recorded()).toEqual({ notes: [], tones: 0 });
+      expect((await voipex({ EventName: "NewCall", ...caller(1) })).status).toBe(200);
+      await expect.poll(async () => (await recorded()).notes, { timeout: 10_000 }).toEqual(["Callboard: warning"]);
+      expect((await recorded()).tones).toBe(2);
+      expect((await voipex({ EventName: "NewCall", ...caller(2) })).status).toBe(200);
+      await expect.poll(async () => (await recorded()).notes, { timeout: 10_000 }).toEqual(["Callboard: warning", "Callboard: alert"]);
+      expect((await recorded()).tones).toBe(5);
+      for (const n of [1, 2]) expect((await voipex({ EventName: "Hangup", ...caller(n), Reason: "Caller hung up" })).status).toBe(200);
+      await expect.poll(() => waiting.getAttribute("data-level"), { timeout: 10_000 }).toBe("ok");
+
+      // Switched off: the colours and the title still warn, but no sound and no notification.
+      await set(false);
+      await board.reload();
+      await expect.poll(() => waiting.getAttribute("data-level"), { timeout: 10_000 }).toBe("ok");
+      expect((await voipex({ EventName: "NewCall", ...caller(3) })).status).toBe(200);
+      await expect.poll(() => waiting.getAttribute("data-level"), { timeout: 10_000 }).toBe("amber");
+      await board.waitForTimeout(500);
+      expect(await recorded()).toEqual({ notes: [], tones: 0 });
+      expect((await voipex({ EventName: "Hangup", ...caller(3), Reason: "Caller hung up" })).status).toBe(200);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { newAgent } from "@/server/domain/reducer";
-import { agentDetail, agentLabel, agentName, DisplayName, linkedUserName, namedLabel, shownAgent, shownNamed, withAgentNames } from "@/server/domain/names";
+import { agentLabel, agentName, DisplayName, linkedUserName, namedLabel, shownAgent, shownExtension, shownNamed, withAgentNames } from "@/server/domain/names";
 import { play, only } from "../helpers/sequences";
 
 const names = (over: { displayName?: string | null; linkedName?: string | null; name?: string | null; externalId?: string; extension?: string | null }) => ({
@@ -21,13 +21,13 @@ describe("agent labels", () => {
     const agent = live.agents.get(only(live).agentId as string)!;
     expect(agent.externalId).toBe("204_2222223");
     expect(agentLabel(agent)).toBe("204");
-    expect(agentDetail(agent)).toBe("");
+    expect(shownExtension(agent)).toBeNull();
   });
 
   it("use the name when there is one, else the provider's id; the extension goes beside it", () => {
     expect(agentLabel(names({ name: "Jana Janečková" }))).toBe("Jana Janečková");
     expect(agentLabel(names({}))).toBe("janecek");
-    expect(agentDetail(names({}))).toBe("ext 163");
+    expect(shownExtension(names({}))).toBe("163");
     // Only the exact <extension>_<digits> form is shortened.
     expect(agentLabel(names({ externalId: "204_sales", extension: "204" }))).toBe("204_sales");
     expect(agentLabel(names({ externalId: "1.2_99", extension: "1x2" }))).toBe("1.2_99");
