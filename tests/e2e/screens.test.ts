@@ -8,7 +8,7 @@ import { openDatabase } from "@/server/db/client";
 import { allScenarios, type Step } from "@/server/simulator/scenarios";
 import { startAppProcess, type AppProcess } from "../helpers/app-process";
 import { browserAvailable, launchBrowser } from "../helpers/browser";
-import { expectInLocale } from "../helpers/i18n-check";
+import { englishTells, expectInLocale, pageWords } from "../helpers/i18n-check";
 import { axeViolations, horizontalOverflow, truncated } from "../helpers/screens";
 
 /**
@@ -167,29 +167,40 @@ describe.skipIf(!browserAvailable())("screens at 390, 1440 and 1920 px, light an
     await agent.close();
   });
 
-  // Every other page: no sideways scrolling at 390 px, no serious axe violation, light and dark.
-  for (const theme of THEMES) {
-    it(`history, a call, figures, alerts, admin and settings at 390 and 1440 px, ${theme}`, async () => {
-      const callId = await (await fetch(`${app.url}/api/calls?limit=1`, { headers: { cookie: (await contexts.get("en")!.cookies()).map((c) => `${c.name}=${c.value}`).join("; ") } }).then((r) => r.json()) as { calls: { id: string }[] }).calls[0]!.id;
-      const pages = ["/history", `/history/${callId}`, "/history/figures", "/history/alerts", "/admin/users", "/admin/names", "/admin/connections", "/admin/tokens", "/admin/thresholds", "/settings"];
-      const problems: unknown[] = [];
-      for (const size of [WIDTHS[0]!, WIDTHS[1]!]) {
-        for (const url of pages) {
-          const page = await contexts.get("en")!.newPage();
-          await page.setViewportSize(size);
-          await page.emulateMedia({ colorScheme: theme });
-          const response = await page.goto(`${app.url}${url}`);
-          if (response?.status() !== 200) problems.push(`${url} answered ${response?.status()}`);
-          await page.waitForLoadState("networkidle");
-          await page.screenshot({ path: path.join(SCREENSHOTS, `page${url.replace(/\/[0-9a-f-]{36}/, "/call").replace(/\W+/g, "-")}-${size.width}-${theme}.png`), fullPage: true });
-          const overflow = await horizontalOverflow(page);
-          if (overflow > 0) problems.push(`${url} at ${size.width} px scrolls sideways by ${overflow} px`);
-          for (const violation of await axeViolations(page)) problems.push({ url, width: size.width, theme, ...violation });
-          await page.close();
+  // Every other page at 390, 1440 and 1920 px, light and dark, in each language: no sideways scrolling, no serious axe
+  // violation (checked in English: the colours are the same in every language), no English left on a Czech or Polish page.
+  for (const locale of LOCALES) {
+    for (const theme of THEMES) {
+      it(`history, a call, figures, alerts, admin and settings at 390, 1440 and 1920 px, ${theme}, ${locale}`, async () => {
+        const context = contexts.get(locale)!;
+        const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+        const callId = ((await (await fetch(`${app.url}/api/calls?limit=1`, { headers: { cookie } })).json()) as { calls: { id: string }[] }).calls[0]!.id;
+        const pages = ["/history", `/history/${callId}`, "/history/figures", "/history/alerts", "/admin/users", "/admin/names", "/admin/connections", "/admin/tokens", "/admin/thresholds", "/settings"];
+        const tells = locale === "en" ? [] : englishTells(locale);
+        const problems: unknown[] = [];
+        for (const size of WIDTHS) {
+          for (const url of pages) {
+            const page = await context.newPage();
+            await page.setViewportSize(size);
+            await page.emulateMedia({ colorScheme: theme });
+            const response = await page.goto(`${app.url}${url}`);
+            if (response?.status() !== 200) problems.push(`${url} answered ${response?.status()}`);
+            await page.waitForLoadState("networkidle");
+            await page.screenshot({ path: path.join(SCREENSHOTS, `page${url.replace(/\/[0-9a-f-]{36}/, "/call").replace(/\W+/g, "-")}-${size.width}-${theme}-${locale}.png`), fullPage: true });
+            const overflow = await horizontalOverflow(page);
+            if (overflow > 0) problems.push(`${url} at ${size.width} px scrolls sideways by ${overflow} px`);
+            if (locale === "en") for (const violation of await axeViolations(page)) problems.push({ url, width: size.width, theme, ...violation });
+            else {
+              if ((await page.locator("html").getAttribute("lang")) !== locale) problems.push(`${url}: <html lang> is not ${locale}`);
+              const words = await pageWords(page);
+              for (const tell of tells) if (tell.pattern.test(words)) problems.push(`${url} at ${size.width} px: English left (${tell.key})`);
+            }
+            await page.close();
+          }
         }
-      }
-      expect(problems).toEqual([]);
-    }, 240_000);
+        expect(problems).toEqual([]);
+      }, 300_000);
+    }
   }
 
   it("the wallboard shows the queues chosen in the URL and rotates between pages", async () => {
