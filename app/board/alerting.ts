@@ -1,9 +1,7 @@
 "use client";
 
 import { useEffect, useRef } from "react";
-import type { Level } from "@/server/domain/thresholds";
-
-const RANK: Record<Level, number> = { ok: 0, amber: 1, red: 2 };
+import { isWorse, type Level } from "@/server/domain/thresholds";
 
 /** The tab title: the worst level as a mark before the title (which says the callers waiting, in the viewer's words). */
 export function boardTitle(level: Level, title: string): string {
@@ -50,7 +48,7 @@ export function useAlerting(level: Level, title: string, summary: string, prefs:
   useEffect(() => {
     const before = previous.current;
     previous.current = level;
-    if (before === null || RANK[level] <= RANK[before]) return;
+    if (before === null || !isWorse(level, before)) return;
     if (prefs.sound) {
       try {
         chime(level);

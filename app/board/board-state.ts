@@ -4,7 +4,7 @@ import { noneCounts, sumCounts, type AgentDay, type DayStats } from "@/server/do
 import type { Snapshot, ThresholdMap } from "@/server/realtime/protocol";
 import type { Alert } from "@/server/alerts/types";
 import { callPhase, isStuck, type CallPhase } from "@/server/domain/figures";
-import { agentsOfCall, agentStatus, callsByAgent, type AgentNow } from "@/server/domain/agent-status";
+import { agentsOfCall, agentStatuses, type AgentNow } from "@/server/domain/agent-status";
 import {
   DEFAULT_KEY,
   DEFAULT_THRESHOLDS,
@@ -207,9 +207,7 @@ export function buildBoard(state: BoardState, lens: Lens, now: number, filters: 
   const recent = (call: Call) => call.state !== "ended" || (state.seenAt.get(call.id) ?? 0) >= now - state.recentEndedMs;
 
   // Agents: their status from every call held (a filter narrows what is listed, not what an agent is doing).
-  const byAgent = callsByAgent(state.calls.values());
-  const statuses = new Map<string, AgentNow>();
-  for (const agent of state.agents.values()) statuses.set(agent.id, agentStatus(agent, byAgent.get(agent.id) ?? [], now, stuckMs));
+  const statuses = agentStatuses(state.agents.values(), state.calls.values(), now, stuckMs);
   const agentsShown = [...state.agents.values()].filter(
     (agent) =>
       (!filters.connection || agent.connectionId === filters.connection) &&

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { hashPassword } from "@/server/auth/password";
 import { openDatabase } from "@/server/db/client";
 import { allScenarios, teleCmiScenarios, voipexScenarios, type Step } from "@/server/simulator/scenarios";
-import { startAppProcess, type AppProcess } from "../helpers/app-process";
+import { postStep, startAppProcess, type AppProcess } from "../helpers/app-process";
 import { browserAvailable, launchBrowser } from "../helpers/browser";
 
 const SCREENSHOTS = path.join(import.meta.dirname, "screenshots");
@@ -16,14 +16,7 @@ describe.skipIf(!browserAvailable())("live board in a real browser", () => {
   let browser: Browser;
   let page: Page;
 
-  const post = async (provider: string, step: Step) => {
-    const res = await fetch(`${app.url}/api/webhooks/${provider}/${app.keys[provider]}${step.suffix}${step.query ? `?${step.query}` : ""}`, {
-      method: step.method,
-      headers: step.contentType ? { "content-type": step.contentType } : {},
-      body: step.method === "POST" ? step.body : undefined,
-    });
-    expect(res.status).toBe(200);
-  };
+  const post = async (provider: string, step: Step) => expect(await postStep(app, provider, step)).toBe(200);
 
   beforeAll(async () => {
     fs.mkdirSync(SCREENSHOTS, { recursive: true });

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { hashPassword } from "@/server/auth/password";
 import { openDatabase } from "@/server/db/client";
 import { allScenarios, type Step } from "@/server/simulator/scenarios";
-import { startAppProcess, type AppProcess } from "../helpers/app-process";
+import { postStep, startAppProcess, type AppProcess } from "../helpers/app-process";
 import { browserAvailable, launchBrowser } from "../helpers/browser";
 import { englishTells, expectInLocale, pageWords } from "../helpers/i18n-check";
 import { axeViolations, horizontalOverflow, truncated } from "../helpers/screens";
@@ -33,14 +33,7 @@ describe.skipIf(!browserAvailable())("screens at 390, 1440 and 1920 px, light an
   let browser: Browser;
   const contexts = new Map<(typeof LOCALES)[number], BrowserContext>();
 
-  const post = async (provider: string, step: Step) => {
-    const res = await fetch(`${app.url}/api/webhooks/${provider}/${app.keys[provider]}${step.suffix}${step.query ? `?${step.query}` : ""}`, {
-      method: step.method,
-      headers: step.contentType ? { "content-type": step.contentType } : {},
-      body: step.method === "POST" ? step.body : undefined,
-    });
-    expect(res.status).toBe(200);
-  };
+  const post = async (provider: string, step: Step) => expect(await postStep(app, provider, step)).toBe(200);
   const voipex = async (fields: Record<string, string>) => {
     const res = await fetch(`${app.url}/api/webhooks/voipex/${app.keys.voipex}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(fields) });
     expect(res.status).toBe(200);

@@ -116,3 +116,14 @@ export async function startAppProcess(env: Record<string, string> = {}, existing
     },
   };
 }
+
+/** Posts one simulator step to a running app's webhook endpoint for `provider`; resolves to the HTTP status. */
+export async function postStep(app: Pick<AppProcess, "url" | "keys">, provider: string, step: { suffix: string; query?: string; method: string; contentType?: string; body?: unknown }): Promise<number> {
+  const res = await fetch(`${app.url}/api/webhooks/${provider}/${app.keys[provider]}${step.suffix}${step.query ? `?${step.query}` : ""}`, {
+    method: step.method,
+    headers: step.contentType ? { "content-type": step.contentType } : {},
+    body: step.method === "POST" ? (step.body as string) : undefined,
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
