@@ -1,10 +1,27 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
+/**
+ * `vitest run`: the whole suite on SQLite. `CALLBOARD_TEST_DATABASE=postgresql vitest run` (npm run test:pg): the
+ * database-backed tests on a real PostgreSQL the global set-up starts (tests/global-setup.ts).
+ */
+const onPostgres = process.env.CALLBOARD_TEST_DATABASE === "postgresql";
+
+/** Tests about SQLite itself (its files, its writer thread, its query plans): they have no PostgreSQL counterpart. */
+const SQLITE_ONLY = [
+  "tests/integration/crash.test.ts",
+  "tests/integration/intake-safety.test.ts",
+  "tests/integration/startup-banner.test.ts",
+  // The migration that backfilled membership from SQLite rows (20261123110000): PostgreSQL starts with it applied.
+  "tests/integration/membership-store.test.ts",
+];
+
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
-    include: ["tests/**/*.test.ts"],
+    include: onPostgres ? ["tests/integration/**/*.test.ts", "tests/postgres/**/*.test.ts"] : ["tests/**/*.test.ts"],
+    exclude: onPostgres ? [...SQLITE_ONLY, "**/node_modules/**"] : ["tests/postgres/**", "**/node_modules/**"],
+    globalSetup: ["tests/global-setup.ts"],
     environment: "node",
     testTimeout: 30_000,
     hookTimeout: 180_000,

@@ -5,7 +5,10 @@ import { AlertService } from "./alerts/service";
 import { AuthService } from "./auth/auth-service";
 import { gate } from "./auth/gate";
 import { ConnectionRegistry } from "./connections/registry";
-import { BatchWriter } from "./db/batch-writer";
+import { BatchWriter, type BatchWriting } from "./db/batch-writer";
+import { PgBatchWriter } from "./db/pg-batch-writer";
+import { PgStoredCalls } from "./db/pg-stored-calls";
+import { isPostgresUrl } from "./db/pg-pool";
 import { openDatabase, type Db } from "./db/client";
 import { migrateDatabase } from "./db/migrate";
 import { Store } from "./db/store";
@@ -70,7 +73,8 @@ export async function startCallboard(options: {
   const auth = new AuthService(db);
   const firstAdmin = await auth.users.bootstrapAdmin(options.env ?? process.env);
 
-  const storedCalls = new SqliteStoredCalls(config.databaseUrl);
+  const postgres = isPostgresUrl(config.databaseUrl);
+  const storedCalls = postgres ? new PgStoredCalls(config.databaseUrl) : new SqliteStoredCalls(config.databaseUrl);
   const live = new LiveState(DEFAULT_LIVE_OPTIONS, storedCalls);
   const now = Date.now();
   live.load(
@@ -98,7 +102,7 @@ export async function startCallboard(options: {
   });
   let publicUrl = config.publicUrl ?? "";
   await alerts.start();
-  const writer = new BatchWriter(config.databaseUrl);
+  const writer: BatchWriting = postgres ? new PgBatchWriter(config.databaseUrl) : new BatchWriter(config.databaseUrl);
   const metrics = createMetrics({
     commitQueue: () => ({ waiting: committer.waiting(), oldestMs: committer.oldestWaitMs() }),
     calls: () => openCalls(live.calls.values(), Date.now(), config.stuckMs),
@@ -147,7 +151,7 @@ export async function startCallboard(options: {
   };
   setRuntime(runtime);
 
-  const readiness = { db, pingWriter: () => writer.ping(), oldestCommitWaitMs: () => committer.oldestWaitMs(), expectedMigrations: countMigrations() };
+  const readiness = { db, pingWriter: () => writer.ping(), oldestCommitWaitMs: () => committer.oldestWaitMs(), expectedMigrations: countMigrations(process.cwd(), postgres ? "postgresql" : "sqlite") };
   const secure = securityHeaders({ publicUrl: config.publicUrl, dev: process.env.NODE_ENV !== "production" });
   const server = createServer(serverOptions(config.limits), (req, res) => {
     secure(req, res);
@@ -227,7 +231,7 @@ export async function startCallboard(options: {
       await committer.drain();
       if (getRuntime() === runtime) setRuntime(undefined);
       await writer.close();
-      storedCalls.close();
+      await storedCalls.close();
       await db.$disconnect();
     },
   };

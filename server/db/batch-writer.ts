@@ -12,7 +12,7 @@ import { isTransientCode, WriteError } from "./write-error";
  * and migrations are Prisma's; values are written in Prisma's own formats (DateTime as ISO text with `+00:00`, Boolean
  * as 0/1), so Prisma reads them back unchanged.
  */
-export class BatchWriter {
+export class BatchWriter implements BatchWriting {
   private readonly worker: Worker;
   private readonly pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   private nextId = 1;
@@ -41,28 +41,14 @@ export class BatchWriter {
    * Resolves once the batch is committed (durable); rejects with a WriteError if the transaction failed (nothing of
    * it is stored), including when a row cannot even be encoded.
    */
-  write({ deliveries, changes }: Batch): Promise<void> {
-    let ops: [StatementName, Record<string, unknown>[]][];
+  write(batch: Batch): Promise<void> {
+    let ops: BatchOps;
     try {
-      const calls = [...changes.calls.values()];
-      ops = [
-        ["delivery", deliveries.map(deliveryRow)],
-        ["event", changes.records.map(eventRow)],
-        ["relink", changes.relinked],
-        // Before the survivors are written: a survivor may take over the merged-away call's key.
-        ["mergeEvents", changes.merged.map(mergeRow)],
-        ["mergeLegs", changes.merged.map(mergeRow)],
-        ["mergeCall", changes.merged.map(mergeRow)],
-        ["call", calls.map(callRow)],
-        ["leg", calls.flatMap((call) => call.legs.map((leg) => legRow(call, leg)))],
-        ["agent", [...changes.agents.values()].map(agentRow)],
-        ["queue", [...changes.queues.values()].map(namedRow)],
-        ["project", [...changes.projects.values()].map(namedRow)],
-      ];
+      ops = batchOps(batch);
     } catch (error) {
       return Promise.reject(new WriteError(`a row cannot be encoded: ${error instanceof Error ? error.message : String(error)}`, undefined, false));
     }
-    return this.send({ ops: ops.filter(([, rows]) => rows.length > 0) });
+    return this.send({ ops });
   }
 
   /** Resolves when the writer thread can take the database's write lock (readiness); rejects otherwise. */
@@ -125,7 +111,40 @@ const STATEMENTS = {
   queue: upsert("Queue", ["id", "connectionId", "externalId", "name"]),
   project: upsert("Project", ["id", "connectionId", "externalId", "name"]),
 };
-type StatementName = keyof typeof STATEMENTS;
+export type StatementName = keyof typeof STATEMENTS;
+export type BatchOps = [StatementName, Record<string, unknown>[]][];
+
+/**
+ * What one batch writes, statement by statement in this order (each statement's rows in order), without the
+ * statements that have no rows. Shared by the SQLite and PostgreSQL writers.
+ */
+export function batchOps({ deliveries, changes }: Batch): BatchOps {
+  const calls = [...changes.calls.values()];
+  const ops: BatchOps = [
+    ["delivery", deliveries.map(deliveryRow)],
+    ["event", changes.records.map(eventRow)],
+    ["relink", changes.relinked],
+    // Before the survivors are written: a survivor may take over the merged-away call's key.
+    ["mergeEvents", changes.merged.map(mergeRow)],
+    ["mergeLegs", changes.merged.map(mergeRow)],
+    ["mergeCall", changes.merged.map(mergeRow)],
+    ["call", calls.map(callRow)],
+    ["leg", calls.flatMap((call) => call.legs.map((leg) => legRow(call, leg)))],
+    ["agent", [...changes.agents.values()].map(agentRow)],
+    ["queue", [...changes.queues.values()].map(namedRow)],
+    ["project", [...changes.projects.values()].map(namedRow)],
+  ];
+  return ops.filter(([, rows]) => rows.length > 0);
+}
+
+/** A writer of group-commit batches: SQLite (BatchWriter) or PostgreSQL (PgBatchWriter). */
+export interface BatchWriting {
+  /** Resolves once the batch is committed (durable); rejects with a WriteError, and then nothing of it is stored. */
+  write(batch: Batch): Promise<void>;
+  /** Readiness: resolves when the writer can write now. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
 
 /** Prisma's SQLite DateTime format. */
 const time = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");

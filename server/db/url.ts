@@ -11,7 +11,7 @@ export function databaseUrl(): string {
 /** Turns `file:./data/x.db` into an absolute path and makes sure its folder exists. */
 export function sqliteFileFromUrl(url: string): string {
   if (!url.startsWith("file:")) {
-    throw new Error(`DATABASE_URL must be a SQLite file: URL (got "${url.split(":")[0]}:…")`);
+    throw new Error(`DATABASE_URL must be a SQLite file: URL or a postgresql:// URL (got "${url.split(":")[0]}:…")`);
   }
   const file = path.resolve(url.slice("file:".length));
   fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Changes } from "../live/live-state";
+import type { Changes, FetchedCalls } from "../live/live-state";
 import type { ConnectionRegistry } from "../connections/registry";
 import type { ConnectionConfig } from "../connections/types";
 import type { DeliveryRow } from "../db/store";
@@ -10,6 +10,7 @@ import type { IngestMetrics } from "../observability/metrics";
 import { normalizeDelivery, providerAdapter } from "../providers";
 import { checkCredentials, type HeaderReader } from "./auth";
 import { PoisonDeliveryError, type GroupCommitter } from "./group-commit";
+import { InOrder } from "./in-order";
 import { parseFields } from "./parse-request";
 import { within } from "../util/within";
 
@@ -56,6 +57,7 @@ export class Ingestor {
    * `duplicate` only once its original is durable, and applied as the original if that commit failed.
    */
   private readonly originals = new Map<string, Promise<boolean>>();
+  private readonly inOrder = new InOrder();
 
   constructor(
     private readonly deps: {
@@ -171,8 +173,24 @@ export class Ingestor {
     return this.apply(connection, delivery, result, log);
   }
 
-  /** De-duplicates, applies to the live state and commits one delivery's events. */
+  /**
+   * De-duplicates, applies to the live state and commits one delivery's events, in arrival order: with an
+   * asynchronous store (PostgreSQL) the stored calls the delivery names are looked up first, and it waits for the
+   * deliveries that arrived before it.
+   */
   private async apply(connection: ConnectionConfig, delivery: DeliveryRow, result: Events, log: Logger, attempt = 0): Promise<Reply> {
+    const fetched = this.deps.live.fetchFor(connection, result.events);
+    return this.inOrder.run(fetched, (found) => this.applyNow(connection, delivery, result, log, attempt, found));
+  }
+
+  private async applyNow(
+    connection: ConnectionConfig,
+    delivery: DeliveryRow,
+    result: Events,
+    log: Logger,
+    attempt: number,
+    fetched: FetchedCalls | undefined,
+  ): Promise<Reply> {
     const { live } = this.deps;
     const { dedupeKey, eventName } = result;
     const duplicateOf = live.findDuplicate(connection.id, dedupeKey);
@@ -190,7 +208,7 @@ export class Ingestor {
       );
     }
     live.rememberDelivery(connection.id, dedupeKey, delivery.id, delivery.receivedAt);
-    const changes = live.apply(connection, delivery.id, result.events, undefined, delivery.receivedAt);
+    const changes = live.apply(connection, delivery.id, result.events, undefined, delivery.receivedAt, fetched);
     return this.store(
       delivery,
       changes,

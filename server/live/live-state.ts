@@ -68,9 +68,18 @@ const k = (connectionId: string, key: string) => `${connectionId}|${key}`;
  * never reloaded): the event must find its stored call, never open a second one with the same key.
  */
 export interface StoredCalls {
-  byKey(connectionId: string, key: string): Call | undefined;
-  byLeg(connectionId: string, legKey: string): Call | undefined;
+  /** A synchronous store (SQLite): looked up while a delivery is applied. */
+  byKey?(connectionId: string, key: string): Call | undefined;
+  byLeg?(connectionId: string, legKey: string): Call | undefined;
+  /**
+   * An asynchronous store (PostgreSQL): the calls holding these identities (`k:<key>`, `l:<leg>`), looked up before
+   * the delivery is applied (`LiveState.fetchFor`); every identity asked for is in the answer, undefined if none.
+   */
+  fetch?(connectionId: string, identities: readonly string[]): Promise<FetchedCalls>;
 }
+
+/** Identity → the stored call holding it (undefined: none), fetched for one delivery before it is applied. */
+export type FetchedCalls = Map<string, Call | undefined>;
 
 /**
  * The working state of live calls, agents, queues and projects. The entities themselves are produced by the
@@ -89,6 +98,8 @@ export class LiveState {
   private readonly projectByExternal = new Map<string, string>();
   private readonly parked = new Map<string, Parked[]>();
   private readonly dedupe = new Map<string, { deliveryId: string; at: number }>();
+  /** What `fetchFor` found for the delivery being applied (asynchronous stores only). */
+  private fetched: FetchedCalls | undefined;
   /** Wall-clock time each call last changed here: provider clocks can be far off, this is what "just ended" uses. */
   private readonly lastChange = new Map<string, number>();
 
@@ -113,9 +124,44 @@ export class LiveState {
     if (this.dedupe.get(key)?.deliveryId === deliveryId) this.dedupe.delete(key);
   }
 
-  /** Applies one delivery's events in order and returns what changed. */
-  /** `receivedAt`: when Callboard received the delivery (wall clock): "no news" is measured from it. */
-  apply(connection: ConnectionRef, deliveryId: string, events: CanonicalEvent[], changes = emptyChanges(), receivedAt = Date.now()): Changes {
+  /**
+   * With an asynchronous store: looks up the stored calls of the identities these events name that memory does not
+   * hold, to hand to `apply`. Undefined when there is nothing to look up (or the store answers synchronously).
+   */
+  fetchFor(connection: ConnectionRef, events: readonly CanonicalEvent[]): Promise<FetchedCalls> | undefined {
+    if (!this.stored?.fetch) return undefined;
+    const missing = new Set<string>();
+    for (const event of events) {
+      if (!isCallEvent(event)) continue;
+      for (const identity of eventIdentities(connection.provider, event.call)) {
+        if (!this.callByIdentity.has(k(connection.id, identity))) missing.add(identity);
+      }
+    }
+    return missing.size === 0 ? undefined : this.stored.fetch(connection.id, [...missing]);
+  }
+
+  /**
+   * Applies one delivery's events in order and returns what changed. `receivedAt`: when Callboard received the
+   * delivery (wall clock): "no news" is measured from it. `fetched`: what `fetchFor` found for it.
+   */
+  apply(
+    connection: ConnectionRef,
+    deliveryId: string,
+    events: CanonicalEvent[],
+    changes = emptyChanges(),
+    receivedAt = Date.now(),
+    fetched?: FetchedCalls,
+  ): Changes {
+    this.fetched = fetched;
+    try {
+      this.applyEvents(connection, deliveryId, events, changes, receivedAt);
+    } finally {
+      this.fetched = undefined;
+    }
+    return changes;
+  }
+
+  private applyEvents(connection: ConnectionRef, deliveryId: string, events: CanonicalEvent[], changes: Changes, receivedAt: number) {
     for (const event of events) {
       const record: EventRecord = {
         id: eventId(),
@@ -136,7 +182,6 @@ export class LiveState {
         record.agentId = next.id;
       }
     }
-    return changes;
   }
 
   private applyCallEvent(connection: ConnectionRef, record: EventRecord, event: CallEvent, changes: Changes, receivedAt: number) {
@@ -197,8 +242,9 @@ export class LiveState {
   private findCall(connectionId: string, identity: Identity): string | undefined {
     const id = this.callByIdentity.get(k(connectionId, identity));
     if (id || !this.stored) return id;
+    if (this.fetched?.has(identity)) return this.adopt(this.fetched.get(identity));
     const value = identity.slice(2);
-    return this.adopt(identity.startsWith("k:") ? this.stored.byKey(connectionId, value) : this.stored.byLeg(connectionId, value));
+    return this.adopt(identity.startsWith("k:") ? this.stored.byKey?.(connectionId, value) : this.stored.byLeg?.(connectionId, value));
   }
 
   /**

@@ -22,8 +22,8 @@ export interface Readiness {
 export const STUCK_COMMIT_MS = 15_000;
 const PING_TIMEOUT_MS = 2_000;
 
-export function countMigrations(root = process.cwd()): number {
-  const dir = path.join(root, "prisma", "migrations");
+export function countMigrations(root = process.cwd(), dialect: "sqlite" | "postgresql" = "sqlite"): number {
+  const dir = dialect === "postgresql" ? path.join(root, "prisma", "postgresql", "migrations") : path.join(root, "prisma", "migrations");
   return fs.readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).length;
 }
 

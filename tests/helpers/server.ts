@@ -8,6 +8,7 @@ import type { NewUser } from "@/server/auth/users";
 import { loadConfig } from "@/server/config";
 import type { ProviderId } from "@/server/domain/events";
 import { createLogger } from "@/server/log";
+import { testDatabaseUrl } from "./database";
 import type { Scenario, Step } from "@/server/simulator/scenarios";
 
 export interface TestServer {
@@ -21,10 +22,10 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** A real Callboard (migrated SQLite in a temp folder, ephemeral port, no Next.js pages). */
+/** A real Callboard (a fresh migrated database: SQLite in a temp folder, or PostgreSQL; ephemeral port, no Next.js pages). */
 export async function startTestServer(env: Record<string, string> = {}, dir?: string): Promise<TestServer> {
   const folder = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "callboard-test-"));
-  const fullEnv = { ...process.env, DATABASE_URL: `file:${path.join(folder, "test.db")}`, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", ...env };
+  const fullEnv = { ...process.env, DATABASE_URL: await testDatabaseUrl(folder), PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", ...env };
   process.env.DATABASE_URL = fullEnv.DATABASE_URL;
   const config = loadConfig(fullEnv);
   const app = await startCallboard({ config, log: createLogger("silent"), env: fullEnv });

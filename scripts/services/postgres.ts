@@ -1,0 +1,124 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+
+export interface Postgres {
+  /** Base URL without a database name: `postgresql://callboard@127.0.0.1:PORT`. */
+  baseUrl: string;
+  port: number;
+  dir: string;
+  /** URL of a database (created with `createDatabase`). */
+  urlOf(database: string): string;
+  /** Creates a database (optionally from a template) and returns its URL. */
+  createDatabase(name: string, template?: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Where Debian (and most distributions) put the server binaries; PATH first. */
+function findBinary(name: string): string | undefined {
+  const fromEnv = process.env.POSTGRES_BIN_DIR;
+  const candidates = [
+    ...(fromEnv ? [path.join(fromEnv, name)] : []),
+    ...(process.env.PATH ?? "").split(path.delimiter).map((dir) => path.join(dir, name)),
+    ...(fs.existsSync("/usr/lib/postgresql")
+      ? fs.readdirSync("/usr/lib/postgresql").sort().reverse().map((version) => path.join("/usr/lib/postgresql", version, "bin", name))
+      : []),
+  ];
+  return candidates.find((file) => fs.existsSync(file));
+}
+
+export class MissingServiceError extends Error {}
+
+export function postgresMissing(): string | undefined {
+  for (const name of ["initdb", "pg_ctl", "postgres", "psql"]) {
+    if (!findBinary(name)) {
+      return `PostgreSQL is not installed here (no \`${name}\`): install it with \`apt-get install postgresql\` (Debian), or set POSTGRES_BIN_DIR`;
+    }
+  }
+  return undefined;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const asRoot = () => typeof process.getuid === "function" && process.getuid() === 0;
+
+/**
+ * Starts a throwaway PostgreSQL server on 127.0.0.1 (initdb into a temp folder, trust authentication for the
+ * `callboard` user, fsync on as in production) and stops it with `stop()` or when this process exits. As root the
+ * server runs as the `postgres` (or `nobody`) user, since PostgreSQL refuses to run as root.
+ */
+export async function startPostgres(options: { port?: number; dir?: string } = {}): Promise<Postgres> {
+  const missing = postgresMissing();
+  if (missing) throw new MissingServiceError(missing);
+  const port = options.port ?? (await freePort());
+  const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "callboard-pg-"));
+  const data = path.join(dir, "data");
+  const socketDir = path.join(dir, "socket");
+  fs.mkdirSync(socketDir, { recursive: true });
+  const runAs = asRoot() ? (spawnSync("id", ["-u", "postgres"]).status === 0 ? "postgres" : "nobody") : undefined;
+  if (runAs) spawnSync("chown", ["-R", runAs, dir]);
+  const wrap = (binary: string, args: string[]): [string, string[]] =>
+    runAs ? ["runuser", ["-u", runAs, "--", binary, ...args]] : [binary, args];
+
+  if (!fs.existsSync(path.join(data, "PG_VERSION"))) {
+    const [cmd, args] = wrap(findBinary("initdb")!, ["-D", data, "-U", "callboard", "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-instructions"]);
+    const init = spawnSync(cmd, args, { encoding: "utf8" });
+    if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
+  }
+  const [cmd, args] = wrap(findBinary("postgres")!, [
+    "-D", data, "-p", String(port), "-k", socketDir, "-h", "127.0.0.1",
+    "-c", "max_connections=200", "-c", "shared_buffers=128MB", "-c", "log_min_messages=warning",
+  ]);
+  const child: ChildProcess = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"] });
+  let log = "";
+  child.stderr?.on("data", (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));
+  const kill = () => child.kill("SIGINT");
+  process.once("exit", kill);
+
+  const baseUrl = `postgresql://callboard@127.0.0.1:${port}`;
+  const psql = findBinary("psql")!;
+  const run = (database: string, sql: string) =>
+    spawnSync(psql, ["-h", "127.0.0.1", "-p", String(port), "-U", "callboard", "-d", database, "-v", "ON_ERROR_STOP=1", "-qAt", "-c", sql], { encoding: "utf8" });
+
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`postgres exited (${child.exitCode}): ${log}`);
+    if (run("postgres", "SELECT 1").status === 0) break;
+    if (Date.now() > deadline) throw new Error(`postgres did not start within 30 s: ${log}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+
+  return {
+    baseUrl,
+    port,
+    dir,
+    urlOf: (database) => `${baseUrl}/${database}`,
+    async createDatabase(name, template) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad database name ${name}`);
+      const result = run("postgres", `CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ""}`);
+      if (result.status !== 0) throw new Error(`CREATE DATABASE ${name} failed: ${result.stderr}`);
+      return `${baseUrl}/${name}`;
+    },
+    async stop() {
+      process.removeListener("exit", kill);
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGINT");
+        await exited;
+      }
+      if (!options.dir) fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,150 @@
+import type pg from "pg";
+import type { Batch } from "./store";
+import { batchOps, type BatchOps, type BatchWriting, type StatementName } from "./batch-writer";
+import { prismaPgPool } from "./pg-pool";
+import { WriteError } from "./write-error";
+
+/** Column → PostgreSQL array type for `unnest`, per table the hot path writes (Prisma's schema: TIMESTAMP(3), TEXT, INTEGER, BOOLEAN). */
+const T = "text[]", TS = "timestamp(3)[]", INT = "integer[]", BOOL = "boolean[]";
+const COLUMNS = {
+  delivery: { table: "Delivery", columns: { id: T, connectionId: T, provider: T, receivedAt: TS, method: T, path: T, contentType: T, query: T, bodyText: T, truncated: BOOL, outcome: T, httpStatus: INT, error: T, eventName: T, dedupeKey: T, duplicateOf: T } },
+  event: { table: "CallEvent", columns: { id: T, deliveryId: T, connectionId: T, callId: T, agentId: T, kind: T, at: TS, timeSource: T, payload: T } },
+  call: { table: "Call", columns: { id: T, connectionId: T, provider: T, externalKey: T, direction: T, state: T, fromNumber: T, toNumber: T, agentId: T, queueId: T, projectId: T, startedAt: TS, answeredAt: TS, endedAt: TS, endReason: T, waitSeconds: INT, talkSeconds: INT, recording: T, detail: T, version: INT, updatedAt: TS } },
+  leg: { table: "Leg", columns: { id: T, callId: T, externalKey: T, role: T, state: T, agentId: T, number: T, startedAt: TS, answeredAt: TS, endedAt: TS, endReason: T } },
+  agent: { table: "Agent", columns: { id: T, connectionId: T, externalId: T, name: T, extension: T, presence: T, pauseReason: T, presenceSince: TS, queueIds: T, projectIds: T, version: INT } },
+  queue: { table: "Queue", columns: { id: T, connectionId: T, externalId: T, name: T } },
+  project: { table: "Project", columns: { id: T, connectionId: T, externalId: T, name: T } },
+} as const;
+type Bulk = keyof typeof COLUMNS;
+
+const GUARDS: Partial<Record<Bulk, string>> = {
+  call: `excluded."version" >= "Call"."version"`,
+  agent: `excluded."version" >= "Agent"."version"`,
+};
+
+/** One multi-row statement per table: `INSERT … SELECT * FROM unnest($1::text[], …)`, one array parameter per column. */
+function bulkSql(name: Bulk): string {
+  const { table, columns } = COLUMNS[name];
+  const names = Object.keys(columns);
+  const quoted = names.map((c) => `"${c}"`).join(", ");
+  const arrays = Object.values(columns).map((type, i) => `$${i + 1}::${type}`).join(", ");
+  const insert = `INSERT INTO "${table}" (${quoted}) SELECT * FROM unnest(${arrays})`;
+  if (name === "delivery" || name === "event") return insert;
+  const guard = GUARDS[name];
+  const update = names.filter((c) => c !== "id").map((c) => `"${c}" = excluded."${c}"`).join(", ");
+  return `${insert} ON CONFLICT ("id") DO UPDATE SET ${update}${guard ? ` WHERE ${guard}` : ""}${name === "call" ? ` RETURNING "id"` : ""}`;
+}
+const BULK_SQL = Object.fromEntries((Object.keys(COLUMNS) as Bulk[]).map((name) => [name, bulkSql(name)])) as Record<Bulk, string>;
+
+/** Statements applied row by row, in order (a chain of merges in one batch must move events along the chain). */
+const ROW_SQL = {
+  relink: { sql: `UPDATE "CallEvent" SET "callId" = $2 WHERE "id" = $1`, params: (r: Record<string, unknown>) => [r.eventId, r.callId] },
+  mergeEvents: { sql: `UPDATE "CallEvent" SET "callId" = $2 WHERE "callId" = $1`, params: (r: Record<string, unknown>) => [r.from, r.into] },
+  mergeLegs: { sql: `DELETE FROM "Leg" WHERE "callId" = $1`, params: (r: Record<string, unknown>) => [r.from] },
+  mergeCall: { sql: `DELETE FROM "Call" WHERE "id" = $1`, params: (r: Record<string, unknown>) => [r.from] },
+} satisfies Partial<Record<StatementName, unknown>>;
+
+/**
+ * PostgreSQL error classes a retry can get past: connection (08), resources (53), operator intervention / shutdown
+ * (57), serialization and deadlock (40), lock not available (55P03), and the socket errors of a server gone away.
+ * Everything else (22 data, 23 constraints, …) is in the rows: the group committer splits the batch.
+ */
+export function isTransientPgCode(code: string | undefined): boolean {
+  if (code === undefined) return false;
+  return /^(08|53|57|40)/.test(code) || code === "55P03" || /^E(CONNREFUSED|CONNRESET|PIPE|TIMEDOUT|HOSTUNREACH|NOTFOUND)$/.test(code);
+}
+
+/**
+ * Writes one group-commit batch in one PostgreSQL transaction: one multi-row `INSERT … SELECT FROM unnest(…)` per
+ * table (upserts for calls, legs, agents, queues, projects, with the same version guards as SQLite). Batches are
+ * written one after another on one connection, so they commit in the order they were handed over, like the SQLite
+ * writer thread; the event loop is never blocked (node-postgres is asynchronous). A leg is written only if its call's
+ * row was (the call's guarded upsert returned it), which is SQLite's "legs with their call's version" rule.
+ */
+export class PgBatchWriter implements BatchWriting {
+  private readonly pool: pg.Pool;
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(databaseUrl: string) {
+    this.pool = prismaPgPool(databaseUrl, { max: 2, connectionTimeoutMillis: 10_000 });
+  }
+
+  write(batch: Batch): Promise<void> {
+    let ops: BatchOps;
+    try {
+      ops = batchOps(batch);
+    } catch (error) {
+      return Promise.reject(new WriteError(`a row cannot be encoded: ${error instanceof Error ? error.message : String(error)}`, undefined, false));
+    }
+    const run = this.chain.then(() => this.transaction(ops));
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  async ping(): Promise<void> {
+    try {
+      const result = await this.pool.query<{ recovery: boolean }>(`SELECT pg_is_in_recovery() AS "recovery"`);
+      if (result.rows[0]?.recovery) throw new WriteError("PostgreSQL is a read-only standby", "25006", true);
+    } catch (error) {
+      throw asWriteError(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.chain;
+    await this.pool.end();
+  }
+
+  private async transaction(ops: BatchOps): Promise<void> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw asWriteError(error);
+    }
+    let broken = false;
+    try {
+      await client.query("BEGIN");
+      let writtenCalls: Set<string> | undefined;
+      for (const [name, rows] of ops) {
+        if (name in ROW_SQL) {
+          const { sql, params } = ROW_SQL[name as keyof typeof ROW_SQL];
+          for (const row of rows) await client.query(sql, params(row).map(pgValue));
+          continue;
+        }
+        const bulk = name as Bulk;
+        const kept = bulk === "leg" && writtenCalls ? rows.filter((row) => writtenCalls!.has(row.callId as string)) : rows;
+        if (kept.length === 0) continue;
+        const columns = Object.keys(COLUMNS[bulk].columns);
+        const result = await client.query<{ id: string }>(BULK_SQL[bulk], columns.map((column) => kept.map((row) => pgValue(row[column]))));
+        if (bulk === "call") writtenCalls = new Set(result.rows.map((row) => row.id));
+      }
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {
+        broken = true;
+      });
+      throw asWriteError(error);
+    } finally {
+      client.release(broken);
+    }
+  }
+}
+
+/**
+ * PostgreSQL text cannot hold U+0000 (SQLite can): it is stored as U+FFFD, the replacement character, so a body or
+ * key carrying one is kept (docs/decisions.md, "PostgreSQL") instead of refusing the delivery.
+ */
+function pgValue(value: unknown): unknown {
+  if (value === undefined) return null;
+  return typeof value === "string" && value.includes("\0") ? value.replaceAll("\0", "\uFFFD") : value;
+}
+
+function asWriteError(error: unknown): WriteError {
+  if (error instanceof WriteError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  const text = typeof code === "string" ? code : undefined;
+  // No code at all (the pool timed out, the connection ended): the database is unreachable, not the rows at fault.
+  const transient = text === undefined ? true : isTransientPgCode(text);
+  return new WriteError(error instanceof Error ? error.message : String(error), text, transient);
+}

@@ -1,0 +1,29 @@
+/**
+ * Runs steps in the order they were handed over, each once its own preparation (an asynchronous lookup) is done,
+ * while later preparations run meanwhile. With nothing to prepare and nothing queued, a step runs at once, inside the
+ * caller's turn: on SQLite (synchronous lookups) deliveries are applied exactly as they arrive, with no added await.
+ *
+ * A preparation that fails fails its own step only (the caller answers 503); the steps behind it still run in order.
+ */
+export class InOrder {
+  private tail: Promise<unknown> = Promise.resolve();
+  private queued = 0;
+
+  run<P, T>(prepared: Promise<P> | undefined, step: (value: P | undefined) => T): T | Promise<T> {
+    if (prepared === undefined && this.queued === 0) return step(undefined);
+    this.queued++;
+    // Handled now (it may fail before its turn); its failure still reaches this step's caller below.
+    prepared?.catch(() => undefined);
+    const result = this.tail.then(() => prepared).then((value) => step(value));
+    this.tail = result.then(
+      () => void this.queued--,
+      () => void this.queued--,
+    );
+    return result;
+  }
+
+  /** Steps handed over and not yet run. */
+  get waiting(): number {
+    return this.queued;
+  }
+}
