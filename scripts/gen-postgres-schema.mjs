@@ -22,15 +22,19 @@ export function postgresSchema(sqliteSchema) {
   return text;
 }
 
-const wanted = postgresSchema(fs.readFileSync(source, "utf8"));
-if (process.argv.includes("--check")) {
-  const current = fs.existsSync(target) ? fs.readFileSync(target, "utf8") : "";
-  if (current !== wanted) {
-    console.error("prisma/postgresql/schema.prisma differs from what prisma/schema.prisma makes: run `npm run prisma:pg-schema` and add a PostgreSQL migration");
-    process.exit(1);
+function main() {
+  const wanted = postgresSchema(fs.readFileSync(source, "utf8"));
+  if (process.argv.includes("--check")) {
+    const current = fs.existsSync(target) ? fs.readFileSync(target, "utf8") : "";
+    if (current !== wanted) {
+      console.error("prisma/postgresql/schema.prisma differs from what prisma/schema.prisma makes: run `npm run prisma:pg-schema` and add a PostgreSQL migration");
+      process.exit(1);
+    }
+  } else {
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, wanted);
+    console.log(`wrote ${path.relative(root, target)}`);
   }
-} else {
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  fs.writeFileSync(target, wanted);
-  console.log(`wrote ${path.relative(root, target)}`);
 }
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

@@ -21,10 +21,11 @@ function findBinary(name: string): string | undefined {
   const fromEnv = process.env.POSTGRES_BIN_DIR;
   const candidates = [
     ...(fromEnv ? [path.join(fromEnv, name)] : []),
-    ...(process.env.PATH ?? "").split(path.delimiter).map((dir) => path.join(dir, name)),
+    // Debian's own folders first: its /usr/bin/psql is a wrapper that wants a configured cluster.
     ...(fs.existsSync("/usr/lib/postgresql")
-      ? fs.readdirSync("/usr/lib/postgresql").sort().reverse().map((version) => path.join("/usr/lib/postgresql", version, "bin", name))
+      ? fs.readdirSync("/usr/lib/postgresql").sort((a, b) => Number(b) - Number(a)).map((version) => path.join("/usr/lib/postgresql", version, "bin", name))
       : []),
+    ...(process.env.PATH ?? "").split(path.delimiter).map((dir) => path.join(dir, name)),
   ];
   return candidates.find((file) => fs.existsSync(file));
 }

@@ -1,0 +1,112 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PgBatchWriter } from "@/server/db/pg-batch-writer";
+import type { DeliveryRow } from "@/server/db/store";
+import { WriteError } from "@/server/db/write-error";
+import { emptyChanges } from "@/server/live/live-state";
+import { teleCmiScenarios } from "@/server/simulator/scenarios";
+import { testDatabaseUrl } from "../helpers/database";
+import { startTestServer, type TestServer } from "../helpers/server";
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+/** Columns and indexes as PostgreSQL's catalog has them (the trigram search indexes are migration-only). */
+async function catalog(url: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const columns = await client.query(
+      `SELECT table_name, column_name, data_type, is_nullable, column_default FROM information_schema.columns
+       WHERE table_schema = 'public' AND table_name <> '_prisma_migrations' ORDER BY table_name, column_name`,
+    );
+    const indexes = await client.query(
+      `SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'
+       AND indexname NOT LIKE '%_trgm_idx' ORDER BY tablename, indexname`,
+    );
+    return { columns: columns.rows, indexes: indexes.rows };
+  } finally {
+    await client.end();
+  }
+}
+
+describe("PostgreSQL: migrations, the batch writer", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => server?.stop());
+
+  it("the PostgreSQL migrations make exactly the tables and indexes the Prisma schema describes", async () => {
+    const migrated = process.env.DATABASE_URL!;
+    const pushed = await testDatabaseUrl(server.dir, "pushed.db");
+    // An empty database, then `prisma db push` of the schema: what the models say, with no migration involved.
+    const client = new pg.Client({ connectionString: pushed });
+    await client.connect();
+    await client.query(`DROP SCHEMA public CASCADE; CREATE SCHEMA public`);
+    await client.end();
+    const push = spawnSync(process.execPath, [path.join(root, "scripts", "prisma.mjs"), "db", "push", "--skip-generate"], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: pushed },
+      encoding: "utf8",
+    });
+    expect(push.status, push.stderr + push.stdout).toBe(0);
+    const [fromMigrations, fromSchema] = await Promise.all([catalog(migrated), catalog(pushed)]);
+    expect(fromMigrations.columns.length).toBeGreaterThan(100);
+    expect(fromMigrations).toEqual(fromSchema);
+  });
+
+  it("an older version of a call never overwrites a newer one, and its legs are not written either", async () => {
+    for (const step of teleCmiScenarios(Date.now() - 60_000)[0]!.steps) await server.send("telecmi", step);
+    const call = [...server.app.live.calls.values()][0]!;
+    const writer = new PgBatchWriter(process.env.DATABASE_URL!);
+    try {
+      const stale = { ...call, version: call.version - 1, state: "ringing" as const, legs: call.legs.map((leg) => ({ ...leg, state: "ringing" as const })) };
+      const changes = emptyChanges();
+      changes.calls.set(stale.id, stale);
+      await writer.write({ deliveries: [], changes });
+      const row = await server.app.db.call.findUniqueOrThrow({ where: { id: call.id } });
+      expect(row.state).toBe(call.state);
+      expect(row.version).toBe(call.version);
+      const legs = await server.app.db.leg.findMany({ where: { callId: call.id } });
+      expect(legs.map((leg) => leg.state).sort()).toEqual(call.legs.map((leg) => leg.state).sort());
+
+      const newer = { ...call, version: call.version + 1, recording: "https://example.test/r.mp3" };
+      const next = emptyChanges();
+      next.calls.set(newer.id, newer);
+      await writer.write({ deliveries: [], changes: next });
+      expect((await server.app.db.call.findUniqueOrThrow({ where: { id: call.id } })).recording).toBe("https://example.test/r.mp3");
+    } finally {
+      await writer.close();
+    }
+  });
+
+  it("a body holding U+0000 (which PostgreSQL text cannot) is kept, with U+FFFD in its place", async () => {
+    const writer = new PgBatchWriter(process.env.DATABASE_URL!);
+    const delivery: DeliveryRow = {
+      id: "nul-delivery", connectionId: "c", provider: "telecmi", receivedAt: Date.now(), method: "POST", path: "/x",
+      contentType: "application/json", query: "", bodyText: '{"a":"x\u0000y"}', truncated: false, outcome: "accepted",
+      httpStatus: 200, error: null, eventName: null, dedupeKey: null, duplicateOf: null,
+    };
+    try {
+      await writer.write({ deliveries: [delivery], changes: emptyChanges() });
+    } finally {
+      await writer.close();
+    }
+    const row = await server.app.db.delivery.findUniqueOrThrow({ where: { id: "nul-delivery" } });
+    expect(row.bodyText).toBe('{"a":"x\uFFFDy"}');
+    expect(row.truncated).toBe(false);
+  });
+
+  it("an unreachable database is a transient failure (the providers are asked to retry), not the rows' fault", async () => {
+    const writer = new PgBatchWriter("postgresql://callboard@127.0.0.1:1/none");
+    const failure = await writer.write({ deliveries: [], changes: emptyChanges() }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    await writer.close().catch(() => undefined);
+    expect(failure).toBeInstanceOf(WriteError);
+    expect((failure as WriteError).transient).toBe(true);
+  });
+});
