@@ -385,6 +385,53 @@ export class LiveState {
     for (const identity of callIdentities(call)) this.callByIdentity.set(k(call.connectionId, identity), call.id);
   }
 
+  /** Forgets everything (before `load` replaces it: a replica resyncing, a node becoming the applier). */
+  reset() {
+    for (const map of [this.calls, this.agents, this.queues, this.projects, this.callByIdentity, this.agentByExternal, this.queueByExternal, this.projectByExternal, this.parked, this.dedupe, this.lastChange]) {
+      map.clear();
+    }
+  }
+
+  /**
+   * A replica takes what the applier changed (server/cluster/replica.ts), with the database's version guards: an
+   * older copy of a call or agent never replaces a newer one, so messages can be taken again after a reload. Returns
+   * what it took, for this node's boards.
+   */
+  absorb(change: { calls: Call[]; agents: Agent[]; queues: Queue[]; projects: Project[]; merged: { from: Call; into: string }[] }): Changes {
+    const taken = emptyChanges();
+    for (const merge of change.merged) {
+      const gone = this.calls.get(merge.from.id);
+      if (gone) this.forget(gone);
+      taken.merged.push(merge);
+    }
+    for (const call of change.calls) {
+      const held = this.calls.get(call.id);
+      if (held && held.version > call.version) continue;
+      if (held) this.forget(held);
+      this.indexCall(call);
+      this.lastChange.set(call.id, Date.now());
+      taken.calls.set(call.id, call);
+    }
+    for (const agent of change.agents) {
+      const held = this.agents.get(agent.id);
+      if (held && held.version > agent.version) continue;
+      this.agents.set(agent.id, agent);
+      this.agentByExternal.set(k(agent.connectionId, agent.externalId), agent.id);
+      taken.agents.set(agent.id, agent);
+    }
+    for (const [list, map, index, changed] of [
+      [change.queues, this.queues, this.queueByExternal, taken.queues],
+      [change.projects, this.projects, this.projectByExternal, taken.projects],
+    ] as const) {
+      for (const entity of list) {
+        map.set(entity.id, entity);
+        index.set(k(entity.connectionId, entity.externalId), entity.id);
+        changed.set(entity.id, entity);
+      }
+    }
+    return taken;
+  }
+
   /** Restores state from the database at start-up. */
   load(data: {
     calls: Call[];
