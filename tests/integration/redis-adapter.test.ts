@@ -99,9 +99,14 @@ describe.skipIf(redisUnavailable())("Socket.IO across nodes through Redis", () =
     const onTwo = recorder(two.app.url, cookieTwo);
     try {
       await until(() => onTwo.names().includes("snapshot"), "snapshot on node two");
+      // The user becomes an agent in the (here: node two's) database; node two has the session cached as a supervisor.
+      const token = cookieTwo.split("=")[1]!;
+      await two.app.db.user.update({ where: { id: userTwo }, data: { role: "agent" } });
+      expect((await two.app.auth.userForToken(token))?.role).toBe("supervisor");
       one.app.realtime.refreshUser(userTwo);
       await until(() => onTwo.disconnected() !== undefined, "node two dropping the user's socket");
       expect(onTwo.disconnected()).toBe("io server disconnect");
+      expect((await two.app.auth.userForToken(token))?.role).toBe("agent");
     } finally {
       onTwo.socket.disconnect();
     }
