@@ -86,32 +86,42 @@ export async function startHaproxy(options: { port?: number; backends: Backend[]
   const binary = haproxyBinary();
   if (!binary) throw new ServiceMissingError(haproxyMissing());
   if (options.backends.length === 0) throw new Error("startHaproxy: no backends");
-  const port = options.port ?? (await freePort());
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "callboard-haproxy-"));
-  const configFile = path.join(dir, "haproxy.cfg");
-  const logFile = path.join(dir, "haproxy.log");
-  fs.writeFileSync(configFile, haproxyConfig({ port, backends: options.backends }));
-  const check = spawnSync(binary, ["-c", "-q", "-f", configFile], { encoding: "utf8" });
-  if (check.status !== 0) {
-    fs.rmSync(dir, { recursive: true, force: true });
-    throw new Error(`haproxy refused its configuration:\n${check.stdout}${check.stderr}`);
-  }
-  // -db: stay in the foreground, no daemon.
-  const proxy = await spawnTied(binary, ["-db", "-f", configFile], { logFile, cwd: dir });
-  const cleanUp = () => fs.rmSync(dir, { recursive: true, force: true });
-  try {
-    await waitUntilReady(`haproxy on port ${port}`, proxy, () => portOpen(port), () => tail(logFile));
-  } catch (error) {
-    cleanUp();
-    throw error;
-  }
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    pid: proxy.pid,
-    async stop() {
-      await proxy.stop();
+  for (let attempt = 1; ; attempt++) {
+    const port = options.port ?? (await freePort());
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "callboard-haproxy-"));
+    const configFile = path.join(dir, "haproxy.cfg");
+    const logFile = path.join(dir, "haproxy.log");
+    const cleanUp = () => fs.rmSync(dir, { recursive: true, force: true });
+    fs.writeFileSync(configFile, haproxyConfig({ port, backends: options.backends }));
+    const check = spawnSync(binary, ["-c", "-q", "-f", configFile], { encoding: "utf8" });
+    if (check.status !== 0) {
       cleanUp();
-    },
-  };
+      throw new Error(`haproxy refused its configuration:\n${check.stdout}${check.stderr}`);
+    }
+    // -db: stay in the foreground, no daemon.
+    const proxy = await spawnTied(binary, ["-db", "-f", configFile], { logFile, cwd: dir });
+    try {
+      // Listening, and still running a moment later (the port could be someone else's; haproxy exits on a bind error).
+      const ready = async () => {
+        if (!(await portOpen(port))) return false;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        return !proxy.exited();
+      };
+      await waitUntilReady(`haproxy on port ${port}`, proxy, ready, () => tail(logFile));
+    } catch (error) {
+      const portTaken = /cannot bind|address already in use/i.test(tail(logFile));
+      cleanUp();
+      if (portTaken && options.port === undefined && attempt < 5) continue;
+      throw error;
+    }
+    return {
+      url: `http://127.0.0.1:${port}`,
+      port,
+      pid: proxy.pid,
+      async stop() {
+        await proxy.stop();
+        cleanUp();
+      },
+    };
+  }
 }
