@@ -68,13 +68,18 @@ describe.skipIf(redisUnavailable())("Socket.IO across nodes through Redis", () =
     }
   });
 
-  it("a node-local change push (webhook on node one) reaches node one's sockets once and node two's not at all", async () => {
+  it("node-local pushes (a webhook's call, an alert on node one) reach node one's sockets once and node two's not at all", async () => {
     const onOne = recorder(one.app.url, cookieOne);
     const onTwo = recorder(two.app.url, cookieTwo);
     try {
       await until(() => onOne.names().includes("snapshot") && onTwo.names().includes("snapshot"), "snapshots");
+      // One caller waiting is amber on node one: its alert engine (fed by its own live state) opens an alert.
+      await one.app.alerts.saveGroup({ groupId: "default", levels: { waiting: { amber: "1", red: "5" } }, webhookUrl: "" });
       const [scenario] = teleCmiScenarios(Date.now());
-      for (const step of scenario!.steps) expect((await one.send("telecmi", step)).status).toBe(200);
+      const [ringing, ...rest] = scenario!.steps;
+      expect((await one.send("telecmi", ringing!)).status).toBe(200);
+      await until(() => onOne.names().includes("alert:updated"), "the alert on node one's board", 10_000);
+      for (const step of rest) expect((await one.send("telecmi", step)).status).toBe(200);
       const updates = () => onOne.events.filter((e) => e.event === "call:updated").map((e) => (e.args[0] as { version: number }).version);
       await until(() => onOne.events.some((e) => e.event === "call:updated" && (e.args[0] as { state: string }).state === "ended"), "the ended call on node one");
       // Once each: no version twice (the adapter would deliver node one's own broadcast to it only once anyway, but a
