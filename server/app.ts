@@ -21,6 +21,7 @@ import { DEFAULT_LIVE_OPTIONS, LiveState } from "./live/live-state";
 import { newId } from "./live/ids";
 import type { Logger } from "./log";
 import { createRealtime, type Realtime } from "./realtime/io";
+import { openRedis, redactRedisUrl, type RedisConnection } from "./redis/client";
 import { getRuntime, setRuntime, type Runtime } from "./runtime";
 import { limitConnections, serverOptions } from "./http/connection-limits";
 import { securityHeaders } from "./http/security-headers";
@@ -49,6 +50,8 @@ export interface Callboard {
   metrics: Metrics;
   alerts: AlertService;
   names: DisplayNames;
+  /** REDIS_URL's connection (several nodes), else undefined. */
+  redis: RedisConnection | undefined;
   close(): Promise<void>;
 }
 
@@ -70,7 +73,10 @@ export async function startCallboard(options: {
   const store = new Store(db);
   const registry = new ConnectionRegistry(db);
   await registry.bootstrap(options.env ?? process.env);
-  const auth = new AuthService(db);
+  // Several nodes: Socket.IO's adapter and the sign-in throttle share this Redis.
+  const redis = config.redisUrl ? await openRedis(config.redisUrl, log) : undefined;
+  if (config.redisUrl) log.info({ redis: redactRedisUrl(config.redisUrl) }, "connected to redis");
+  const auth = new AuthService(db, { redis: redis?.client });
   const firstAdmin = await auth.users.bootstrapAdmin(options.env ?? process.env);
 
   const postgres = isPostgresUrl(config.databaseUrl);
@@ -183,6 +189,8 @@ export async function startCallboard(options: {
     stuckMs: config.stuckMs,
     timeZone: config.timeZone,
     alerts,
+    redis,
+    log,
   });
   options.onUpgrade?.(server);
 
@@ -221,6 +229,7 @@ export async function startCallboard(options: {
     metrics,
     alerts,
     names,
+    redis,
     async close() {
       clearInterval(evictTimer);
       clearInterval(sweepTimer);
@@ -232,6 +241,7 @@ export async function startCallboard(options: {
       if (getRuntime() === runtime) setRuntime(undefined);
       await writer.close();
       await storedCalls.close();
+      await redis?.close();
       await db.$disconnect();
     },
   };

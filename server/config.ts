@@ -6,6 +6,13 @@ const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default("0.0.0.0"),
   PUBLIC_URL: z.string().url().optional(),
+  // Several nodes: the Socket.IO adapter, the sign-in throttle and the change bus use this Redis (unset: one node, in memory).
+  REDIS_URL: z
+    .string()
+    .url()
+    .refine((url) => /^rediss?:\/\//i.test(url), "must be a redis:// or rediss:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   WEBHOOK_BODY_LIMIT: z.coerce.number().int().positive().default(256 * 1024),
   CALLBOARD_RECENT_ENDED_SECONDS: z.coerce.number().int().nonnegative().default(600),
   CALLBOARD_SILENT_MINUTES: z.coerce.number().positive().default(30),
@@ -40,6 +47,8 @@ export interface Config {
   host: string;
   publicUrl: string | undefined;
   databaseUrl: string;
+  /** REDIS_URL: set when Callboard runs as one of several nodes sharing a Redis. */
+  redisUrl: string | undefined;
   bodyLimit: number;
   recentEndedMs: number;
   /** A connection with no delivery for this long is flagged as silent. */
@@ -91,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     publicUrl: e.PUBLIC_URL,
     databaseUrl: databaseUrl(),
+    redisUrl: e.REDIS_URL,
     bodyLimit: e.WEBHOOK_BODY_LIMIT,
     recentEndedMs: e.CALLBOARD_RECENT_ENDED_SECONDS * 1000,
     silentAfterMs: e.CALLBOARD_SILENT_MINUTES * 60_000,

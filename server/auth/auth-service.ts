@@ -3,6 +3,7 @@ import type { Db } from "../db/client";
 import { ApiTokens } from "./api-tokens";
 import { dummyHash, verifyPassword } from "./password";
 import { Preferences } from "./preferences";
+import type { RedisClient } from "../redis/client";
 import { SignInThrottle } from "./sign-in-throttle";
 import type { AuthUser } from "./types";
 import { Users } from "./users";
@@ -31,9 +32,14 @@ export class AuthService {
   readonly preferences: Preferences;
   private readonly cache = new Map<string, { user: AuthUser; sessionId: string; until: number; expiresAt: number }>();
   private readonly touched = new Map<string, number>();
-  private readonly throttle = new SignInThrottle();
+  private readonly throttle: SignInThrottle;
 
-  constructor(private readonly db: Db) {
+  /** With `redis`, failed sign-ins are counted in Redis (shared by every node; sign-in-throttle.ts). */
+  constructor(
+    private readonly db: Db,
+    options: { redis?: RedisClient } = {},
+  ) {
+    this.throttle = new SignInThrottle({ redis: options.redis });
     this.users = new Users(db);
     this.tokens = new ApiTokens(db);
     this.preferences = new Preferences(db);

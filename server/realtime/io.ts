@@ -1,5 +1,7 @@
 import type { Server as HttpServer } from "node:http";
+import { createAdapter } from "@socket.io/redis-streams-adapter";
 import { Server } from "socket.io";
+import { z } from "zod";
 import type { AuthService } from "../auth/auth-service";
 import { sessionToken } from "../auth/gate";
 import type { AlertService } from "../alerts/service";
@@ -13,6 +15,8 @@ import { dayStats, startOfDay, type DayStats } from "../domain/stats";
 import { AddressCounter, clientAddress } from "../http/connection-limits";
 import { API_CSP, staticSecurityHeaders } from "../http/security-headers";
 import type { LiveState } from "../live/live-state";
+import type { Logger } from "../log";
+import type { RedisConnection } from "../redis/client";
 import { originAllowed } from "./origin";
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, Snapshot, SocketData } from "./protocol";
 
@@ -22,7 +26,10 @@ export interface Realtime {
   io: CallboardIo;
   publish(batch: Batch): void;
   snapshot(user: AuthUser): Snapshot;
-  /** Disconnects a user's sockets; the browser reconnects and is admitted with the user's current rights. */
+  /**
+   * Forgets a user's cached sessions and disconnects their sockets, on every node (through the adapter); the browser
+   * reconnects and is admitted with the user's current rights.
+   */
   refreshUser(userId: string): void;
   close(): Promise<void>;
 }
@@ -31,6 +38,12 @@ export interface Realtime {
  * Socket.IO on the same HTTP server. The middleware admits only signed-in users; each socket joins the rooms its
  * user may see (everything, some queues/projects, or its own agent identities), gets a snapshot filtered the same
  * way on every (re)connect, and then the deltas sent to those rooms.
+ *
+ * With Redis (several nodes) the Redis Streams adapter links the nodes' Socket.IO servers. Every node keeps its own
+ * replica of the live state and pushes that replica's changes to its own sockets, so every push of calls, agents,
+ * queues, projects, figures, thresholds and alerts is node-local (`io.local`, or a socket's own `emit`): through the
+ * adapter each node would deliver every other node's copy too. Only what concerns every node goes through the
+ * adapter (`user:refresh`).
  */
 export function createRealtime(
   httpServer: HttpServer,
@@ -49,6 +62,9 @@ export function createRealtime(
     maxSocketsPerAddress: number;
     /** Thresholds and open alerts, scoped per user (server/alerts/service.ts). */
     alerts: Pick<AlertService, "thresholdsFor" | "openAlertsFor" | "onAlert" | "onThresholds">;
+    /** REDIS_URL's connection: the nodes share one Socket.IO through the Redis Streams adapter. */
+    redis?: RedisConnection;
+    log?: Logger;
   },
 ): Realtime {
   // Handshakes are judged before any session lookup: a foreign Origin (another site's page using the user's cookie) or
@@ -57,6 +73,7 @@ export function createRealtime(
   const io: CallboardIo = new Server(httpServer, {
     serveClient: false,
     transports: ["websocket", "polling"],
+    ...(deps.redis ? { adapter: createAdapter(deps.redis.forAdapter) } : {}),
     allowRequest: (req, callback) => {
       if (!originAllowed(req, deps.publicUrl())) return callback("origin not allowed", false);
       if (socketsPerAddress.count(clientAddress(req.socket)) >= deps.maxSocketsPerAddress) return callback("too many connections from this address", false);
@@ -154,7 +171,7 @@ export function createRealtime(
 
   // Alerts go to the rooms of their queue/project (agents are in none of them); thresholds, when an admin changes
   // them, to every socket as that socket's own map.
-  deps.alerts.onAlert((alert) => io.to(groupRooms(alert.groupKind, alert.groupId)).emit("alert:updated", alert));
+  deps.alerts.onAlert((alert) => io.local.to(groupRooms(alert.groupKind, alert.groupId)).emit("alert:updated", alert));
   deps.alerts.onThresholds(() => {
     for (const socket of io.sockets.sockets.values()) if (socket.data.user.role !== "agent") socket.emit("thresholds:updated", deps.alerts.thresholdsFor(socket.data.user));
   });
@@ -165,6 +182,18 @@ export function createRealtime(
     for (const room of rooms) for (const id of io.sockets.adapter.rooms.get(room) ?? []) ids.add(id);
     return [...ids].flatMap((id) => io.sockets.sockets.get(id) ?? []);
   };
+
+  /** This node's part of refreshUser. */
+  const refreshLocally = (userId: string) => {
+    deps.auth.forgetUser(userId);
+    for (const socket of io.sockets.sockets.values()) if (socket.data.user?.id === userId) socket.disconnect(true);
+  };
+  // Another node's refresh: checked like any input from outside this process.
+  io.on("user:refresh", (userId: unknown) => {
+    const parsed = z.string().min(1).max(200).safeParse(userId);
+    if (parsed.success) refreshLocally(parsed.data);
+    else deps.log?.warn({ userId }, "ignored a malformed user:refresh from another node");
+  });
 
   io.on("connection", (socket) => {
     const user = socket.data.user;
@@ -178,25 +207,27 @@ export function createRealtime(
     snapshot,
     publish({ changes }) {
       // Entities go out with `name` = the name to show (server/domain/names.ts), like the snapshot's.
-      for (const queue of changes.queues.values()) io.to(["all", `queue:${queue.id}`]).emit("queue:updated", shownNamed(queue));
-      for (const project of changes.projects.values()) io.to(["all", `project:${project.id}`]).emit("project:updated", shownNamed(project));
+      for (const queue of changes.queues.values()) io.local.to(["all", `queue:${queue.id}`]).emit("queue:updated", shownNamed(queue));
+      for (const project of changes.projects.values()) io.local.to(["all", `project:${project.id}`]).emit("project:updated", shownNamed(project));
       for (const changed of changes.agents.values()) {
         const agent = shownAgent(changed);
         const { whole, limited } = agentAudience(agent);
-        io.to(whole).emit("agent:updated", agent);
+        io.local.to(whole).emit("agent:updated", agent);
         // Limited supervisors of the agent's queues/projects: each socket once, with only its own part of the membership.
         for (const socket of socketsIn(limited)) socket.emit("agent:updated", scopeAgent(socket.data.user, agent));
       }
-      for (const { from, into } of changes.merged) io.to(callRooms(from)).emit("call:removed", { id: from.id, into });
+      for (const { from, into } of changes.merged) io.local.to(callRooms(from)).emit("call:removed", { id: from.id, into });
       for (const call of changes.calls.values()) {
-        io.to(supervisorCallRooms(call)).emit("call:updated", call);
+        io.local.to(supervisorCallRooms(call)).emit("call:updated", call);
         // Each agent on the call gets it without their colleagues' identities.
-        for (const id of callAgents(call)) io.to(agentRoomOf(id)).emit("call:updated", callForAgents([id], call));
+        for (const id of callAgents(call)) io.local.to(agentRoomOf(id)).emit("call:updated", callForAgents([id], call));
       }
       if (changes.calls.size > 0 || changes.merged.length > 0) scheduleStats();
     },
     refreshUser(userId) {
-      for (const socket of io.sockets.sockets.values()) if (socket.data.user?.id === userId) socket.disconnect(true);
+      refreshLocally(userId);
+      // Other nodes (without the adapter, a no-op).
+      if (deps.redis) io.serverSideEmit("user:refresh", userId);
     },
     close: () => {
       clearInterval(minuteTimer);

@@ -58,7 +58,11 @@ export interface ClientToServerEvents {
   "snapshot:request": () => void;
 }
 
-export type InterServerEvents = Record<string, never>;
+/** Between Callboard nodes, through the Redis adapter (only with REDIS_URL). */
+export interface InterServerEvents {
+  /** A user's role or scope changed on some node: every node forgets their cached sessions and drops their sockets. */
+  "user:refresh": (userId: string) => void;
+}
 export interface SocketData {
   user: AuthUser;
 }

@@ -1,4 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { REDIS_DEADLINE_MS } from "@/server/auth/sign-in-throttle";
+import { redisUnavailable, startRedis, type RedisService } from "../helpers/redis";
 import { startTestServer, type TestServer } from "../helpers/server";
 
 /**
@@ -53,4 +55,77 @@ describe("sign-in throttling", () => {
     vi.setSystemTime(Date.now() + 15 * 60_000 + 1000);
     expect(await server.app.auth.signIn("carol@example.com", password, "10.0.0.4")).toMatchObject({ ok: true });
   }, 60_000);
+});
+
+/**
+ * With REDIS_URL (several nodes) the counts live in Redis: failures on one node count on every node. While Redis is
+ * away (stopped, or not answering) each node counts in its own memory (the insurance limiter) and sign-in still answers.
+ */
+describe.skipIf(redisUnavailable())("sign-in throttling across nodes (Redis)", () => {
+  let redis: RedisService;
+  let one: TestServer;
+  let two: TestServer;
+  const password = "right-password-123";
+  beforeAll(async () => {
+    redis = await startRedis();
+    one = await startTestServer({ REDIS_URL: redis.url });
+    two = await startTestServer({ REDIS_URL: redis.url });
+    for (const server of [one, two]) {
+      for (const name of ["dana", "erin", "fred"]) await server.app.auth.users.create({ email: `${name}@example.com`, name, password, role: "agent" });
+    }
+  });
+  afterAll(async () => {
+    await Promise.all([one?.stop(), two?.stop()]);
+    await redis?.stop();
+  });
+
+  const fail = (server: TestServer, email: string, address: string) => server.app.auth.signIn(email, "wrong-password", address);
+  const timed = async <T>(run: () => Promise<T>) => {
+    const started = Date.now();
+    const result = await run();
+    return { result, ms: Date.now() - started };
+  };
+
+  it("failures split across two nodes lock the email on both", async () => {
+    for (let i = 0; i < 3; i++) expect(await fail(one, "dana@example.com", "10.1.0.1")).toEqual({ ok: false, reason: "invalid" });
+    // Neither node alone has seen 5.
+    expect(await fail(two, "dana@example.com", "10.1.0.1")).toEqual({ ok: false, reason: "invalid" });
+    expect(await fail(two, "dana@example.com", "10.1.0.1")).toEqual({ ok: false, reason: "invalid" });
+    for (const server of [one, two]) {
+      const locked = await server.app.auth.signIn("dana@example.com", password, "10.1.0.1");
+      expect(locked).toMatchObject({ ok: false, reason: "throttled" });
+      expect((locked as { retryAfterSeconds: number }).retryAfterSeconds).toBeGreaterThan(50);
+      expect((locked as { retryAfterSeconds: number }).retryAfterSeconds).toBeLessThanOrEqual(60);
+    }
+    // The same policy as one node: the pair only, not the user elsewhere nor a colleague behind the same address.
+    expect(await two.app.auth.signIn("dana@example.com", password, "10.1.0.2")).toMatchObject({ ok: true });
+    expect(await one.app.auth.signIn("erin@example.com", password, "10.1.0.1")).toMatchObject({ ok: true });
+    // The counts are in Redis, under Callboard's prefix.
+    expect(await one.app.redis!.client.exists("callboard:sign-in-account:dana@example.com|10.1.0.1")).toBe(1);
+  });
+
+  it("a Redis that stops answering (SIGSTOP) delays sign-in by at most the deadline", async () => {
+    // SIGSTOP: the connection stays open and nothing answers (a hung server, not a refused connection).
+    process.kill(redis.pid, "SIGSTOP");
+    try {
+      const { result, ms } = await timed(() => one.app.auth.signIn("erin@example.com", password, "10.1.0.3"));
+      expect(result).toMatchObject({ ok: true });
+      // get for each bucket and delete for the account one, each given up after REDIS_DEADLINE_MS
+      expect(ms).toBeLessThan(3 * REDIS_DEADLINE_MS + 1500);
+    } finally {
+      process.kill(redis.pid, "SIGCONT");
+    }
+  });
+
+  it("with Redis stopped mid-way, sign-in still answers, throttled per node", async () => {
+    await fail(one, "fred@example.com", "10.1.0.4");
+    await redis.stop();
+    const { result, ms } = await timed(() => one.app.auth.signIn("fred@example.com", password, "10.1.0.4"));
+    expect(result).toMatchObject({ ok: true });
+    expect(ms).toBeLessThan(2000);
+    for (let i = 0; i < 5; i++) expect(await fail(one, "fred@example.com", "10.1.0.5")).toEqual({ ok: false, reason: "invalid" });
+    expect(await one.app.auth.signIn("fred@example.com", password, "10.1.0.5")).toMatchObject({ ok: false, reason: "throttled" });
+    // Node two's memory has not seen node one's failures.
+    expect(await two.app.auth.signIn("fred@example.com", password, "10.1.0.5")).toMatchObject({ ok: true });
+  });
 });
