@@ -16,7 +16,8 @@ export default defineConfig({
   schema: path.join(folder, "schema.prisma"),
   migrations: { path: path.join(folder, "migrations") },
   async adapter() {
-    if (postgres) return new PrismaPg(prismaPgPool(databaseUrl(), { max: 2 }));
+    // allowExitOnIdle: the CLI exits when it is done instead of waiting for idle connections to time out.
+    if (postgres) return new PrismaPg(prismaPgPool(databaseUrl(), { max: 2, idleTimeoutMillis: 200, allowExitOnIdle: true }));
     return new PrismaBetterSQLite3({ url: sqliteFileFromUrl(databaseUrl()) });
   },
 });

@@ -7,6 +7,10 @@ import { gate } from "./auth/gate";
 import { ConnectionRegistry } from "./connections/registry";
 import { BatchWriter, type BatchWriting } from "./db/batch-writer";
 import { PgBatchWriter } from "./db/pg-batch-writer";
+import { LocalChangeBus, RedisChangeBus, type ChangeBus } from "./cluster/bus";
+import { PgAdvisoryLease, SoleApplier, type ApplierLease } from "./cluster/lease";
+import { PendingApplier } from "./cluster/pending";
+import { Replica } from "./cluster/replica";
 import { PgStoredCalls } from "./db/pg-stored-calls";
 import { isPostgresUrl } from "./db/pg-pool";
 import { openDatabase, type Db } from "./db/client";
@@ -52,6 +56,10 @@ export interface Callboard {
   names: DisplayNames;
   /** REDIS_URL's connection (several nodes), else undefined. */
   redis: RedisConnection | undefined;
+  /** Several nodes (docs/cluster.md): who applies, the replica of the applier's state, the pending deliveries. */
+  lease: ApplierLease;
+  replica: Replica;
+  pending: PendingApplier;
   close(): Promise<void>;
 }
 
@@ -92,6 +100,22 @@ export async function startCallboard(options: {
   );
   log.info({ calls: live.calls.size, agents: live.agents.size, parked: live.parkedCount() }, "live state restored");
 
+  // Who applies (docs/cluster.md): on SQLite this node, for good; on PostgreSQL the holder of the advisory-lock lease.
+  // Until this node is the applier and has reloaded, valid deliveries are stored as pending for the applier.
+  const lease: ApplierLease = postgres ? new PgAdvisoryLease(config.databaseUrl, log) : new SoleApplier();
+  let applying = !postgres;
+  const bus: ChangeBus = redis ? await RedisChangeBus.open(redis.client, { log }) : new LocalChangeBus({ log });
+  const reloadLive = async () => {
+    const data = await store.loadLive(Date.now(), {
+      endedCallMs: DEFAULT_LIVE_OPTIONS.endedCallMemoryMs,
+      dedupeMs: DEFAULT_LIVE_OPTIONS.dedupeMemoryMs,
+      parkedMs: DEFAULT_LIVE_OPTIONS.parkedMemoryMs,
+    });
+    live.reset();
+    live.load(data);
+    realtime?.resync();
+  };
+
   let realtime: Realtime | undefined;
   // Thresholds and alerts: the engine evaluates on its own timer (about once a second) and is poked after each
   // committed batch; it never runs inside a webhook's request.
@@ -105,10 +129,13 @@ export async function startCallboard(options: {
     quietMs: config.alertQuietMs,
     allowLocal: config.alertWebhookAllowLocal,
     publicUrl: () => publicUrl,
+    // Alerts are opened, stored and sent once across nodes: by the applier, which tells the replicas.
+    active: () => applying,
+    publish: (alert) => replica.publishAlert(alert),
   });
   let publicUrl = config.publicUrl ?? "";
   await alerts.start();
-  const writer: BatchWriting = postgres ? new PgBatchWriter(config.databaseUrl) : new BatchWriter(config.databaseUrl);
+  const writer: BatchWriting = postgres ? new PgBatchWriter(config.databaseUrl, () => lease.holderPid) : new BatchWriter(config.databaseUrl);
   const metrics = createMetrics({
     commitQueue: () => ({ waiting: committer.waiting(), oldestMs: committer.oldestWaitMs() }),
     calls: () => openCalls(live.calls.values(), Date.now(), config.stuckMs),
@@ -120,6 +147,7 @@ export async function startCallboard(options: {
       metrics.committed(batch, ms);
       try {
         realtime?.publish(batch);
+        if (applying) replica.publishChanges(batch.changes);
       } catch (error) {
         log.error({ err: error }, "publishing a committed batch failed");
       }
@@ -133,7 +161,18 @@ export async function startCallboard(options: {
       );
     },
   );
-  const ingestor = new Ingestor({ registry, live, committer, log, bodyLimit: config.bodyLimit, metrics });
+  const ingestor = new Ingestor({ registry, live, committer, log, bodyLimit: config.bodyLimit, metrics, applying: () => applying });
+  const pending = new PendingApplier({ db, ingestor, log });
+  const replica = new Replica({
+    bus,
+    live,
+    lease,
+    log,
+    reload: reloadLive,
+    onChanges: (changes) => realtime?.publish({ deliveries: [], changes }),
+    onAlert: (alert) => alerts.absorb(alert),
+  });
+  lease.on("appended", () => pending.wake());
   const names = new DisplayNames({ db, live, commit: (changes) => committer.submit(null, changes) });
   // A user linked, unlinked or renamed renames their agent identities on every board.
   auth.users.onChange(() => names.refreshLinks().catch((error: unknown) => log.error({ err: error }, "renaming agents after a user change failed")));
@@ -198,13 +237,36 @@ export async function startCallboard(options: {
   evictTimer.unref();
   // Calls whose end never came are closed as "no end received", stored like any event (see LiveState.expire).
   const sweepTimer = setInterval(() => {
+    if (!applying) return; // run once across nodes: by the applier
     const changes = live.expire(Date.now(), config.noEndMs, `callboard:no-end:${newId()}`);
     if (changes.records.length === 0) return;
     log.info({ calls: changes.calls.size }, "closed calls with no end received");
     committer.submit(null, changes).catch((error: unknown) => log.error({ err: error }, "storing closed calls failed"));
   }, Math.min(60_000, Math.max(250, config.noEndMs / 4)));
   sweepTimer.unref();
-  const stopRetention = scheduleRetention(db, config.deliveryRetentionDays, log);
+  const stopRetention = scheduleRetention(db, config.deliveryRetentionDays, log, () => applying);
+
+  // Becoming the applier: the database is the truth (the last applier's final commits may not have reached this
+  // replica), then the open alerts, then intake and the pending deliveries. Losing it: back to a replica.
+  let takingOver: Promise<void> | undefined;
+  lease.on("gained", () => {
+    takingOver = (async () => {
+      replica.startTerm();
+      await reloadLive();
+      await alerts.engine.takeOver();
+      applying = true;
+      pending.start();
+    })().catch((error: unknown) => log.error({ err: error }, "taking over as the applier failed"));
+  });
+  lease.on("lost", () => {
+    applying = false;
+    pending.stop();
+    reloadLive().catch((error: unknown) => log.error({ err: error }, "reloading after losing the applier lease failed"));
+  });
+  if (lease instanceof PgAdvisoryLease) {
+    await lease.start();
+    await takingOver;
+  }
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -230,7 +292,13 @@ export async function startCallboard(options: {
     alerts,
     names,
     redis,
+    lease,
+    replica,
+    pending,
     async close() {
+      pending.stop();
+      await lease.close();
+      replica.close();
       clearInterval(evictTimer);
       clearInterval(sweepTimer);
       stopRetention();
@@ -241,6 +309,7 @@ export async function startCallboard(options: {
       if (getRuntime() === runtime) setRuntime(undefined);
       await writer.close();
       await storedCalls.close();
+      await bus.close();
       await redis?.close();
       await db.$disconnect();
     },

@@ -25,6 +25,11 @@ export interface EngineOptions {
   intervalMs?: number;
   /** Evaluations asked for by changes (poke) come at most this often. */
   minGapMs?: number;
+  /**
+   * Whether this node runs the engine: alerts are opened, stored and sent once across nodes, by the applier
+   * (docs/cluster.md). Default: always.
+   */
+  active?: () => boolean;
   /** An open alert's last value is written at most this often (levels, peaks and ends at once). */
   persistEveryMs?: number;
   /**
@@ -85,13 +90,31 @@ export class AlertEngine {
     this.soon.unref();
   }
 
+  /** The applier's engine changed an alert: a replica tracks it (open) or drops it (ended), for snapshots. */
+  absorb(alert: Alert): void {
+    const key = alertKey(alert.groupId, alert.metric);
+    if (alert.endedAt !== null) this.tracked.delete(key);
+    else this.tracked.set(key, { alert, okSince: null });
+  }
+
   /** The alerts open now. */
   open(): Alert[] {
     return [...this.tracked.values()].map((t) => t.alert);
   }
 
+  /**
+   * This node became the one that runs the engine: take over the open alerts as the previous one stored them (what it
+   * tracked before is stale).
+   */
+  async takeOver(): Promise<void> {
+    this.tracked.clear();
+    this.persistedAt.clear();
+    await this.start(false);
+  }
+
   /** One evaluation of every group. Synchronous; storage and delivery are queued, never awaited here. */
   evaluate(): void {
+    if (this.o.active && !this.o.active()) return;
     const now = this.now();
     this.lastRun = now;
     const started = performance.now();

@@ -38,6 +38,10 @@ export interface AlertServiceOptions {
   /** Loopback and link-local webhook targets allowed (CALLBOARD_ALERT_WEBHOOK_ALLOW_LOCAL). */
   allowLocal: boolean;
   publicUrl: () => string;
+  /** Whether this node runs the engine (the applier, docs/cluster.md). Default: always. */
+  active?: () => boolean;
+  /** The engine's changes, for the other nodes (the change bus). */
+  publish?: (alert: Alert) => void;
   /** Overrides of the sender's retry timing (tests). */
   sender?: Partial<Omit<SenderOptions, "log" | "allowLocal" | "onAttempt">>;
 }
@@ -91,6 +95,7 @@ export class AlertService {
       timeZone: o.timeZone,
       quietMs: o.quietMs,
       onChange: (alert, event) => this.changed(alert, event),
+      active: o.active,
     });
   }
 
@@ -98,6 +103,12 @@ export class AlertService {
     this.stored = await this.store.thresholds();
     this.hooks = await this.store.webhooks();
     await this.engine.start();
+  }
+
+  /** Another node's engine changed an alert (this node is a replica): track it and tell this node's boards. */
+  absorb(alert: Alert): void {
+    this.engine.absorb(alert);
+    this.alertListener(alert);
   }
 
   /** Boards are told about every alert change (opened, raised, new peak, ended). */
@@ -147,6 +158,7 @@ export class AlertService {
 
   private changed(alert: Alert, event: AlertEvent | null) {
     this.alertListener(alert);
+    this.o.publish?.(alert);
     if (event === null) return;
     const target = this.targetFor(alert.groupId);
     if (!target) return;

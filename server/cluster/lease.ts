@@ -1,7 +1,9 @@
-import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import pg from "pg";
 import type { Logger } from "../log";
+
+/** The channel a node notifies when it stored a pending delivery (the applier listens). */
+export const LOG_CHANNEL = "callboard_log";
 
 /**
  * Which node applies the log (docs/cluster.md). `term` names one holding of the lease: a replica that sees a new term
@@ -9,17 +11,17 @@ import type { Logger } from "../log";
  */
 export interface ApplierLease {
   isApplier(): boolean;
-  readonly term: string;
+  readonly term: number;
   /** The holder's PostgreSQL session (its writes check it still holds the lease), when there is one. */
   readonly holderPid: number | undefined;
-  /** `gained`: this node is the applier now; `lost`: it no longer is. */
-  on(event: "gained" | "lost", listener: () => void): this;
+  /** `gained`: this node is the applier now; `lost`: it no longer is; `appended`: another node stored a pending delivery. */
+  on(event: "gained" | "lost" | "appended", listener: () => void): this;
   close(): Promise<void>;
 }
 
 /** One node on SQLite: it is the applier for good (the database file is its own). */
 export class SoleApplier extends EventEmitter implements ApplierLease {
-  readonly term = randomUUID();
+  readonly term = Date.now();
   readonly holderPid = undefined;
   isApplier() {
     return true;
@@ -37,7 +39,7 @@ export const APPLIER_LOCK_KEY = 0x43420001;
  * the applier at once (`lost`), and its batch writes are fenced on the lock (PgBatchWriter), so it cannot write after.
  */
 export class PgAdvisoryLease extends EventEmitter implements ApplierLease {
-  term = "";
+  term = 0;
   holderPid: number | undefined;
   private client: pg.Client | undefined;
   private applier = false;
@@ -76,8 +78,11 @@ export class PgAdvisoryLease extends EventEmitter implements ApplierLease {
       }
       const result = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1) AS locked", [APPLIER_LOCK_KEY]);
       if (result.rows[0]?.locked && !this.closed) {
+        // Woken when another node commits a pending delivery (PgBatchWriter's pg_notify).
+        await client.query(`LISTEN ${LOG_CHANNEL}`);
         this.applier = true;
-        this.term = randomUUID();
+        // Names this holding (the clock of the node that took it: distinct from the last one's in practice).
+        this.term = Math.max(Date.now(), this.term + 1);
         this.log.info({ term: this.term }, "this node is the applier now");
         this.emit("gained");
       }
@@ -97,6 +102,7 @@ export class PgAdvisoryLease extends EventEmitter implements ApplierLease {
       this.drop();
     });
     client.on("end", () => this.drop());
+    client.on("notification", () => this.emit("appended"));
     await client.connect();
     this.holderPid = (await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]?.pid;
     this.client = client;

@@ -121,6 +121,11 @@ export class ConnectionRegistry {
     };
   }
 
+  /** A connection by id (a stored delivery names its connection by id). */
+  get(id: string): ConnectionConfig | undefined {
+    return this.byId.get(id);
+  }
+
   findByKey(key: string): ConnectionConfig | undefined {
     return this.byKey.get(key);
   }

@@ -80,10 +80,12 @@ const insert = (table: string, columns: string[]) =>
   `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${columns.map((c) => `@${c}`).join(", ")})`;
 
 const STATEMENTS = {
-  delivery: insert("Delivery", [
+  // A delivery another node stored as `pending` is written again by the applier with its outcome (docs/cluster.md);
+  // an applied one is never rewritten.
+  delivery: upsert("Delivery", [
     "id", "connectionId", "provider", "receivedAt", "method", "path", "contentType", "query", "bodyText",
     "truncated", "outcome", "httpStatus", "error", "eventName", "dedupeKey", "duplicateOf",
-  ]),
+  ], `"Delivery"."outcome" = 'pending'`),
   event: insert("CallEvent", ["id", "deliveryId", "connectionId", "callId", "agentId", "kind", "at", "timeSource", "payload"]),
   relink: `UPDATE "CallEvent" SET "callId" = @callId WHERE "id" = @eventId`,
   // A call found to be part of another: its events move to the survivor, its legs and row go (the survivor holds them).

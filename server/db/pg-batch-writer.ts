@@ -3,6 +3,7 @@ import type { Batch } from "./store";
 import { batchOps, type BatchOps, type BatchWriting, type StatementName } from "./batch-writer";
 import { prismaPgPool } from "./pg-pool";
 import { WriteError } from "./write-error";
+import { APPLIER_LOCK_KEY, LOG_CHANNEL } from "../cluster/lease";
 
 /** Column → PostgreSQL array type for `unnest`, per table the hot path writes (Prisma's schema: TIMESTAMP(3), TEXT, INTEGER, BOOLEAN). */
 const T = "text[]", TS = "timestamp(3)[]", INT = "integer[]", BOOL = "boolean[]";
@@ -18,6 +19,7 @@ const COLUMNS = {
 type Bulk = keyof typeof COLUMNS;
 
 const GUARDS: Partial<Record<Bulk, string>> = {
+  delivery: `"Delivery"."outcome" = 'pending'`,
   call: `excluded."version" >= "Call"."version"`,
   agent: `excluded."version" >= "Agent"."version"`,
 };
@@ -29,7 +31,7 @@ function bulkSql(name: Bulk): string {
   const quoted = names.map((c) => `"${c}"`).join(", ");
   const arrays = Object.values(columns).map((type, i) => `$${i + 1}::${type}`).join(", ");
   const insert = `INSERT INTO "${table}" (${quoted}) SELECT * FROM unnest(${arrays})`;
-  if (name === "delivery" || name === "event") return insert;
+  if (name === "event") return insert;
   const guard = GUARDS[name];
   const update = names.filter((c) => c !== "id").map((c) => `"${c}" = excluded."${c}"`).join(", ");
   return `${insert} ON CONFLICT ("id") DO UPDATE SET ${update}${guard ? ` WHERE ${guard}` : ""}${name === "call" ? ` RETURNING "id"` : ""}`;
@@ -43,6 +45,16 @@ const ROW_SQL = {
   mergeLegs: { sql: `DELETE FROM "Leg" WHERE "callId" = $1`, params: (r: Record<string, unknown>) => [r.from] },
   mergeCall: { sql: `DELETE FROM "Call" WHERE "id" = $1`, params: (r: Record<string, unknown>) => [r.from] },
 } satisfies Partial<Record<StatementName, unknown>>;
+
+const FENCE_SQL = `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = 0 AND objid = $1 AND objsubid = 1 AND pid = $2 AND granted`;
+
+/** Whether a batch applies anything (state, events, or an applied delivery), as opposed to only storing deliveries. */
+export function batchApplies({ deliveries, changes }: Batch): boolean {
+  return (
+    changes.records.length > 0 || changes.calls.size > 0 || changes.agents.size > 0 || changes.merged.length > 0 || changes.relinked.length > 0 ||
+    changes.queues.size > 0 || changes.projects.size > 0 || deliveries.some((delivery) => delivery.outcome === "accepted" || delivery.outcome === "duplicate")
+  );
+}
 
 /**
  * PostgreSQL error classes a retry can get past: connection (08), resources (53), operator intervention / shutdown
@@ -65,7 +77,15 @@ export class PgBatchWriter implements BatchWriting {
   private readonly pool: pg.Pool;
   private chain: Promise<unknown> = Promise.resolve();
 
-  constructor(databaseUrl: string) {
+  /**
+   * `fence`: the PostgreSQL session holding the applier lease (server/cluster/lease.ts), when this node is the applier.
+   * A batch that applies anything commits only while that session still holds the lease, so a node that lost it
+   * (and does not know yet) cannot write state after the next applier started.
+   */
+  constructor(
+    databaseUrl: string,
+    private readonly fence?: () => number | undefined,
+  ) {
     this.pool = prismaPgPool(databaseUrl, { max: 2, connectionTimeoutMillis: 10_000 });
   }
 
@@ -76,7 +96,9 @@ export class PgBatchWriter implements BatchWriting {
     } catch (error) {
       return Promise.reject(new WriteError(`a row cannot be encoded: ${error instanceof Error ? error.message : String(error)}`, undefined, false));
     }
-    const run = this.chain.then(() => this.transaction(ops));
+    const applies = batchApplies(batch);
+    const appends = batch.deliveries.some((delivery) => delivery.outcome === "pending");
+    const run = this.chain.then(() => this.transaction(ops, applies, appends));
     this.chain = run.catch(() => undefined);
     return run;
   }
@@ -95,7 +117,7 @@ export class PgBatchWriter implements BatchWriting {
     await this.pool.end();
   }
 
-  private async transaction(ops: BatchOps): Promise<void> {
+  private async transaction(ops: BatchOps, applies: boolean, appends: boolean): Promise<void> {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
@@ -105,6 +127,13 @@ export class PgBatchWriter implements BatchWriting {
     let broken = false;
     try {
       await client.query("BEGIN");
+      if (applies && this.fence) {
+        const holder = this.fence();
+        const held = holder === undefined ? { rows: [] } : await client.query(FENCE_SQL, [APPLIER_LOCK_KEY, holder]);
+        if (held.rows.length === 0) throw new WriteError("this node no longer holds the applier lease", "LEASE_LOST", true);
+      }
+      // Wakes the applier (server/cluster/pending.ts) when this commits; its one-second poll covers a lost wake-up.
+      if (appends) await client.query(`SELECT pg_notify('${LOG_CHANNEL}', '')`);
       let writtenCalls: Set<string> | undefined;
       for (const [name, rows] of ops) {
         if (name in ROW_SQL) {

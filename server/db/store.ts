@@ -20,7 +20,8 @@ export interface DeliveryRow {
   query: string;
   bodyText: string;
   truncated: boolean;
-  outcome: "accepted" | "duplicate" | "ignored" | "invalid" | "rejected";
+  /** `pending`: stored in the log by a node that is not the applier, to be applied by the applier (docs/cluster.md). */
+  outcome: "pending" | "accepted" | "duplicate" | "ignored" | "invalid" | "rejected";
   httpStatus: number;
   error: string | null;
   eventName: string | null;

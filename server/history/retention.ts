@@ -17,8 +17,9 @@ export async function pruneDeliveries(db: Db, olderThan: Date, batchSize = 5000)
 }
 
 /** Runs the pruning a minute after start and then every hour. Returns a function that stops it. */
-export function scheduleRetention(db: Db, retentionDays: number, log: Logger): () => void {
+export function scheduleRetention(db: Db, retentionDays: number, log: Logger, active: () => boolean = () => true): () => void {
   const run = () => {
+    if (!active()) return; // run once across nodes: by the applier
     const olderThan = new Date(Date.now() - retentionDays * 86_400_000);
     pruneDeliveries(db, olderThan)
       .then((count) => {

@@ -44,6 +44,20 @@ type Events = Extract<ReturnType<typeof normalizeDelivery>, { outcome: "events" 
 const slotOf = (connectionId: string, dedupeKey: string) => `${connectionId}|${dedupeKey}`;
 
 /**
+ * The URL segment after the key (a VoipNow event name), from a stored delivery's path
+ * (`/api/webhooks/<provider>/<key, redacted>/<event>`).
+ */
+export function urlEventOf(path: string): string | undefined {
+  const segment = path.split("/").filter((part) => part !== "")[4];
+  if (!segment) return undefined;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/**
  * The webhook path, in one fixed order: find the connection → check credentials → store the delivery as
  * received → parse → normalize → de-duplicate → apply to the live state → group-commit → answer.
  * Everything up to the commit is synchronous, so deliveries are applied in the order they arrived.
@@ -69,6 +83,11 @@ export class Ingestor {
       metrics?: IngestMetrics;
       /** Longest a request waits for its commit before it is answered 503 (default 30 s). */
       commitTimeoutMs?: number;
+      /**
+       * Whether this node applies deliveries (the applier, or a node on its own). Otherwise a valid delivery is only
+       * stored in the log, as `pending`, and the applier applies it (docs/cluster.md). Default: always.
+       */
+      applying?: () => boolean;
     },
   ) {}
 
@@ -170,6 +189,41 @@ export class Ingestor {
         log,
       );
     }
+    if (this.deps.applying && !this.deps.applying()) {
+      // Durable in the log is enough to acknowledge; the applier de-duplicates and applies it.
+      return this.store(
+        delivery,
+        null,
+        200,
+        { ok: true, status: "accepted", delivery: delivery.id, events: result.events.length },
+        { outcome: "pending", eventName: result.eventName, dedupeKey: result.dedupeKey },
+        log,
+      );
+    }
+    return this.apply(connection, delivery, result, log);
+  }
+
+  /**
+   * The applier takes a delivery another node stored as `pending`: normalized again from its raw form (normalizing is
+   * pure) and applied like one received here; the same transaction that writes its state marks it applied. Resolves
+   * with the outcome once that is durable.
+   */
+  async applyPending(row: DeliveryRow): Promise<Reply> {
+    // A connection an admin created on another node since this one loaded them.
+    if (!this.deps.registry.get(row.connectionId)) await this.deps.registry.reload();
+    const connection = this.deps.registry.get(row.connectionId);
+    const delivery: DeliveryRow = { ...row };
+    const log = this.deps.log.child({ delivery: delivery.id, provider: delivery.provider, pending: true });
+    if (!connection) {
+      return this.store(delivery, null, 200, { ok: false }, { outcome: "invalid", error: "its connection no longer exists" }, log);
+    }
+    const adapter = providerAdapter(connection.provider);
+    const parsed = parseFields(delivery.method, delivery.contentType, delivery.query, delivery.bodyText);
+    const result = parsed.ok
+      ? normalizeDelivery(adapter, { fields: parsed.fields, receivedAt: delivery.receivedAt, urlEvent: urlEventOf(delivery.path), options: { keyMap: connection.keyMap ?? undefined } })
+      : ({ outcome: "invalid", reason: parsed.error } as const);
+    if (result.outcome === "invalid") return this.store(delivery, null, 200, { ok: false }, { outcome: "invalid", error: result.reason }, log);
+    if (result.outcome === "ignored") return this.store(delivery, null, 200, { ok: true }, { outcome: "ignored", eventName: result.eventName }, log);
     return this.apply(connection, delivery, result, log);
   }
 

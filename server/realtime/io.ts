@@ -31,6 +31,8 @@ export interface Realtime {
    * reconnects and is admitted with the user's current rights.
    */
   refreshUser(userId: string): void;
+  /** This node's live state was replaced (a replica reloaded): every socket gets a fresh snapshot. */
+  resync(): void;
   close(): Promise<void>;
 }
 
@@ -223,6 +225,9 @@ export function createRealtime(
         for (const id of callAgents(call)) io.local.to(agentRoomOf(id)).emit("call:updated", callForAgents([id], call));
       }
       if (changes.calls.size > 0 || changes.merged.length > 0) scheduleStats();
+    },
+    resync() {
+      for (const socket of io.sockets.sockets.values()) socket.emit("snapshot", snapshot(socket.data.user));
     },
     refreshUser(userId) {
       refreshLocally(userId);
