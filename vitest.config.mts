@@ -19,8 +19,9 @@ const SQLITE_ONLY = [
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
-    include: onPostgres ? ["tests/integration/**/*.test.ts", "tests/postgres/**/*.test.ts"] : ["tests/**/*.test.ts"],
-    exclude: onPostgres ? [...SQLITE_ONLY, "**/node_modules/**"] : ["tests/postgres/**", "**/node_modules/**"],
+    // tests/postgres and tests/cluster (several nodes on one PostgreSQL) need PostgreSQL: they run in its run only.
+    include: onPostgres ? ["tests/integration/**/*.test.ts", "tests/postgres/**/*.test.ts", "tests/cluster/**/*.test.ts"] : ["tests/**/*.test.ts"],
+    exclude: onPostgres ? [...SQLITE_ONLY, "**/node_modules/**"] : ["tests/postgres/**", "tests/cluster/**", "**/node_modules/**"],
     globalSetup: ["tests/global-setup.ts"],
     environment: "node",
     testTimeout: 30_000,

@@ -203,7 +203,7 @@ export async function startCallboard(options: {
     serveWebhook(req, res, runtime)
       .then(async (handled) => {
         if (handled) return;
-        if (await serveOperations(req, res, { auth, metrics, readiness })) return;
+        if (await serveOperations(req, res, { auth, metrics, readiness, role: () => ({ applier: applying, term: lease.term }) })) return;
         const { pass } = await gate(req, res, auth);
         if (!pass) return;
         if (options.pages) return options.pages(req, res);

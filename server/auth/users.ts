@@ -162,7 +162,13 @@ export class Users {
     const email = env.CALLBOARD_ADMIN_EMAIL ?? "admin@callboard.local";
     const given = env.CALLBOARD_ADMIN_PASSWORD;
     const password = given ?? randomBytes(12).toString("base64url");
-    await this.create({ email, name: "Administrator", password, role: "admin" });
+    try {
+      await this.create({ email, name: "Administrator", password, role: "admin" });
+    } catch (error) {
+      // Another node starting on the same database made the first admin (and printed its password).
+      if ((error as { code?: unknown } | null)?.code === "P2002") return undefined;
+      throw error;
+    }
     return { email, password: given ? undefined : password };
   }
 }

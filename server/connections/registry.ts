@@ -39,6 +39,9 @@ function fromRow(row: {
   return ConnectionConfig.parse({ ...row, keyMap: row.keyMap ? JSON.parse(row.keyMap) : null });
 }
 
+/** Prisma's "unique constraint failed" (another node created the same row first). */
+export const isUniqueViolation = (error: unknown) => (error as { code?: unknown } | null)?.code === "P2002";
+
 /** Connections by URL key, kept in memory: the webhook path never queries for them. */
 export class ConnectionRegistry {
   private byKey = new Map<string, ConnectionConfig>();
@@ -58,15 +61,20 @@ export class ConnectionRegistry {
         ...(keyMap !== undefined ? { keyMap: keyMap ? JSON.stringify(keyMap) : null } : {}),
       };
       if (!existing) {
-        await this.db.connection.create({
-          data: {
-            id: provider,
-            provider,
-            name: `${providerAdapter(provider).label} (default)`,
-            key: newConnectionKey(),
-            ...data,
-          },
-        });
+        // Several nodes starting together on one database each try: the first creates it, the others find it made.
+        await this.db.connection
+          .create({
+            data: {
+              id: provider,
+              provider,
+              name: `${providerAdapter(provider).label} (default)`,
+              key: newConnectionKey(),
+              ...data,
+            },
+          })
+          .catch((error: unknown) => {
+            if (!isUniqueViolation(error)) throw error;
+          });
       } else if (Object.keys(data).length > 0) {
         await this.db.connection.update({ where: { id: existing.id }, data });
       }

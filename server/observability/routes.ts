@@ -17,11 +17,12 @@ function json(res: ServerResponse, status: number, body: unknown) {
 export async function serveOperations(
   req: IncomingMessage,
   res: ServerResponse,
-  deps: { auth: AuthService; metrics: Metrics; readiness: ReadinessProbes },
+  deps: { auth: AuthService; metrics: Metrics; readiness: ReadinessProbes; role?: () => { applier: boolean; term: number } },
 ): Promise<boolean> {
   const path = (req.url ?? "/").split("?")[0];
   if (path === "/healthz") {
-    json(res, 200, { ok: true });
+    // Whether this node is the applier (docs/cluster.md), for operators and balancers.
+    json(res, 200, { ok: true, ...deps.role?.() });
     return true;
   }
   if (path === "/readyz") {
