@@ -173,7 +173,17 @@ export async function startCallboard(options: {
     onAlert: (alert) => alerts.absorb(alert),
   });
   lease.on("appended", () => pending.wake());
-  const names = new DisplayNames({ db, live, commit: (changes) => committer.submit(null, changes) });
+  // A rename is stored by the names service itself; on the applier its changes are committed and published to every
+  // node, elsewhere only this node's boards are told (the others take it at their next reload: docs/cluster.md).
+  const names = new DisplayNames({
+    db,
+    live,
+    commit: (changes) => {
+      if (applying) return committer.submit(null, changes);
+      realtime?.publish({ deliveries: [], changes });
+      return Promise.resolve();
+    },
+  });
   // A user linked, unlinked or renamed renames their agent identities on every board.
   auth.users.onChange(() => names.refreshLinks().catch((error: unknown) => log.error({ err: error }, "renaming agents after a user change failed")));
   const runtime: Runtime = {

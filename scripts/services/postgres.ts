@@ -68,21 +68,24 @@ export async function startPostgres(options: { port?: number; dir?: string } = {
   const data = path.join(dir, "data");
   const socketDir = path.join(dir, "socket");
   fs.mkdirSync(socketDir, { recursive: true });
+  // PostgreSQL refuses to run as root: then initdb and the server run as the `postgres` (or `nobody`) user, spawned
+  // with that uid directly (not through runuser/su), so a signal reaches the server itself.
   const runAs = asRoot() ? (spawnSync("id", ["-u", "postgres"]).status === 0 ? "postgres" : "nobody") : undefined;
+  const ids = runAs
+    ? { uid: Number(spawnSync("id", ["-u", runAs], { encoding: "utf8" }).stdout.trim()), gid: Number(spawnSync("id", ["-g", runAs], { encoding: "utf8" }).stdout.trim()) }
+    : {};
   if (runAs) spawnSync("chown", ["-R", runAs, dir]);
-  const wrap = (binary: string, args: string[]): [string, string[]] =>
-    runAs ? ["runuser", ["-u", runAs, "--", binary, ...args]] : [binary, args];
 
   if (!fs.existsSync(path.join(data, "PG_VERSION"))) {
-    const [cmd, args] = wrap(findBinary("initdb")!, ["-D", data, "-U", "callboard", "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-instructions"]);
-    const init = spawnSync(cmd, args, { encoding: "utf8" });
+    const init = spawnSync(findBinary("initdb")!, ["-D", data, "-U", "callboard", "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-instructions"], { encoding: "utf8", ...ids });
     if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
   }
-  const [cmd, args] = wrap(findBinary("postgres")!, [
+  const cmd = findBinary("postgres")!;
+  const args = [
     "-D", data, "-p", String(port), "-k", socketDir, "-h", "127.0.0.1",
     "-c", "max_connections=200", "-c", "shared_buffers=128MB", "-c", "log_min_messages=warning",
-  ]);
-  const child: ChildProcess = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"] });
+  ];
+  const child: ChildProcess = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"], ...ids });
   let log = "";
   child.stderr?.on("data", (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));
   const kill = () => child.kill("SIGINT");

@@ -105,6 +105,12 @@ export class AlertService {
     await this.engine.start();
   }
 
+  /** Another node stored new thresholds or webhooks: read them again (the engine uses them from its next evaluation). */
+  async reloadThresholds(): Promise<void> {
+    this.stored = await this.store.thresholds();
+    this.hooks = await this.store.webhooks();
+  }
+
   /** Another node's engine changed an alert (this node is a replica): track it and tell this node's boards. */
   absorb(alert: Alert): void {
     this.engine.absorb(alert);

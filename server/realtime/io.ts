@@ -63,7 +63,7 @@ export function createRealtime(
     /** Open Socket.IO connections allowed from one client address. */
     maxSocketsPerAddress: number;
     /** Thresholds and open alerts, scoped per user (server/alerts/service.ts). */
-    alerts: Pick<AlertService, "thresholdsFor" | "openAlertsFor" | "onAlert" | "onThresholds">;
+    alerts: Pick<AlertService, "thresholdsFor" | "openAlertsFor" | "onAlert" | "onThresholds" | "reloadThresholds">;
     /** REDIS_URL's connection: the nodes share one Socket.IO through the Redis Streams adapter. */
     redis?: RedisConnection;
     log?: Logger;
@@ -174,8 +174,19 @@ export function createRealtime(
   // Alerts go to the rooms of their queue/project (agents are in none of them); thresholds, when an admin changes
   // them, to every socket as that socket's own map.
   deps.alerts.onAlert((alert) => io.local.to(groupRooms(alert.groupKind, alert.groupId)).emit("alert:updated", alert));
-  deps.alerts.onThresholds(() => {
+  const pushThresholds = () => {
     for (const socket of io.sockets.sockets.values()) if (socket.data.user.role !== "agent") socket.emit("thresholds:updated", deps.alerts.thresholdsFor(socket.data.user));
+  };
+  deps.alerts.onThresholds(() => {
+    pushThresholds();
+    // The other nodes read the stored thresholds again (the applier's alert engine among them).
+    if (deps.redis) io.serverSideEmit("thresholds:changed");
+  });
+  io.on("thresholds:changed", () => {
+    deps.alerts
+      .reloadThresholds()
+      .then(pushThresholds)
+      .catch((error: unknown) => deps.log?.error({ err: error }, "reloading thresholds another node changed failed"));
   });
 
   /** The sockets in any of these rooms, each once. */

@@ -62,6 +62,8 @@ export interface ClientToServerEvents {
 export interface InterServerEvents {
   /** A user's role or scope changed on some node: every node forgets their cached sessions and drops their sockets. */
   "user:refresh": (userId: string) => void;
+  /** An admin changed thresholds or alert webhooks on some node: every node reads them again from the database. */
+  "thresholds:changed": () => void;
 }
 export interface SocketData {
   user: AuthUser;
