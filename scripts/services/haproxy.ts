@@ -35,7 +35,7 @@ const haproxyBinary = () => findExecutable("haproxy", process.env.HAPROXY);
  */
 export function haproxyConfig(options: { port: number; backends: Backend[]; bind?: string }): string {
   const servers = options.backends.map(
-    (backend, i) => `  server node${i} ${backend.host}:${backend.port} cookie node${i} check inter 1s fall 2 rise 1`,
+    (backend, i) => `  server node${i} ${backend.host}:${backend.port} cookie node${i} check inter 1s fall 3 rise 1`,
   );
   return [
     "global",
@@ -49,6 +49,8 @@ export function haproxyConfig(options: { port: number; backends: Backend[]; bind
     "  timeout server 60s",
     "  timeout http-request 15s",
     "  timeout tunnel 1h",
+    // A node whose event loop is busy under load still answers /healthz, only later: not a dead node.
+    "  timeout check 5s",
     "",
     "frontend callboard",
     `  bind ${options.bind ?? "127.0.0.1"}:${options.port}`,

@@ -50,34 +50,40 @@ export class PendingApplier {
       });
   }
 
-  /** Resolves when nothing is being applied (tests). */
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
-  }
-
+  /**
+   * Fetches pending deliveries and hands each to the ingest path without waiting for its commit (the group commit
+   * writes them as they come), so applying never waits for the previous batch's fsync; rows in flight are not fetched
+   * again. At most `2 × batchSize` are in flight: then it waits for those to settle.
+   */
   private async drain(): Promise<void> {
     const size = this.deps.batchSize ?? 500;
+    const settling: Promise<void>[] = [];
     for (;;) {
-      if (!this.timer) return;
+      if (!this.timer) break;
+      if (this.inFlight.size >= 2 * size) await Promise.all(settling.splice(0));
       const rows = await this.deps.db.delivery.findMany({
         where: { outcome: "pending", id: { notIn: [...this.inFlight] } },
         orderBy: [{ receivedAt: "asc" }, { id: "asc" }],
         take: size,
       });
-      if (rows.length === 0) return;
-      const done = rows.map((row) => {
+      if (rows.length === 0) break;
+      for (const row of rows) {
         const delivery: DeliveryRow = { ...row, provider: row.provider as ProviderId, receivedAt: row.receivedAt.getTime(), outcome: "pending" };
         this.inFlight.add(row.id);
-        return this.deps.ingestor
-          .applyPending(delivery)
-          .then((reply) => {
-            if (reply.status < 500) this.applied++;
-            else this.deps.log.warn({ delivery: row.id, status: reply.status }, "a pending delivery could not be applied yet");
-          })
-          .finally(() => this.inFlight.delete(row.id));
-      });
-      await Promise.all(done);
-      if (rows.length < size) return;
+        settling.push(
+          this.deps.ingestor
+            .applyPending(delivery)
+            .then((reply) => {
+              if (reply.status < 500) this.applied++;
+              else this.deps.log.warn({ delivery: row.id, status: reply.status }, "a pending delivery could not be applied yet");
+            })
+            .catch((error: unknown) => this.deps.log.error({ err: error, delivery: row.id }, "applying a pending delivery failed"))
+            .finally(() => this.inFlight.delete(row.id)),
+        );
+      }
+      if (rows.length < size) break;
     }
+    // Not waited for: the next wake-up fetches what arrived meanwhile while these commit.
+    void Promise.all(settling);
   }
 }
