@@ -104,7 +104,9 @@ export async function startCallboard(options: {
   // Until this node is the applier and has reloaded, valid deliveries are stored as pending for the applier.
   const lease: ApplierLease = postgres ? new PgAdvisoryLease(config.databaseUrl, log) : new SoleApplier();
   let applying = !postgres;
-  const bus: ChangeBus = redis ? await RedisChangeBus.open(redis.client, { log }) : new LocalChangeBus({ log });
+  // The change bus joins the nodes of one PostgreSQL database; a SQLite node is a world of its own (its database is
+  // its own), so it keeps its changes in process even when it shares a Redis with others.
+  const bus: ChangeBus = redis && postgres ? await RedisChangeBus.open(redis.client, { log }) : new LocalChangeBus({ log });
   const reloadLive = async () => {
     const data = await store.loadLive(Date.now(), {
       endedCallMs: DEFAULT_LIVE_OPTIONS.endedCallMemoryMs,

@@ -122,10 +122,13 @@ async function main() {
     const singleCookie = await sessionCookie(`file:${path.join(dir, "single.db")}`);
     // A board straight on node 1; deliveries go to nodes 2 and 3 (the balancer is measured by the ingest figure).
     const pushSingle = await push(single, singleCookie, [single]);
-    const pushCluster = await push(nodes[0]!, clusterCookie, [nodes[1]!, nodes[2]!]);
     const pushBalanced = await push(haproxy.url, clusterCookie, nodes);
+    const pushCluster = await push(nodes[0]!, clusterCookie, [nodes[1]!, nodes[2]!]);
     const ingestSingle = await ingest(single);
     const ingestCluster = await ingest(haproxy.url);
+    const roles = await Promise.all(nodes.map(async (node) => ((await (await fetch(`${node}/healthz`)).json()) as { applier: boolean }).applier));
+    const ingestApplier = await ingest(nodes[roles.indexOf(true)]!);
+    const ingestReplica = await ingest(nodes[roles.indexOf(false)]!);
     const ms = (n: number) => `${n.toFixed(1)} ms`;
     console.log(`\nbench:cluster — ${new Date().toISOString()}, ${os.cpus().length} cores, ${rate} deliveries/s for ${seconds} s\n`);
     console.log("| figure | one node (SQLite), same run | three nodes (PostgreSQL + Redis + HAProxy) |");
@@ -134,6 +137,7 @@ async function main() {
     console.log(`| push p50 / p95 / p99, board and posts through HAProxy | — | ${ms(pushBalanced.p50)} / ${ms(pushBalanced.p95)} / ${ms(pushBalanced.p99)} |`);
     console.log(`| pushes lost | ${pushSingle.lost} of ${rate * seconds} | ${pushCluster.lost} / ${pushBalanced.lost} of ${rate * seconds} |`);
     console.log(`| ingest (bench:ingest load, acknowledged/s, p50 / p99) | ${ingestSingle.perSecond.toFixed(0)}/s, ${ms(ingestSingle.p50)} / ${ms(ingestSingle.p99)} | ${ingestCluster.perSecond.toFixed(0)}/s, ${ms(ingestCluster.p50)} / ${ms(ingestCluster.p99)} (through HAProxy) |`);
+    console.log(`| ingest straight to the applier / to another node | — | ${ingestApplier.perSecond.toFixed(0)}/s, p99 ${ms(ingestApplier.p99)} / ${ingestReplica.perSecond.toFixed(0)}/s, p99 ${ms(ingestReplica.p99)} |`);
     console.log(`| ingest answers by status | ${JSON.stringify(ingestSingle.statuses)} | ${JSON.stringify(ingestCluster.statuses)} |`);
   } finally {
     for (const child of children) child.kill("SIGTERM");
