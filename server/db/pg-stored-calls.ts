@@ -29,7 +29,41 @@ export class PgStoredCalls implements StoredCalls {
     this.pool.on("error", () => undefined);
   }
 
-  async fetch(connectionId: string, identities: readonly string[]): Promise<FetchedCalls> {
+  /**
+   * The lookups asked for in one turn of the event loop are made together: one query per kind and connection for all
+   * the deliveries waiting, not one round trip each (under load the applier's deliveries queue behind them).
+   */
+  fetch(connectionId: string, identities: readonly string[]): Promise<FetchedCalls> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ connectionId, identities, resolve, reject });
+      if (this.waiting.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private readonly waiting: { connectionId: string; identities: readonly string[]; resolve: (found: FetchedCalls) => void; reject: (error: unknown) => void }[] = [];
+
+  private flush() {
+    const requests = this.waiting.splice(0);
+    const byConnection = new Map<string, Set<string>>();
+    for (const request of requests) {
+      const set = byConnection.get(request.connectionId) ?? new Set<string>();
+      for (const identity of request.identities) set.add(identity);
+      byConnection.set(request.connectionId, set);
+    }
+    for (const [connectionId, identities] of byConnection) {
+      const mine = requests.filter((request) => request.connectionId === connectionId);
+      this.lookUp(connectionId, [...identities]).then(
+        (found) => {
+          for (const request of mine) request.resolve(new Map(request.identities.map((identity) => [identity, found.get(identity)])));
+        },
+        (error: unknown) => {
+          for (const request of mine) request.reject(error);
+        },
+      );
+    }
+  }
+
+  private async lookUp(connectionId: string, identities: readonly string[]): Promise<FetchedCalls> {
     const keys = identities.filter((identity) => identity.startsWith("k:")).map((identity) => identity.slice(2));
     const legs = identities.filter((identity) => identity.startsWith("l:")).map((identity) => identity.slice(2));
     const found: FetchedCalls = new Map(identities.map((identity) => [identity, undefined]));

@@ -3,6 +3,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PgBatchWriter } from "@/server/db/pg-batch-writer";
+import { PgStoredCalls } from "@/server/db/pg-stored-calls";
 import type { DeliveryRow } from "@/server/db/store";
 import { WriteError } from "@/server/db/write-error";
 import { emptyChanges } from "@/server/live/live-state";
@@ -98,6 +99,36 @@ describe("PostgreSQL: migrations, the batch writer", () => {
     const row = await server.app.db.delivery.findUniqueOrThrow({ where: { id: "nul-delivery" } });
     expect(row.bodyText).toBe('{"a":"x\uFFFDy"}');
     expect(row.truncated).toBe(false);
+  });
+
+  it("stored-call lookups asked for in one turn are made in one query per kind, each answered with its own calls", async () => {
+    const lookups = new PgStoredCalls(process.env.DATABASE_URL!);
+    try {
+      const pool = (lookups as unknown as { pool: { query: (...args: unknown[]) => unknown } }).pool;
+      const query = pool.query.bind(pool);
+      let queries = 0;
+      pool.query = (...args: unknown[]) => {
+        queries++;
+        return query(...args);
+      };
+      const stored = await server.app.db.call.findMany({ take: 5 });
+      expect(stored.length).toBeGreaterThan(0);
+      const answers = await Promise.all(
+        stored.flatMap((call) => [
+          lookups.fetch(call.connectionId, [`k:${call.externalKey}`, "k:no-such-call"]),
+          lookups.fetch(call.connectionId, ["l:no-such-leg"]),
+        ]),
+      );
+      const connections = new Set(stored.map((call) => call.connectionId)).size;
+      expect(queries).toBeLessThanOrEqual(2 * connections);
+      stored.forEach((call, i) => {
+        expect(answers[2 * i]!.get(`k:${call.externalKey}`)?.id).toBe(call.id);
+        expect(answers[2 * i]!.get("k:no-such-call")).toBeUndefined();
+        expect([...answers[2 * i + 1]!.keys()]).toEqual(["l:no-such-leg"]);
+      });
+    } finally {
+      await lookups.close();
+    }
   });
 
   it("an unreachable database is a transient failure (the providers are asked to retry), not the rows' fault", async () => {
