@@ -1,8 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+
+import { freePort, ServiceMissingError } from "./tied-process";
+
+export { freePort };
 
 export interface Postgres {
   /** Base URL without a database name: `postgresql://callboard@127.0.0.1:PORT`. */
@@ -30,7 +33,7 @@ function findBinary(name: string): string | undefined {
   return candidates.find((file) => fs.existsSync(file));
 }
 
-export class MissingServiceError extends Error {}
+
 
 export function postgresMissing(): string | undefined {
   for (const name of ["initdb", "pg_ctl", "postgres", "psql"]) {
@@ -41,17 +44,6 @@ export function postgresMissing(): string | undefined {
   return undefined;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const asRoot = () => typeof process.getuid === "function" && process.getuid() === 0;
 
@@ -62,7 +54,7 @@ const asRoot = () => typeof process.getuid === "function" && process.getuid() ==
  */
 export async function startPostgres(options: { port?: number; dir?: string } = {}): Promise<Postgres> {
   const missing = postgresMissing();
-  if (missing) throw new MissingServiceError(missing);
+  if (missing) throw new ServiceMissingError(missing);
   const port = options.port ?? (await freePort());
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "callboard-pg-"));
   const data = path.join(dir, "data");

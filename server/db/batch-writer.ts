@@ -42,13 +42,8 @@ export class BatchWriter implements BatchWriting {
    * it is stored), including when a row cannot even be encoded.
    */
   write(batch: Batch): Promise<void> {
-    let ops: BatchOps;
-    try {
-      ops = batchOps(batch);
-    } catch (error) {
-      return Promise.reject(new WriteError(`a row cannot be encoded: ${error instanceof Error ? error.message : String(error)}`, undefined, false));
-    }
-    return this.send({ ops });
+    const ops = encodeBatch(batch);
+    return ops instanceof WriteError ? Promise.reject(ops) : this.send({ ops });
   }
 
   /** Resolves when the writer thread can take the database's write lock (readiness); rejects otherwise. */
@@ -137,6 +132,15 @@ export function batchOps({ deliveries, changes }: Batch): BatchOps {
     ["project", [...changes.projects.values()].map(namedRow)],
   ];
   return ops.filter(([, rows]) => rows.length > 0);
+}
+
+/** The batch's statements, or the WriteError of a row that cannot be encoded (the rows' fault: not transient). */
+export function encodeBatch(batch: Batch): BatchOps | WriteError {
+  try {
+    return batchOps(batch);
+  } catch (error) {
+    return new WriteError(`a row cannot be encoded: ${error instanceof Error ? error.message : String(error)}`, undefined, false);
+  }
 }
 
 /** A writer of group-commit batches: SQLite (BatchWriter) or PostgreSQL (PgBatchWriter). */

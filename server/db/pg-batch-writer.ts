@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { Batch } from "./store";
-import { batchOps, type BatchOps, type BatchWriting, type StatementName } from "./batch-writer";
+import { encodeBatch, type BatchOps, type BatchWriting, type StatementName } from "./batch-writer";
 import { prismaPgPool } from "./pg-pool";
 import { WriteError } from "./write-error";
 import { APPLIER_LOCK_KEY, LOG_CHANNEL } from "../cluster/lease";
@@ -90,12 +90,8 @@ export class PgBatchWriter implements BatchWriting {
   }
 
   write(batch: Batch): Promise<void> {
-    let ops: BatchOps;
-    try {
-      ops = batchOps(batch);
-    } catch (error) {
-      return Promise.reject(new WriteError(`a row cannot be encoded: ${error instanceof Error ? error.message : String(error)}`, undefined, false));
-    }
+    const ops = encodeBatch(batch);
+    if (ops instanceof WriteError) return Promise.reject(ops);
     const applies = batchApplies(batch);
     const appends = batch.deliveries.some((delivery) => delivery.outcome === "pending");
     const run = this.chain.then(() => this.transaction(ops, applies, appends));
