@@ -5,6 +5,7 @@ import type { EndReason } from "../domain/events";
 import { APP_ANSWERED, outcomeOf, type CallOutcome } from "../domain/figures";
 import { processTimeZone, startOfNextZonedDay, startOfZonedDay } from "../domain/time-zone";
 import { decodeCursor, encodeCursor, type HistoryFilters } from "./filters";
+import { sqlDialect, type SqlDialect } from "./sql-dialect";
 
 /** One row of the history list / `GET /api/calls`. Times are ISO 8601. */
 export interface CallSummary {
@@ -40,12 +41,13 @@ interface CallRow {
   agentId: string | null;
   queueId: string | null;
   projectId: string | null;
-  startedAt: string;
-  answeredAt: string | null;
-  endedAt: string | null;
+  /** Prisma's raw rows: ISO text on SQLite, a Date on PostgreSQL. */
+  startedAt: string | Date;
+  answeredAt: string | Date | null;
+  endedAt: string | Date | null;
   endReason: string | null;
-  waitSeconds: number | null;
-  talkSeconds: number | null;
+  waitSeconds: number | bigint | null;
+  talkSeconds: number | bigint | null;
   recording: string | null;
   hasAgentLeg: number | bigint | null;
 }
@@ -53,10 +55,11 @@ interface CallRow {
 /**
  * The one fact of a call's outcome (outcomeOf) that is not a column of its row: whether it has a leg with role
  * "agent". outcomeOf reads it only for an unanswered inbound call that names no agent, so only those rows look it up
- * (one indexed probe of Leg each); it is 0 on the others.
+ * (one indexed probe of Leg each); it is 0 on the others. An integer 1/0 on both databases (PostgreSQL's CASE cannot
+ * mix EXISTS's boolean with 0).
  */
 export const HAS_AGENT_LEG = Prisma.sql`CASE WHEN c."answeredAt" IS NULL AND c."agentId" IS NULL AND c."direction" = 'inbound'
-  THEN EXISTS (SELECT 1 FROM "Leg" l WHERE l."callId" = c."id" AND l."role" = 'agent') ELSE 0 END AS "hasAgentLeg"`;
+  AND EXISTS (SELECT 1 FROM "Leg" l WHERE l."callId" = c."id" AND l."role" = 'agent') THEN 1 ELSE 0 END AS "hasAgentLeg"`;
 
 /**
  * The rows whose outcome (outcomeOf, the board's function) is `outcome`, as SQL: the same decisions, in the same order.
@@ -67,7 +70,7 @@ export function outcomeCondition(outcome: HistoryFilters["outcome"] & string): P
   if (outcome === "answered") return Prisma.sql`c."answeredAt" IS NOT NULL`;
   const ended = Prisma.sql`c."state" = 'ended' AND c."answeredAt" IS NULL`;
   if (outcome === "no_end") return Prisma.sql`(${ended} AND c."endReason" = 'no_end_received')`;
-  const known = Prisma.sql`${ended} AND c."endReason" IS NOT 'no_end_received'`;
+  const known = Prisma.sql`${ended} AND c."endReason" IS DISTINCT FROM 'no_end_received'`;
   const refused = Prisma.sql`c."endReason" IN ('busy', 'rejected', 'failed')`;
   const offered = Prisma.sql`(c."agentId" IS NOT NULL OR c."provider" IN (${Prisma.join([...APP_ANSWERED])})
     OR EXISTS (SELECT 1 FROM "Leg" l WHERE l."callId" = c."id" AND l."role" = 'agent'))`;
@@ -87,7 +90,7 @@ export function outcomeCondition(outcome: HistoryFilters["outcome"] & string): P
 }
 
 /** A stored row's outcome, from the same function as the board's. */
-export function rowOutcome(row: { provider: string; direction: string; state: string; answeredAt: string | null; endReason: string | null; agentId: string | null; hasAgentLeg: number | bigint | null }): CallOutcome | null {
+export function rowOutcome(row: { provider: string; direction: string; state: string; answeredAt: string | Date | null; endReason: string | null; agentId: string | null; hasAgentLeg: number | bigint | null }): CallOutcome | null {
   return outcomeOf({
     provider: row.provider,
     direction: row.direction,
@@ -99,15 +102,12 @@ export function rowOutcome(row: { provider: string; direction: string; state: st
   });
 }
 
-/** Prisma's SQLite DateTime text, so comparisons in SQL are plain text comparisons. */
-const stored = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
-const iso = (text: string | null) => (text === null ? null : new Date(text).toISOString());
-
+const iso = (time: string | Date | null) => (time === null ? null : new Date(time).toISOString());
 
 /** What the user may see: agents their own calls, limited supervisors their queues/projects, everyone else all. */
 export function scopeCondition(user: AuthUser): Prisma.Sql {
   if (user.role === "agent") {
-    if (user.agentIds.length === 0) return Prisma.sql`0`;
+    if (user.agentIds.length === 0) return Prisma.sql`FALSE`;
     const ids = Prisma.join(user.agentIds);
     return Prisma.sql`(c."agentId" IN (${ids}) OR c."id" IN (SELECT l."callId" FROM "Leg" l WHERE l."agentId" IN (${ids})))`;
   }
@@ -117,22 +117,22 @@ export function scopeCondition(user: AuthUser): Prisma.Sql {
     if (user.projectIds.length > 0) parts.push(Prisma.sql`c."projectId" IN (${Prisma.join(user.projectIds)})`);
     return Prisma.sql`(${Prisma.join(parts, " OR ")})`;
   }
-  return Prisma.sql`1`;
+  return Prisma.sql`TRUE`;
 }
 
 /** The WHERE clause for filters (without the cursor), always including the user's scope. */
-export function whereClause(user: AuthUser, f: HistoryFilters): Prisma.Sql {
+export function whereClause(user: AuthUser, f: HistoryFilters, sql: SqlDialect): Prisma.Sql {
   const parts: Prisma.Sql[] = [scopeCondition(user)];
   // Calendar days in the filters' zone (the viewer's on the pages), DST included.
   const zone = f.tz ?? processTimeZone();
-  if (f.from) parts.push(Prisma.sql`c."startedAt" >= ${stored(startOfZonedDay(f.from, zone))}`);
-  if (f.to) parts.push(Prisma.sql`c."startedAt" < ${stored(startOfNextZonedDay(f.to, zone))}`);
-  if (f.until) parts.push(Prisma.sql`c."startedAt" <= ${stored(Date.parse(f.until))}`);
+  if (f.from) parts.push(Prisma.sql`c."startedAt" >= ${sql.time(startOfZonedDay(f.from, zone))}`);
+  if (f.to) parts.push(Prisma.sql`c."startedAt" < ${sql.time(startOfNextZonedDay(f.to, zone))}`);
+  if (f.until) parts.push(Prisma.sql`c."startedAt" <= ${sql.time(Date.parse(f.until))}`);
   if (f.since) {
     const since = Date.parse(f.since);
     // Still going at `since`: not ended before it. A call lasts at most a day here (the no-end sweeper closes silent
     // calls within hours), which bounds the scan of the startedAt index.
-    parts.push(Prisma.sql`(c."endedAt" IS NULL OR c."endedAt" >= ${stored(since)})`, Prisma.sql`c."startedAt" >= ${stored(since - 86_400_000)}`);
+    parts.push(Prisma.sql`(c."endedAt" IS NULL OR c."endedAt" >= ${sql.time(since)})`, Prisma.sql`c."startedAt" >= ${sql.time(since - 86_400_000)}`);
   }
   if (f.provider) parts.push(Prisma.sql`c."provider" = ${f.provider}`);
   if (f.connection) parts.push(Prisma.sql`c."connectionId" = ${f.connection}`);
@@ -145,10 +145,8 @@ export function whereClause(user: AuthUser, f: HistoryFilters): Prisma.Sql {
     parts.push(Prisma.sql`(c."agentId" = ${f.agent} OR c."id" IN (SELECT l."callId" FROM "Leg" l WHERE l."agentId" = ${f.agent}))`);
   }
   if (f.outcome) parts.push(outcomeCondition(f.outcome));
-  if (f.phone) {
-    // Through the trigram index (migration 20261121131000_call_number_search): numbers containing these digits.
-    parts.push(Prisma.sql`c."rowid" IN (SELECT rowid FROM "CallNumberSearch" WHERE "CallNumberSearch" MATCH ${`"${f.phone}"`})`);
-  }
+  // Numbers containing these digits, through a trigram index on either database.
+  if (f.phone) parts.push(sql.numberContains(f.phone));
   return Prisma.join(parts, " AND ");
 }
 
@@ -185,20 +183,25 @@ export function summaryFor<T extends { agentId: string | null }>(user: AuthUser,
   return { ...summary, agentId: null };
 }
 
-/** One page of calls, newest first, and the cursor of the next (older) page. */
-export async function listCalls(db: Db, user: AuthUser, f: HistoryFilters): Promise<{ calls: CallSummary[]; nextCursor: string | null }> {
-  const conditions = [whereClause(user, f)];
+/** The query of one page of calls (one row more than the page, to know whether an older page exists). */
+export function listCallsQuery(user: AuthUser, f: HistoryFilters, sql: SqlDialect): Prisma.Sql {
+  const conditions = [whereClause(user, f, sql)];
   if (f.cursor) {
     const cursor = decodeCursor(f.cursor);
-    const at = stored(cursor.startedAt);
+    const at = sql.time(cursor.startedAt);
     // `startedAt <= at` first: an index range, so each page starts at the cursor instead of rescanning newer calls.
     conditions.push(Prisma.sql`c."startedAt" <= ${at} AND (c."startedAt" < ${at} OR c."id" < ${cursor.id})`);
   }
-  const rows = await db.$queryRaw<CallRow[]>`
+  return Prisma.sql`
     SELECT ${COLUMNS} FROM "Call" c
     WHERE ${Prisma.join(conditions, " AND ")}
     ORDER BY c."startedAt" DESC, c."id" DESC
     LIMIT ${f.limit + 1}`;
+}
+
+/** One page of calls, newest first, and the cursor of the next (older) page. */
+export async function listCalls(db: Db, user: AuthUser, f: HistoryFilters): Promise<{ calls: CallSummary[]; nextCursor: string | null }> {
+  const rows = await db.$queryRaw<CallRow[]>(listCallsQuery(user, f, sqlDialect(db)));
   const page = rows.slice(0, f.limit).map((row) => summaryFor(user, toSummary(row)));
   const last = page.at(-1);
   return { calls: page, nextCursor: rows.length > f.limit && last ? encodeCursor(Date.parse(last.startedAt), last.id) : null };

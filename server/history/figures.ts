@@ -1,8 +1,10 @@
 import type { AuthUser } from "../auth/types";
 import { agentOutcome } from "../domain/stats";
 import type { Db } from "../db/client";
+import { Prisma } from "../db/generated/client";
 import { HAS_AGENT_LEG, rowOutcome, whereClause } from "./calls-query";
 import type { HistoryFilters } from "./filters";
+import { sqlDialect, type SqlDialect } from "./sql-dialect";
 import type { CallOutcome } from "../domain/figures";
 import { processTimeZone, zonedClock } from "../domain/time-zone";
 
@@ -62,8 +64,9 @@ class Tally {
 }
 
 type ScanRow = {
-  startedAt: string;
-  answeredAt: string | null;
+  /** ISO text on SQLite, a Date on PostgreSQL. */
+  startedAt: string | Date;
+  answeredAt: string | Date | null;
   state: string;
   provider: string;
   direction: string;
@@ -85,16 +88,38 @@ type PartRow = {
 };
 
 /**
+ * The two queries of `figures`: the matching calls (one row each), and the parts agents had in them (a leg each; a
+ * transfer counts for both agents; an answered call naming an agent without a leg of theirs counts for that agent).
+ */
+export function figuresQueries(user: AuthUser, f: HistoryFilters, sql: SqlDialect): { calls: Prisma.Sql; parts: Prisma.Sql } {
+  const where = whereClause(user, f, sql);
+  return {
+    calls: Prisma.sql`
+      SELECT c."startedAt", c."answeredAt", c."state", c."waitSeconds", c."talkSeconds", c."queueId", c."agentId",
+        c."provider", c."direction", c."endReason", ${HAS_AGENT_LEG}
+      FROM "Call" c WHERE ${where}`,
+    parts: Prisma.sql`
+      SELECT l."agentId", CASE WHEN l."answeredAt" IS NULL THEN 0 ELSE 1 END AS "answered", l."endReason", c."direction",
+        c."waitSeconds", c."talkSeconds"
+      FROM "Leg" l JOIN "Call" c ON c."id" = l."callId"
+      WHERE ${where} AND l."role" = 'agent' AND l."agentId" IS NOT NULL
+      UNION ALL
+      SELECT c."agentId", 1 AS "answered", c."endReason", c."direction", c."waitSeconds", c."talkSeconds"
+      FROM "Call" c
+      WHERE ${where} AND c."agentId" IS NOT NULL AND c."answeredAt" IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM "Leg" l WHERE l."callId" = c."id" AND l."agentId" = c."agentId")`,
+  };
+}
+
+/**
  * Figures over the calls matching the history filters, as the user may see them: calls per hour and per day (in the filters'
  * zone: the viewer's), answered / missed / abandoned by the calls' outcome, average wait and talk of answered calls, per queue and per
  * agent.
  * One scan of the matching calls, aggregated here (five GROUP BY queries would read the range five times).
  */
 export async function figures(db: Db, user: AuthUser, f: HistoryFilters): Promise<Figures> {
-  const rows = await db.$queryRaw<ScanRow[]>`
-    SELECT c."startedAt", c."answeredAt", c."state", c."waitSeconds", c."talkSeconds", c."queueId", c."agentId",
-      c."provider", c."direction", c."endReason", ${HAS_AGENT_LEG}
-    FROM "Call" c WHERE ${whereClause(user, f)}`;
+  const queries = figuresQueries(user, f, sqlDialect(db));
+  const rows = await db.$queryRaw<ScanRow[]>(queries.calls);
   const total = new Tally();
   const hours = Array.from({ length: 24 }, () => new Tally());
   const days = new Map<string, Tally>();
@@ -112,16 +137,7 @@ export async function figures(db: Db, user: AuthUser, f: HistoryFilters): Promis
   }
   // Per agent: the parts agents had in the matching calls (a leg each; a transfer counts for both agents), counted by
   // the same rule as the board's "today answered · missed" (agentOutcome, domain/stats.ts).
-  const parts = await db.$queryRaw<PartRow[]>`
-    SELECT l."agentId", CASE WHEN l."answeredAt" IS NULL THEN 0 ELSE 1 END AS "answered", l."endReason", c."direction",
-      c."waitSeconds", c."talkSeconds"
-    FROM "Leg" l JOIN "Call" c ON c."id" = l."callId"
-    WHERE ${whereClause(user, f)} AND l."role" = 'agent' AND l."agentId" IS NOT NULL
-    UNION ALL
-    SELECT c."agentId", 1 AS "answered", c."endReason", c."direction", c."waitSeconds", c."talkSeconds"
-    FROM "Call" c
-    WHERE ${whereClause(user, f)} AND c."agentId" IS NOT NULL AND c."answeredAt" IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM "Leg" l WHERE l."callId" = c."id" AND l."agentId" = c."agentId")`;
+  const parts = await db.$queryRaw<PartRow[]>(queries.parts);
   for (const part of parts) {
     const outcome = agentOutcome({ agentId: part.agentId, answered: Number(part.answered) === 1, endReason: part.endReason, direction: part.direction });
     at(agents, part.agentId).add(part, outcome);

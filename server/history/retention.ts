@@ -1,12 +1,13 @@
 import type { Db } from "../db/client";
 import type { Logger } from "../log";
+import { sqlDialect } from "./sql-dialect";
 
 /**
  * Deletes raw deliveries received before `olderThan`, a batch at a time so the webhook writer never waits long for the
  * database. Calls, legs and canonical events stay: the history keeps every call, only the raw payloads go.
  */
 export async function pruneDeliveries(db: Db, olderThan: Date, batchSize = 5000): Promise<number> {
-  const cutoff = olderThan.toISOString().replace("Z", "+00:00");
+  const cutoff = sqlDialect(db).time(olderThan.getTime());
   let total = 0;
   for (;;) {
     const deleted = await db.$executeRaw`

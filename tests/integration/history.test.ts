@@ -248,6 +248,25 @@ describe("history: filters, pagination and who may see what", () => {
     expect(() => HistoryFilters.parse({ tz: "+09:00" })).toThrow(/IANA/);
   });
 
+  it("times are exact instants both ways, whatever the process's zone (since/until to the millisecond, rows' times)", async () => {
+    // Run under TZ=America/New_York and TZ=Europe/Prague too: a time sent or read back as local wall time moves by hours.
+    const all = [...server.app.live.calls.values()];
+    const call = all.find((c) => c.endedAt !== null && c.endedAt - c.startedAt > 1)!;
+    const at = (ms: number) => new Date(ms).toISOString();
+    const ids = async (filters: Record<string, unknown>) => (await list(filters)).calls.map((c) => c.id);
+    expect(await ids({ until: at(call.startedAt) })).toContain(call.id);
+    expect(await ids({ until: at(call.startedAt - 1) })).not.toContain(call.id);
+    expect(await ids({ since: at(call.endedAt!) })).toContain(call.id);
+    expect(await ids({ since: at(call.endedAt! + 1) })).not.toContain(call.id);
+    // An offset other than UTC names the same instant.
+    const prague = new Date(call.startedAt + 3_600_000).toISOString().replace("Z", "+01:00");
+    expect(await ids({ until: prague })).toContain(call.id);
+    const row = (await list({})).calls.find((c) => c.id === call.id)!;
+    expect([row.startedAt, row.answeredAt, row.endedAt]).toEqual([at(call.startedAt), call.answeredAt === null ? null : at(call.answeredAt), at(call.endedAt!)]);
+    const detail = await history.detail(admin, call.id);
+    expect([detail?.startedAt, detail?.endedAt]).toEqual([at(call.startedAt), at(call.endedAt!)]);
+  });
+
   it("rejects malformed filters with a readable reason", () => {
     expect(() => HistoryFilters.parse({ from: "21.11.2026" })).toThrow(/2026-11-21/);
     expect(() => HistoryFilters.parse({ outcome: "lost" })).toThrow();
