@@ -7,7 +7,7 @@ import { gate } from "./auth/gate";
 import { ConnectionRegistry } from "./connections/registry";
 import { BatchWriter, type BatchWriting } from "./db/batch-writer";
 import { PgBatchWriter } from "./db/pg-batch-writer";
-import { LocalChangeBus, RedisChangeBus, type ChangeBus } from "./cluster/bus";
+import { CHANGE_STREAM, LocalChangeBus, RedisChangeBus, type ChangeBus } from "./cluster/bus";
 import { PgAdvisoryLease, SoleApplier, type ApplierLease } from "./cluster/lease";
 import { PendingApplier } from "./cluster/pending";
 import { Replica } from "./cluster/replica";
@@ -36,6 +36,12 @@ import { createMetrics, type Metrics } from "./observability/metrics";
 import { DisplayNames } from "./names/display-names";
 import { countMigrations } from "./observability/readiness";
 import { serveOperations } from "./observability/routes";
+
+/** The PostgreSQL database's name: the nodes of one cluster share it (the change bus is named after it). */
+async function databaseName(db: Db): Promise<string> {
+  const rows = await db.$queryRawUnsafe<{ name: string }[]>("SELECT current_database() AS name");
+  return rows[0]?.name ?? "callboard";
+}
 
 /** Handles the requests that are not webhooks (pages, assets): Next.js in production. */
 export type PageHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -106,7 +112,11 @@ export async function startCallboard(options: {
   let applying = !postgres;
   // The change bus joins the nodes of one PostgreSQL database; a SQLite node is a world of its own (its database is
   // its own), so it keeps its changes in process even when it shares a Redis with others.
-  const bus: ChangeBus = redis && postgres ? await RedisChangeBus.open(redis.client, { log }) : new LocalChangeBus({ log });
+  // The stream is named after the database, so clusters of different databases can share one Redis.
+  const bus: ChangeBus =
+    redis && postgres
+      ? await RedisChangeBus.open(redis.client, { log, stream: `${CHANGE_STREAM}:${await databaseName(db)}` })
+      : new LocalChangeBus({ log });
   const reloadLive = async () => {
     const data = await store.loadLive(Date.now(), {
       endedCallMs: DEFAULT_LIVE_OPTIONS.endedCallMemoryMs,
