@@ -6,7 +6,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifySignature } from "@/server/alerts/webhook";
 import { openDatabase } from "@/server/db/client";
-import { startAppProcess, type AppProcess } from "../helpers/app-process";
+import { appDatabaseUrl, startAppProcess, type AppProcess } from "../helpers/app-process";
 import { browserAvailable, launchBrowser } from "../helpers/browser";
 
 const SCREENSHOTS = path.join(import.meta.dirname, "screenshots");
@@ -181,7 +181,7 @@ describe.skipIf(!browserAvailable())("thresholds and alerts in a real browser", 
       await expect.poll(events, { timeout: 15_000 }).toEqual(["alert.opened", "alert.escalated", "alert.ended"]);
 
       // Stored: when it started, its peak (red, two callers) and when it ended.
-      const db = await openDatabase(`file:${path.join(app.dir, "e2e.db")}`);
+      const db = await openDatabase(appDatabaseUrl(app));
       try {
         await expect
           .poll(async () => (await db.alert.findMany({ where: { metric: "waiting" } })).map((a) => ({ level: a.level, peakValue: a.peakValue, ended: a.endedAt !== null })), { timeout: 10_000 })

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { hashPassword } from "@/server/auth/password";
 import { openDatabase } from "@/server/db/client";
 import { allScenarios, teleCmiScenarios, voipexScenarios, type Step } from "@/server/simulator/scenarios";
-import { postStep, startAppProcess, type AppProcess } from "../helpers/app-process";
+import { appDatabaseUrl, postStep, startAppProcess, type AppProcess } from "../helpers/app-process";
 import { browserAvailable, launchBrowser } from "../helpers/browser";
 
 const SCREENSHOTS = path.join(import.meta.dirname, "screenshots");
@@ -190,7 +190,7 @@ describe.skipIf(!browserAvailable())("live board in a real browser", () => {
     const steps = answered.steps;
     // Jana's identity is the VOIPEX login "janecek" (known once a webhook named it); she signs in as an agent.
     for (const step of steps.slice(0, 2)) await post("voipex", step);
-    const db = await openDatabase(`file:${path.join(app.dir, "e2e.db")}`);
+    const db = await openDatabase(appDatabaseUrl(app));
     const jane = await db.agent.findFirstOrThrow({ where: { externalId: "janecek" } });
     const userId = randomUUID();
     await db.user.create({ data: { id: userId, email: "jana@example.com", name: "Jana", role: "agent", passwordHash: await hashPassword("jana-password-1") } });

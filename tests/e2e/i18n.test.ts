@@ -7,7 +7,7 @@ import type { Locale } from "@/server/auth/preferences";
 import { Users } from "@/server/auth/users";
 import { openDatabase, type Db } from "@/server/db/client";
 import { allScenarios } from "@/server/simulator/scenarios";
-import { startAppProcess, type AppProcess } from "../helpers/app-process";
+import { appDatabaseUrl, startAppProcess, type AppProcess } from "../helpers/app-process";
 import { browserAvailable, launchBrowser } from "../helpers/browser";
 import { expectInLocale } from "../helpers/i18n-check";
 
@@ -34,7 +34,7 @@ describe.skipIf(!browserAvailable())("Callboard in Czech and Polish, times in th
         await response.arrayBuffer();
       }
     }
-    db = await openDatabase(`file:${path.join(app.dir, "e2e.db")}`);
+    db = await openDatabase(appDatabaseUrl(app));
     const users = new Users(db);
     await users.create({ email: "eva@example.com", name: "Eva Nováková", password: "eva-password-1", role: "admin" });
     await users.create({ email: "sam@example.com", name: "Sam Supervisor", password: "sam-password-1", role: "supervisor" });

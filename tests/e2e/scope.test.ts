@@ -1,4 +1,3 @@
-import path from "node:path";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Users } from "@/server/auth/users";
@@ -7,7 +6,7 @@ import type { ProviderId } from "@/server/domain/events";
 import type { DayStats } from "@/server/domain/stats";
 import type { ClientToServerEvents, ServerToClientEvents, Snapshot } from "@/server/realtime/protocol";
 import { allScenarios, type Step } from "@/server/simulator/scenarios";
-import { startAppProcess, type AppProcess } from "../helpers/app-process";
+import { appDatabaseUrl, startAppProcess, type AppProcess } from "../helpers/app-process";
 import { signIn } from "../helpers/app-world";
 import { until } from "../helpers/wait";
 
@@ -107,7 +106,7 @@ describe("scope everywhere: a supervisor limited to one VOIPEX queue, and an age
     await send("voipex", voipex({ EventName: "AgentLogin", Queue: QUEUE, ...marie }));
     await send("voipex", voipex({ EventName: "AgentLogin", Queue: "Hotline", ...karel }));
     await send("voipex", voipex({ EventName: "AgentLogin", Queue: "Support", ...tomas }));
-    db = await openDatabase(`file:${path.join(app.dir, "e2e.db")}`);
+    db = await openDatabase(appDatabaseUrl(app));
     nocId = (await db.queue.findFirstOrThrow({ where: { externalId: QUEUE } })).id;
     const users = new Users(db);
     await users.create({ email: "lena@example.com", name: "Lena Limited", role: "supervisor", queueIds: [nocId], password: "lena-password-1" });

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { hashPassword } from "@/server/auth/password";
 import { openDatabase } from "@/server/db/client";
 import { allScenarios, type Step } from "@/server/simulator/scenarios";
-import { postStep, startAppProcess, type AppProcess } from "../helpers/app-process";
+import { appDatabaseUrl, postStep, startAppProcess, type AppProcess } from "../helpers/app-process";
 import { browserAvailable, launchBrowser } from "../helpers/browser";
 import { englishTells, expectInLocale, pageWords } from "../helpers/i18n-check";
 import { axeViolations, horizontalOverflow, truncated } from "../helpers/screens";
@@ -129,7 +129,7 @@ describe.skipIf(!browserAvailable())("screens at 390, 1440 and 1920 px, light an
   }
 
   it("an agent's own view at 390 and 1440 px, light and dark", async () => {
-    const db = await openDatabase(`file:${path.join(app.dir, "e2e.db")}`);
+    const db = await openDatabase(appDatabaseUrl(app));
     const jana = await db.agent.findFirstOrThrow({ where: { externalId: "jana.novakova" } });
     const userId = randomUUID();
     await db.user.create({ data: { id: userId, email: "jana@example.com", name: "Jana Nováková", role: "agent", passwordHash: await hashPassword("jana-password-1") } });

@@ -4,6 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { PROVIDERS } from "@/server/domain/events";
+import { testDatabaseUrl } from "./database";
 
 const ROOT = path.join(import.meta.dirname, "..", "..");
 
@@ -52,8 +53,10 @@ export function ensureBuild() {
 export interface AppProcess {
   url: string;
   keys: Record<string, string>;
-  /** The folder holding the database. */
+  /** The app's own folder: its SQLite database, or (on PostgreSQL) the note of which database is its. */
   dir: string;
+  /** The database the app runs on (appDatabaseUrl). */
+  databaseUrl: string;
   output: () => string;
   stop(): Promise<void>;
   /** Kills the process without any chance to clean up (a crash). The database folder is kept. */
@@ -70,18 +73,21 @@ function fixedKeys(dir: string): Record<string, string> {
 }
 
 /**
- * Runs the real product (`server/index.ts`, Next.js + Socket.IO + webhooks) on a free port with a fresh database.
- * `keys` are fixed through the environment unless `randomKeys` asks for the server's own (then `keys` is empty).
+ * Runs the real product (`server/index.ts`, Next.js + Socket.IO + webhooks) on a free port with a fresh database: a
+ * SQLite file in the folder, or a PostgreSQL database when the suite runs there (testDatabaseUrl); a restart on the same
+ * folder finds the same database. `keys` are fixed through the environment unless `randomKeys` asks for the server's
+ * own (then `keys` is empty).
  */
 export async function startAppProcess(env: Record<string, string> = {}, existingDir?: string, options: { randomKeys?: boolean } = {}): Promise<AppProcess> {
   ensureBuild();
   const dir = existingDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "callboard-e2e-"));
   const keys: Record<string, string> = options.randomKeys ? {} : fixedKeys(dir);
   for (const provider of Object.keys(keys)) keys[provider] = env[`CALLBOARD_${provider.toUpperCase()}_KEY`] ?? (keys[provider] as string);
+  const databaseUrl = env.DATABASE_URL ?? (await testDatabaseUrl(dir, "e2e.db"));
   const keyEnv = Object.fromEntries(Object.entries(keys).map(([provider, key]) => [`CALLBOARD_${provider.toUpperCase()}_KEY`, key]));
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", DATABASE_URL: `file:${path.join(dir, "e2e.db")}`, LOG_LEVEL: "warn", NEXT_TELEMETRY_DISABLED: "1", ...keyEnv, ...env },
+    env: { ...process.env, NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", NEXT_TELEMETRY_DISABLED: "1", ...keyEnv, ...env, DATABASE_URL: databaseUrl },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -104,6 +110,7 @@ export async function startAppProcess(env: Record<string, string> = {}, existing
     url,
     keys,
     dir,
+    databaseUrl,
     output: () => output,
     async stop() {
       child.kill("SIGTERM");
@@ -115,6 +122,11 @@ export async function startAppProcess(env: Record<string, string> = {}, existing
       await exited;
     },
   };
+}
+
+/** The database a running app uses, for tests that read or write it themselves (`openDatabase(appDatabaseUrl(app))`). */
+export function appDatabaseUrl(app: Pick<AppProcess, "databaseUrl">): string {
+  return app.databaseUrl;
 }
 
 /** Posts one simulator step to a running app's webhook endpoint for `provider`; resolves to the HTTP status. */

@@ -1,11 +1,10 @@
-import path from "node:path";
 import { ApiTokens } from "@/server/auth/api-tokens";
 import { SESSION_COOKIE } from "@/server/auth/types";
 import { Users, type NewUser } from "@/server/auth/users";
 import { openDatabase, type Db } from "@/server/db/client";
 import { allScenarios, type Step } from "@/server/simulator/scenarios";
 import type { ProviderId } from "@/server/domain/events";
-import type { AppProcess } from "./app-process";
+import { appDatabaseUrl, type AppProcess } from "./app-process";
 
 /** Who calls: nobody, a browser session of each kind of user, or an integration's API token. */
 export const CALLERS = ["anonymous", "agent", "limitedSupervisor", "supervisor", "admin", "token"] as const;
@@ -66,7 +65,7 @@ export async function buildWorld(app: AppProcess): Promise<World> {
       if (status >= 400) throw new Error(`${scenario.provider} ${scenario.name}: webhook answered ${status}`);
     }
   }
-  const db = await openDatabase(`file:${path.join(app.dir, "e2e.db")}`);
+  const db = await openDatabase(appDatabaseUrl(app));
   const calls = await db.call.findMany();
   const legs = await db.leg.findMany();
   const agentsOf = (callId: string, agentId: string | null) => new Set([agentId, ...legs.filter((l) => l.callId === callId).map((l) => l.agentId)].filter((a): a is string => a !== null));

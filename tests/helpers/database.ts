@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { inject } from "vitest";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -24,6 +23,9 @@ export async function testDatabaseUrl(folder: string, file = "test.db"): Promise
   // The same folder is the same database (a test restarting its server).
   const remembered = path.join(folder, `${file}.postgres-url`);
   if (fs.existsSync(remembered)) return fs.readFileSync(remembered, "utf8");
+  // Imported here, not at the top: scripts outside vitest (npm run bench:board) start the app through this helper too,
+  // and vitest refuses to be loaded by them.
+  const { inject } = await import("vitest");
   const base = inject("postgresBaseUrl");
   const template = inject("postgresTemplate");
   const name = `cb_${randomBytes(6).toString("hex")}`;

@@ -3,8 +3,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accessRule } from "@/server/auth/access-rules";
 import { ACTIONS, actionTargets, fingerprint, onlyOwnRowChanged, SELF_ACTIONS } from "../helpers/admin-actions";
-import { startAppProcess } from "../helpers/app-process";
+import { appDatabaseUrl, startAppProcess } from "../helpers/app-process";
 import { buildWorld, CALLERS, type Caller, type Secrets, type World } from "../helpers/app-world";
+import { onPostgres } from "../helpers/database";
 import { rawGet } from "../helpers/raw-http";
 
 /**
@@ -162,6 +163,14 @@ describe("authorization matrix: every route × every caller", () => {
   afterAll(() => world?.stop());
 
   const routes = appRoutes();
+
+  it("the app runs on the suite's database (PostgreSQL in its run), the one the world wrote its users into", async () => {
+    expect(appDatabaseUrl(world.app)).toMatch(onPostgres() ? /^postgresql:\/\// : /^file:/);
+    // The sessions the app made when the world's users signed in over HTTP are in the database the test opened, and the
+    // calls it read there are the ones the app took in.
+    expect(await world.db.session.count()).toBeGreaterThanOrEqual(5);
+    expect(await world.db.call.count({ where: { id: world.calls.agentOwn } })).toBe(1);
+  });
 
   it("every route under app/ has an entry in the expected-access table (and every entry a route)", () => {
     expect(routes.map((r) => r.route).filter((route) => !(route in EXPECTED))).toEqual([]);
