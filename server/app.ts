@@ -96,14 +96,19 @@ export async function startCallboard(options: {
   const postgres = isPostgresUrl(config.databaseUrl);
   const storedCalls = postgres ? new PgStoredCalls(config.databaseUrl) : new SqliteStoredCalls(config.databaseUrl);
   const live = new LiveState(DEFAULT_LIVE_OPTIONS, storedCalls);
-  const now = Date.now();
-  live.load(
-    await store.loadLive(now, {
+  let realtime: Realtime | undefined;
+  // The live state from the database: at start, and whenever a replica resyncs or a node becomes the applier.
+  const reloadLive = async () => {
+    const data = await store.loadLive(Date.now(), {
       endedCallMs: DEFAULT_LIVE_OPTIONS.endedCallMemoryMs,
       dedupeMs: DEFAULT_LIVE_OPTIONS.dedupeMemoryMs,
       parkedMs: DEFAULT_LIVE_OPTIONS.parkedMemoryMs,
-    }),
-  );
+    });
+    live.reset();
+    live.load(data);
+    realtime?.resync();
+  };
+  await reloadLive();
   log.info({ calls: live.calls.size, agents: live.agents.size, parked: live.parkedCount() }, "live state restored");
 
   // Who applies (docs/cluster.md): on SQLite this node, for good; on PostgreSQL the holder of the advisory-lock lease.
@@ -117,18 +122,8 @@ export async function startCallboard(options: {
     redis && postgres
       ? await RedisChangeBus.open(redis.client, { log, stream: `${CHANGE_STREAM}:${await databaseName(db)}` })
       : new LocalChangeBus({ log });
-  const reloadLive = async () => {
-    const data = await store.loadLive(Date.now(), {
-      endedCallMs: DEFAULT_LIVE_OPTIONS.endedCallMemoryMs,
-      dedupeMs: DEFAULT_LIVE_OPTIONS.dedupeMemoryMs,
-      parkedMs: DEFAULT_LIVE_OPTIONS.parkedMemoryMs,
-    });
-    live.reset();
-    live.load(data);
-    realtime?.resync();
-  };
 
-  let realtime: Realtime | undefined;
+
   // Thresholds and alerts: the engine evaluates on its own timer (about once a second) and is poked after each
   // committed batch; it never runs inside a webhook's request.
   const alerts = new AlertService({
