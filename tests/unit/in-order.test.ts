@@ -17,6 +17,23 @@ describe("InOrder: deliveries apply in arrival order while their lookups run con
     expect(ran).toEqual([1]);
   });
 
+  it("does not hold the next step until a step's returned promise settles (its commit): only the steps' own turns are ordered", async () => {
+    const order = new InOrder();
+    const ran: number[] = [];
+    // The first step hands its work on (a commit that has not finished); the second must not wait for it.
+    const first = order.run(later("a", 1), () => {
+      ran.push(1);
+      return new Promise<string>(() => undefined);
+    });
+    const second = order.run(later("b", 1), () => {
+      ran.push(2);
+      return "second";
+    });
+    await expect(second).resolves.toBe("second");
+    expect(ran).toEqual([1, 2]);
+    void first;
+  });
+
   it("keeps arrival order whatever order the lookups finish in, and a failed lookup fails only its own step", async () => {
     await fc.assert(
       fc.asyncProperty(
