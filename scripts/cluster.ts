@@ -41,6 +41,7 @@ async function main() {
         PORT: String(port),
         DATABASE_URL: databaseUrl,
         REDIS_URL: redis.url,
+        TRUSTED_PROXIES: "127.0.0.1",
         PUBLIC_URL: process.env.PUBLIC_URL ?? `http://localhost:${BALANCER_PORT}`,
       },
       stdio: ["ignore", "pipe", "pipe"],

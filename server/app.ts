@@ -27,7 +27,7 @@ import type { Logger } from "./log";
 import { createRealtime, type Realtime } from "./realtime/io";
 import { openRedis, redactRedisUrl, type RedisConnection } from "./redis/client";
 import { getRuntime, setRuntime, type Runtime } from "./runtime";
-import { limitConnections, serverOptions } from "./http/connection-limits";
+import { limitConnections, proxyTrust, serverOptions } from "./http/connection-limits";
 import { securityHeaders } from "./http/security-headers";
 import { serveWebhook } from "./webhook-routes";
 import { redactUrl } from "./ingest/handle-webhook";
@@ -181,13 +181,15 @@ export async function startCallboard(options: {
   });
   lease.on("appended", () => pending.wake());
   // A rename is stored by the names service itself; on the applier its changes are committed and published to every
-  // node, elsewhere only this node's boards are told (the others take it at their next reload: docs/cluster.md).
+  // node. Elsewhere this node's boards are told at once and the applier is asked to redo it from the database, so it
+  // is committed with the entity's next version and reaches every node (docs/cluster.md).
   const names = new DisplayNames({
     db,
     live,
-    commit: (changes) => {
+    commit: (changes, cause) => {
       if (applying) return committer.submit(null, changes);
       realtime?.publish({ deliveries: [], changes });
+      realtime?.namesChanged(cause);
       return Promise.resolve();
     },
   });
@@ -214,6 +216,7 @@ export async function startCallboard(options: {
   setRuntime(runtime);
 
   const readiness = { db, pingWriter: () => writer.ping(), oldestCommitWaitMs: () => committer.oldestWaitMs(), expectedMigrations: countMigrations(process.cwd(), postgres ? "postgresql" : "sqlite") };
+  const trust = proxyTrust(config.trustedProxies);
   const secure = securityHeaders({ publicUrl: config.publicUrl, dev: process.env.NODE_ENV !== "production" });
   const server = createServer(serverOptions(config.limits), (req, res) => {
     secure(req, res);
@@ -221,7 +224,7 @@ export async function startCallboard(options: {
       .then(async (handled) => {
         if (handled) return;
         if (await serveOperations(req, res, { auth, metrics, readiness, role: () => ({ applier: applying, term: lease.term }) })) return;
-        const { pass } = await gate(req, res, auth);
+        const { pass } = await gate(req, res, auth, trust);
         if (!pass) return;
         if (options.pages) return options.pages(req, res);
         res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ ok: false, error: "not found" }));
@@ -233,10 +236,11 @@ export async function startCallboard(options: {
         res.end(JSON.stringify({ ok: false, error: "internal error" }));
       });
   });
-  limitConnections(server, config.limits);
+  limitConnections(server, config.limits, trust);
   realtime = createRealtime(server, {
     publicUrl: () => config.publicUrl,
     maxSocketsPerAddress: config.limits.maxSocketsPerAddress,
+    trust,
     live,
     auth,
     connections: () => registry.all().map(({ id, provider, name }) => ({ id, provider, name })),
@@ -247,6 +251,9 @@ export async function startCallboard(options: {
     alerts,
     redis,
     log,
+    onNamesChanged: (change) => {
+      if (applying) names.redo(change).catch((error: unknown) => log.error({ err: error, change }, "redoing another node's names change failed"));
+    },
   });
   options.onUpgrade?.(server);
 

@@ -1,3 +1,4 @@
+import proxyaddr from "proxy-addr";
 import { z } from "zod";
 import { databaseUrl } from "./db/url";
 import { canonicalTimeZone, processTimeZone } from "./domain/time-zone";
@@ -13,6 +14,20 @@ const Env = z.object({
     .refine((url) => /^rediss?:\/\//i.test(url), "must be a redis:// or rediss:// URL")
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  // The load balancers in front of Callboard (addresses, CIDR ranges, or "loopback" / "linklocal" / "uniquelocal"):
+  // from them, X-Forwarded-For names the client that the per-address caps and the sign-in throttle count.
+  TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((value, ctx) => {
+      const list = value.split(",").map((entry) => entry.trim()).filter(Boolean);
+      try {
+        proxyaddr.compile(list);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: `not an address, CIDR range or loopback/linklocal/uniquelocal: ${error instanceof Error ? error.message : String(error)}` });
+      }
+      return list;
+    }),
   WEBHOOK_BODY_LIMIT: z.coerce.number().int().positive().default(256 * 1024),
   CALLBOARD_RECENT_ENDED_SECONDS: z.coerce.number().int().nonnegative().default(600),
   CALLBOARD_SILENT_MINUTES: z.coerce.number().positive().default(30),
@@ -49,6 +64,8 @@ export interface Config {
   databaseUrl: string;
   /** REDIS_URL: set when Callboard runs as one of several nodes sharing a Redis. */
   redisUrl: string | undefined;
+  /** TRUSTED_PROXIES: peers whose X-Forwarded-For is believed (the load balancers); empty: none. */
+  trustedProxies: string[];
   bodyLimit: number;
   recentEndedMs: number;
   /** A connection with no delivery for this long is flagged as silent. */
@@ -101,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.PUBLIC_URL,
     databaseUrl: databaseUrl(),
     redisUrl: e.REDIS_URL,
+    trustedProxies: e.TRUSTED_PROXIES,
     bodyLimit: e.WEBHOOK_BODY_LIMIT,
     recentEndedMs: e.CALLBOARD_RECENT_ENDED_SECONDS * 1000,
     silentAfterMs: e.CALLBOARD_SILENT_MINUTES * 60_000,

@@ -114,7 +114,7 @@ async function main() {
   const databaseUrl = await postgres.createDatabase("bench");
   const ports = [await freePort(), await freePort(), await freePort()];
   const nodes: string[] = [];
-  for (const port of ports) nodes.push(await startNode({ DATABASE_URL: databaseUrl, REDIS_URL: redis.url, PORT: String(port) }));
+  for (const port of ports) nodes.push(await startNode({ DATABASE_URL: databaseUrl, REDIS_URL: redis.url, TRUSTED_PROXIES: "127.0.0.1", PORT: String(port) }));
   const haproxy = await startHaproxy({ backends: ports.map((port) => ({ host: "127.0.0.1", port })) });
   const single = await startNode({ DATABASE_URL: `file:${path.join(dir, "single.db")}`, PORT: String(await freePort()) });
   try {

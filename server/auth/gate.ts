@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse } from "cookie";
 import { chooseLocale, LOCALE_COOKIE } from "../../i18n/negotiate";
+import { requestAddress, type ProxyTrust } from "../http/connection-limits";
 import { accessRule, allows } from "./access-rules";
 import type { AuthService } from "./auth-service";
 import { forbiddenPage } from "./forbidden-page";
@@ -19,8 +20,9 @@ export const CLIENT_ADDRESS_HEADER = "x-callboard-client-address";
  * wrong role: 403 (JSON for API routes, a static page otherwise). Routes and pages check again where they read data.
  * Returns pass: false when it has answered.
  */
-export async function gate(req: IncomingMessage, res: ServerResponse, auth: AuthService): Promise<{ user?: AuthUser; pass: boolean }> {
-  req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? "unknown";
+export async function gate(req: IncomingMessage, res: ServerResponse, auth: AuthService, trust: ProxyTrust = () => false): Promise<{ user?: AuthUser; pass: boolean }> {
+  // Overwrites whatever the client sent under this name: behind a trusted proxy, the client X-Forwarded-For names.
+  req.headers[CLIENT_ADDRESS_HEADER] = requestAddress(req, trust);
   const url = req.url ?? "/";
   const rule = accessRule(url);
   if (rule.access === "public") return { pass: true };

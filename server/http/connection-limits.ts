@@ -1,5 +1,6 @@
-import type { Server, ServerOptions } from "node:http";
+import type { IncomingMessage, Server, ServerOptions } from "node:http";
 import type { Socket } from "node:net";
+import proxyaddr from "proxy-addr";
 import type { ConnectionLimits } from "../config";
 
 /**
@@ -37,10 +38,34 @@ export class AddressCounter {
   }
 }
 
-/** The address a socket's peer is counted as (IPv4-mapped IPv6 folded to IPv4, so one client is one address). */
-export function clientAddress(socket: Pick<Socket, "remoteAddress">): string {
-  const address = socket.remoteAddress ?? "unknown";
+/** IPv4-mapped IPv6 folded to IPv4, so one client is one address. */
+function folded(address: string): string {
   return address.startsWith("::ffff:") ? address.slice(7) : address;
+}
+
+/** The address a socket's peer is counted as. */
+export function clientAddress(socket: Pick<Socket, "remoteAddress">): string {
+  return folded(socket.remoteAddress ?? "unknown");
+}
+
+/** Whether an address (with its hop from the server) is one of TRUSTED_PROXIES. */
+export type ProxyTrust = (address: string, hop: number) => boolean;
+
+/** TRUSTED_PROXIES compiled (proxy-addr, Express's own): addresses, CIDR ranges, loopback/linklocal/uniquelocal. */
+export function proxyTrust(trusted: readonly string[]): ProxyTrust {
+  if (trusted.length === 0) return () => false;
+  const compiled = proxyaddr.compile([...trusted]);
+  return (address, hop) => compiled(address, hop);
+}
+
+/**
+ * The client a request is counted as: its peer, unless the peer is a trusted proxy, then the nearest address in
+ * X-Forwarded-For that is not one (a client cannot pass for another by sending the header itself: only trusted hops
+ * are skipped, from the right).
+ */
+export function requestAddress(req: IncomingMessage, trust: ProxyTrust): string {
+  if (!req.socket.remoteAddress) return "unknown";
+  return folded(proxyaddr(req, trust));
 }
 
 /**
@@ -48,14 +73,16 @@ export function clientAddress(socket: Pick<Socket, "remoteAddress">): string {
  * (a socket over its address's cap is destroyed at once, before it can hold a parser or a request). Timeouts close
  * connections that never send or never finish their headers, so idle sockets cannot pile up towards either cap.
  */
-export function limitConnections(server: Server, limits: ConnectionLimits): { perAddress: AddressCounter } {
+export function limitConnections(server: Server, limits: ConnectionLimits, trust: ProxyTrust = () => false): { perAddress: AddressCounter } {
   // (The headers/request/keep-alive timeouts are set at creation: `serverOptions`.)
   server.maxConnections = limits.maxConnections;
   const perAddress = new AddressCounter();
   // Before the HTTP server's own listener: a socket over the cap is gone before a parser is attached to it.
   server.prependListener("connection", (socket: Socket) => {
     const address = clientAddress(socket);
-    if (perAddress.add(address) > limits.maxConnectionsPerAddress) {
+    // A trusted load balancer carries every client's connections: only the total cap applies to it.
+    const capped = !trust(address, 0);
+    if (capped && perAddress.add(address) > limits.maxConnectionsPerAddress) {
       perAddress.remove(address);
       socket.destroy();
       return;
@@ -69,7 +96,7 @@ export function limitConnections(server: Server, limits: ConnectionLimits): { pe
     silent.unref();
     socket.once("close", () => {
       clearTimeout(silent);
-      perAddress.remove(address);
+      if (capped) perAddress.remove(address);
     });
   });
   return { perAddress };

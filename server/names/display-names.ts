@@ -11,6 +11,13 @@ export const Rename = z.object({
   displayName: DisplayName,
 });
 
+/**
+ * What a names change was, for the applier to redo from the database when another node made it (several nodes): an
+ * admin's rename of one entity, or the user ↔ agent links read again.
+ */
+export const NamesChange = z.union([z.object({ kind: NameKind, id: z.string().min(1).max(100) }), z.object({ links: z.literal(true) })]);
+export type NamesChange = z.infer<typeof NamesChange>;
+
 /** A rename that cannot be done, said in words for the admin (the entity is gone, say). */
 export class NameRuleError extends Error {
   override name = "NameRuleError";
@@ -29,8 +36,11 @@ export class DisplayNames {
     private readonly deps: {
       db: Db;
       live: LiveState;
-      /** Stores and publishes what changed (the group commit); resolves once it is on its way to the boards. */
-      commit: (changes: Changes) => Promise<void>;
+      /**
+       * Stores and publishes what changed (the group commit); resolves once it is on its way to the boards. `cause`:
+       * the change, which a node that is not the applier hands to the applier to redo (`redo`).
+       */
+      commit: (changes: Changes, cause: NamesChange) => Promise<void>;
     },
   ) {}
 
@@ -45,7 +55,7 @@ export class DisplayNames {
     const { count } =
       kind === "agent" ? await db.agent.updateMany(update) : kind === "queue" ? await db.queue.updateMany(update) : await db.project.updateMany(update);
     if (count === 0) throw new NameRuleError(`no such ${kind}: it may have been removed`);
-    await this.commit(live.setDisplayName(kind, id, displayName));
+    await this.commit(live.setDisplayName(kind, id, displayName), { kind, id });
     const agent = kind === "agent" ? live.agents.get(id) : undefined;
     const named = kind === "queue" ? live.queues.get(id) : kind === "project" ? live.projects.get(id) : undefined;
     return { label: agent ? agentLabel(agent) : named ? namedLabel(named) : (displayName ?? id), displayName };
@@ -61,12 +71,24 @@ export class DisplayNames {
    * a time: two user changes at once must not apply an older read after a newer one.
    */
   refreshLinks(): Promise<void> {
-    const run = this.refreshing.then(async () => this.commit(this.deps.live.setLinkedNames(await linkedNames(this.deps.db))));
+    const run = this.refreshing.then(async () => this.commit(this.deps.live.setLinkedNames(await linkedNames(this.deps.db)), { links: true }));
     this.refreshing = run.catch(() => undefined);
     return run;
   }
 
-  private async commit(changes: Changes) {
-    if (changes.agents.size > 0 || changes.queues.size > 0 || changes.projects.size > 0) await this.deps.commit(changes);
+  /**
+   * On the applier: a names change another node made (and stored), redone from the database so that it is committed
+   * with the entity's next version and published to every node like any change.
+   */
+  async redo(change: NamesChange): Promise<void> {
+    if ("links" in change) return this.refreshLinks();
+    const { db, live } = this.deps;
+    const where = { where: { id: change.id }, select: { displayName: true } };
+    const row = change.kind === "agent" ? await db.agent.findUnique(where) : change.kind === "queue" ? await db.queue.findUnique(where) : await db.project.findUnique(where);
+    if (row) await this.commit(live.setDisplayName(change.kind, change.id, row.displayName), change);
+  }
+
+  private async commit(changes: Changes, cause: NamesChange) {
+    if (changes.agents.size > 0 || changes.queues.size > 0 || changes.projects.size > 0) await this.deps.commit(changes, cause);
   }
 }

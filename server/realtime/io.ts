@@ -1,4 +1,4 @@
-import type { Server as HttpServer } from "node:http";
+import type { Server as HttpServer, IncomingMessage } from "node:http";
 import { createAdapter } from "@socket.io/redis-streams-adapter";
 import { Server } from "socket.io";
 import { z } from "zod";
@@ -7,12 +7,13 @@ import { sessionToken } from "../auth/gate";
 import type { AlertService } from "../alerts/service";
 import { agentAudience, agentFilter, agentRoom as agentRoomOf, callForAgents, callRooms, canSeeCall, filterLists, groupRooms, isLimited, roomsOf, scopeAgent, scopeKey, scopeStats, supervisorCallRooms } from "../auth/scope";
 import { callAgents } from "../domain/membership";
+import { NamesChange } from "../names/display-names";
 import { shownAgent, shownNamed } from "../domain/names";
 import type { AuthUser } from "../auth/types";
 import type { Batch } from "../db/store";
 import type { ConnectionSummary } from "../domain/model";
 import { dayStats, startOfDay, type DayStats } from "../domain/stats";
-import { AddressCounter, clientAddress } from "../http/connection-limits";
+import { AddressCounter, requestAddress, type ProxyTrust } from "../http/connection-limits";
 import { API_CSP, staticSecurityHeaders } from "../http/security-headers";
 import type { LiveState } from "../live/live-state";
 import type { Logger } from "../log";
@@ -31,6 +32,8 @@ export interface Realtime {
    * reconnects and is admitted with the user's current rights.
    */
   refreshUser(userId: string): void;
+  /** Hands a names change made here to the applier (the other nodes; without the adapter, a no-op). */
+  namesChanged(change: NamesChange): void;
   /** This node's live state was replaced (a replica reloaded): every socket gets a fresh snapshot. */
   resync(): void;
   close(): Promise<void>;
@@ -62,8 +65,12 @@ export function createRealtime(
     publicUrl: () => string | undefined;
     /** Open Socket.IO connections allowed from one client address. */
     maxSocketsPerAddress: number;
+    /** TRUSTED_PROXIES: behind them, the client is the one X-Forwarded-For names. */
+    trust?: ProxyTrust;
     /** Thresholds and open alerts, scoped per user (server/alerts/service.ts). */
     alerts: Pick<AlertService, "thresholdsFor" | "openAlertsFor" | "onAlert" | "onThresholds" | "reloadThresholds">;
+    /** A names change another node made (checked): the applier redoes it. */
+    onNamesChanged?: (change: NamesChange) => void;
     /** REDIS_URL's connection: the nodes share one Socket.IO through the Redis Streams adapter. */
     redis?: RedisConnection;
     log?: Logger;
@@ -72,19 +79,20 @@ export function createRealtime(
   // Handshakes are judged before any session lookup: a foreign Origin (another site's page using the user's cookie) or
   // an address already holding its share of sockets is refused with 403.
   const socketsPerAddress = new AddressCounter();
+  const trust: ProxyTrust = deps.trust ?? (() => false);
   const io: CallboardIo = new Server(httpServer, {
     serveClient: false,
     transports: ["websocket", "polling"],
     ...(deps.redis ? { adapter: createAdapter(deps.redis.forAdapter) } : {}),
     allowRequest: (req, callback) => {
       if (!originAllowed(req, deps.publicUrl())) return callback("origin not allowed", false);
-      if (socketsPerAddress.count(clientAddress(req.socket)) >= deps.maxSocketsPerAddress) return callback("too many connections from this address", false);
+      if (socketsPerAddress.count(requestAddress(req, trust)) >= deps.maxSocketsPerAddress) return callback("too many connections from this address", false);
       callback(null, true);
     },
   });
   // Counted once established (a burst of simultaneous handshakes may overshoot by a few; the HTTP per-address cap bounds it).
-  io.engine.on("connection", (engineSocket: { remoteAddress: string; once(event: "close", listener: () => void): void }) => {
-    const address = clientAddress(engineSocket);
+  io.engine.on("connection", (engineSocket: { request: IncomingMessage; once(event: "close", listener: () => void): void }) => {
+    const address = requestAddress(engineSocket.request, trust);
     socketsPerAddress.add(address);
     engineSocket.once("close", () => socketsPerAddress.remove(address));
   });
@@ -189,6 +197,12 @@ export function createRealtime(
       .catch((error: unknown) => deps.log?.error({ err: error }, "reloading thresholds another node changed failed"));
   });
 
+  io.on("names:changed", (change: unknown) => {
+    const parsed = NamesChange.safeParse(change);
+    if (parsed.success) deps.onNamesChanged?.(parsed.data);
+    else deps.log?.warn({ change }, "ignored a malformed names:changed from another node");
+  });
+
   /** The sockets in any of these rooms, each once. */
   const socketsIn = (rooms: string[]) => {
     const ids = new Set<string>();
@@ -239,6 +253,9 @@ export function createRealtime(
     },
     resync() {
       for (const socket of io.sockets.sockets.values()) socket.emit("snapshot", snapshot(socket.data.user));
+    },
+    namesChanged(change) {
+      if (deps.redis) io.serverSideEmit("names:changed", change);
     },
     refreshUser(userId) {
       refreshLocally(userId);

@@ -64,6 +64,8 @@ export interface InterServerEvents {
   "user:refresh": (userId: string) => void;
   /** An admin changed thresholds or alert webhooks on some node: every node reads them again from the database. */
   "thresholds:changed": () => void;
+  /** A names change made (and stored) on a node that is not the applier: the applier redoes it (server/names). */
+  "names:changed": (change: unknown) => void;
 }
 export interface SocketData {
   user: AuthUser;

@@ -55,6 +55,7 @@ describe.skipIf(redisUnavailable() || haproxyUnavailable())("three nodes behind 
       {
         DATABASE_URL: databaseUrl,
         REDIS_URL: redis.url,
+        TRUSTED_PROXIES: "127.0.0.1",
         PORT: String(port),
         CALLBOARD_ADMIN_EMAIL: ADMIN.email,
         CALLBOARD_ADMIN_PASSWORD: ADMIN.password,
@@ -216,6 +217,28 @@ describe.skipIf(redisUnavailable() || haproxyUnavailable())("three nodes behind 
       }, 20_000);
     }
   }, 240_000);
+
+  it("signing out on one node ends the session on every node at once: its API calls and its open boards", async () => {
+    const [one, two] = [`http://127.0.0.1:${nodes[0]!.port}`, `http://127.0.0.1:${nodes[1]!.port}`];
+    const cookie = await signIn(one);
+    // Node two has the session in its cache (a request within the cache's 30 s reuses it) and a board open on it.
+    expect((await fetch(`${two}/api/calls`, { headers: { cookie } })).status).toBe(200);
+    const view = board(two, cookie);
+    await until("the board on node two connected", async () => view.socket.connected, 10_000);
+    const disconnected = new Promise<string>((resolve) => view.socket.once("disconnect", (reason) => resolve(reason)));
+    const out = await fetch(`${one}/api/auth/sign-out`, { method: "POST", headers: { cookie, origin: one }, redirect: "manual" });
+    expect(out.status).toBe(303);
+    expect(await disconnected).toBe("io server disconnect");
+    expect((await fetch(`${two}/api/calls`, { headers: { cookie } })).status).toBe(401);
+    // Its reconnection is refused: the session is gone.
+    const refused = await new Promise<string>((resolve) => {
+      const again = io(two, { transports: ["websocket"], extraHeaders: { cookie }, reconnection: false, forceNew: true });
+      sockets.push(again);
+      again.once("connect", () => resolve("connected"));
+      again.once("connect_error", (error) => resolve(error.message));
+    });
+    expect(refused).toBe("unauthorized");
+  }, 60_000);
 
   it("the no-end sweeper closes a silent call once, though three nodes run", async () => {
     const scenario = teleCmiScenarios(Date.now())[0]!;
