@@ -16,12 +16,19 @@ const SQLITE_ONLY = [
   "tests/integration/membership-store.test.ts",
 ];
 
+/**
+ * Layout and accessibility at three widths, two themes, three languages (~6.5 minutes): what the pages look like does
+ * not depend on the database, and the PostgreSQL run has the other browser tests, which read every page's data.
+ */
+const LAYOUT_ONLY = ["tests/e2e/screens.test.ts"];
+
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
     // tests/postgres and tests/cluster (several nodes on one PostgreSQL) need PostgreSQL: they run in its run only.
-    include: onPostgres ? ["tests/integration/**/*.test.ts", "tests/postgres/**/*.test.ts", "tests/cluster/**/*.test.ts"] : ["tests/**/*.test.ts"],
-    exclude: onPostgres ? [...SQLITE_ONLY, "**/node_modules/**"] : ["tests/postgres/**", "tests/cluster/**", "**/node_modules/**"],
+    // The browser tests run in both (the production app on the run's database).
+    include: onPostgres ? ["tests/integration/**/*.test.ts", "tests/e2e/**/*.test.ts", "tests/postgres/**/*.test.ts", "tests/cluster/**/*.test.ts"] : ["tests/**/*.test.ts"],
+    exclude: onPostgres ? [...SQLITE_ONLY, ...LAYOUT_ONLY, "**/node_modules/**"] : ["tests/postgres/**", "tests/cluster/**", "**/node_modules/**"],
     globalSetup: ["tests/global-setup.ts"],
     environment: "node",
     testTimeout: 30_000,

@@ -65,6 +65,8 @@ export interface Callboard {
   /** Several nodes (docs/cluster.md): who applies, the replica of the applier's state, the pending deliveries. */
   lease: ApplierLease;
   replica: Replica;
+  /** How many times the live state was loaded from the database (start, resyncs, takeovers). */
+  readonly liveLoads: number;
   pending: PendingApplier;
   close(): Promise<void>;
 }
@@ -97,19 +99,28 @@ export async function startCallboard(options: {
   const storedCalls = postgres ? new PgStoredCalls(config.databaseUrl) : new SqliteStoredCalls(config.databaseUrl);
   const live = new LiveState(DEFAULT_LIVE_OPTIONS, storedCalls);
   let realtime: Realtime | undefined;
-  // The live state from the database: at start, and whenever a replica resyncs or a node becomes the applier.
-  const reloadLive = async () => {
-    const data = await store.loadLive(Date.now(), {
-      endedCallMs: DEFAULT_LIVE_OPTIONS.endedCallMemoryMs,
-      dedupeMs: DEFAULT_LIVE_OPTIONS.dedupeMemoryMs,
-      parkedMs: DEFAULT_LIVE_OPTIONS.parkedMemoryMs,
+  // The live state from the database: at start, and whenever a replica resyncs or a node becomes the applier. One
+  // load at a time, so a load started later always lands later (a takeover's never under an older replica reload's).
+  const loads = { count: 0 };
+  let loading: Promise<void> = Promise.resolve();
+  const reloadLive = (): Promise<void> => {
+    const run = loading.then(async () => {
+      const data = await store.loadLive(Date.now(), {
+        endedCallMs: DEFAULT_LIVE_OPTIONS.endedCallMemoryMs,
+        dedupeMs: DEFAULT_LIVE_OPTIONS.dedupeMemoryMs,
+        parkedMs: DEFAULT_LIVE_OPTIONS.parkedMemoryMs,
+      });
+      live.reset();
+      live.load(data);
+      loads.count++;
+      realtime?.resync();
     });
-    live.reset();
-    live.load(data);
-    realtime?.resync();
+    loading = run.catch(() => undefined);
+    return run;
   };
-  await reloadLive();
-  log.info({ calls: live.calls.size, agents: live.agents.size, parked: live.parkedCount() }, "live state restored");
+  // On PostgreSQL the lease is asked first (below): the node that takes it loads on taking it, the others after, so
+  // each node loads once at start.
+  if (!postgres) await reloadLive();
 
   // Who applies (docs/cluster.md): on SQLite this node, for good; on PostgreSQL the holder of the advisory-lock lease.
   // Until this node is the applier and has reloaded, valid deliveries are stored as pending for the applier.
@@ -290,7 +301,9 @@ export async function startCallboard(options: {
   if (lease instanceof PgAdvisoryLease) {
     await lease.start();
     await takingOver;
+    if (!applying) await reloadLive();
   }
+  log.info({ calls: live.calls.size, agents: live.agents.size, parked: live.parkedCount(), applier: applying }, "live state restored");
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -319,6 +332,9 @@ export async function startCallboard(options: {
     lease,
     replica,
     pending,
+    get liveLoads() {
+      return loads.count;
+    },
     async close() {
       pending.stop();
       await lease.close();

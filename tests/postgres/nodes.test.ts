@@ -42,6 +42,9 @@ describe.skipIf(redisUnavailable())("two nodes on one PostgreSQL database", () =
   it("one applies; a delivery the other receives is stored pending, applied once by the applier, and both hold the call", async () => {
     expect(applier.app.lease.isApplier()).toBe(true);
     expect(replica.app.lease.isApplier()).toBe(false);
+    // Each loaded the live state once at start (the applier on taking the lease, not also before), besides resyncs.
+    expect(applier.app.liveLoads).toBe(1);
+    expect(replica.app.liveLoads - replica.app.replica.resyncs).toBe(1);
     const scenario = teleCmiScenarios(Date.now() - 60_000)[0]!;
     const answers = [];
     for (const step of scenario.steps) answers.push(await replica.send("telecmi", step));
