@@ -9,59 +9,33 @@
  *
  *   npm run bench:cluster -- --rate 100 --seconds 20 --total 15000
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { io } from "socket.io-client";
-import { AuthService } from "../../server/auth/auth-service";
-import { SESSION_COOKIE } from "../../server/auth/types";
-import { openDatabase } from "../../server/db/client";
 import { PROVIDERS } from "../../server/domain/events";
 import { startHaproxy } from "../services/haproxy";
 import { freePort, startPostgres } from "../services/postgres";
 import { startRedis } from "../services/redis";
+import { sessionCookie, startNode as startBenchNode, type Started } from "./processes";
 
 const { values } = parseArgs({
   options: { rate: { type: "string", default: "100" }, seconds: { type: "string", default: "20" }, total: { type: "string", default: "15000" }, concurrency: { type: "string", default: "128" } },
 });
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
-const root = path.resolve(import.meta.dirname, "../..");
 const keys = Object.fromEntries(PROVIDERS.map((provider) => [provider, `bench-${provider}-${randomUUID().slice(0, 8)}`]));
-const keyEnv = Object.fromEntries(PROVIDERS.map((provider) => [`CALLBOARD_${provider.toUpperCase()}_KEY`, keys[provider]]));
-const children: ChildProcess[] = [];
+const keyEnv: Record<string, string> = Object.fromEntries(PROVIDERS.map((provider) => [`CALLBOARD_${provider.toUpperCase()}_KEY`, keys[provider]!]));
 
-async function startNode(env: Record<string, string>): Promise<string> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "node.ts")], {
-    cwd: root,
-    env: { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", LOG_LEVEL: "warn", ...keyEnv, ...env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /ready (\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.once("exit", (code) => reject(new Error(`node exited ${code}`)));
-  });
-}
-
-async function sessionCookie(databaseUrl: string): Promise<string> {
-  const db = await openDatabase(databaseUrl);
-  const auth = new AuthService(db);
-  const email = `bench-${randomUUID().slice(0, 6)}@bench.test`;
-  await auth.users.create({ email, name: "Bench", password: "bench-password-1", role: "admin" });
-  const result = await auth.signIn(email, "bench-password-1", "127.0.0.1");
-  await db.$disconnect();
-  if (!result.ok) throw new Error("bench sign-in failed");
-  return `${SESSION_COOKIE}=${result.token}`;
-}
+const started: Started[] = [];
+const startNode = async (env: Record<string, string>) => {
+  const node = await startBenchNode({ ...keyEnv, ...env });
+  started.push(node);
+  return node.url;
+};
 
 function ingest(origin: string): Promise<{ perSecond: number; p50: number; p99: number; statuses: Record<string, number> }> {
   return new Promise((resolve, reject) => {
@@ -140,8 +114,7 @@ async function main() {
     console.log(`| ingest straight to the applier / to another node | — | ${ingestApplier.perSecond.toFixed(0)}/s, p99 ${ms(ingestApplier.p99)} / ${ingestReplica.perSecond.toFixed(0)}/s, p99 ${ms(ingestReplica.p99)} |`);
     console.log(`| ingest answers by status | ${JSON.stringify(ingestSingle.statuses)} | ${JSON.stringify(ingestCluster.statuses)} |`);
   } finally {
-    for (const child of children) child.kill("SIGTERM");
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await Promise.all(started.map((node) => node.stop()));
     await haproxy.stop();
     await redis.stop();
     await postgres.stop();
