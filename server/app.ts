@@ -118,8 +118,8 @@ export async function startCallboard(options: {
     loading = run.catch(() => undefined);
     return run;
   };
-  // On PostgreSQL the lease is asked first (below): the node that takes it loads on taking it, the others after, so
-  // each node loads once at start.
+  // On PostgreSQL the lease is asked first (below): the node that takes it loads on taking it, the others after
+  // (through the replica, which holds back the changes that arrive meanwhile), so each node loads once at start.
   if (!postgres) await reloadLive();
 
   // Who applies (docs/cluster.md): on SQLite this node, for good; on PostgreSQL the holder of the advisory-lock lease.
@@ -296,12 +296,12 @@ export async function startCallboard(options: {
   lease.on("lost", () => {
     applying = false;
     pending.stop();
-    reloadLive().catch((error: unknown) => log.error({ err: error }, "reloading after losing the applier lease failed"));
+    replica.reload().catch((error: unknown) => log.error({ err: error }, "reloading after losing the applier lease failed"));
   });
   if (lease instanceof PgAdvisoryLease) {
     await lease.start();
     await takingOver;
-    if (!applying) await reloadLive();
+    if (!applying) await replica.reload();
   }
   log.info({ calls: live.calls.size, agents: live.agents.size, parked: live.parkedCount(), applier: applying }, "live state restored");
 

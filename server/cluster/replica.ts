@@ -78,6 +78,24 @@ export class Replica {
     this.unsubscribe();
   }
 
+  /**
+   * Loads the live state from the database outside a resync (a node's start, a lost lease): the changes that arrive
+   * meanwhile wait and are taken after it under the version guards, so a load that read the database before their
+   * commit cannot put older state over them. Fails if the load fails (a start must).
+   */
+  reload(): Promise<void> {
+    if (this.reloading) return this.reloading;
+    const run = this.deps.reload();
+    this.reloading = run
+      .catch(() => undefined)
+      .finally(() => {
+        this.reloading = undefined;
+        const waiting = this.buffered.splice(0);
+        for (const message of waiting) this.take(message);
+      });
+    return run;
+  }
+
   private publish(payload: Payload) {
     const { lease, bus, log } = this.deps;
     if (!lease.isApplier()) return;
