@@ -34,7 +34,8 @@ export interface Observation {
 }
 
 export interface WorkingState {
-  calls: ReadonlyMap<string, Call>;
+  /** With `dayStats` (the live state's CallMap), today's figures kept current instead of walked. */
+  calls: ReadonlyMap<string, Call> & { dayStats?(since: number, serviceLevelSeconds: number, now: number): DayStats };
   agents: ReadonlyMap<string, Agent>;
   queues: ReadonlyMap<string, Queue>;
   projects: ReadonlyMap<string, Project>;
@@ -42,7 +43,8 @@ export interface WorkingState {
 
 /** Today's counts as server/realtime/io.ts computes them for the board. */
 export function todayStats(state: Pick<WorkingState, "calls">, now: number, serviceLevelSeconds: number, timeZone: string): DayStats {
-  return dayStats(state.calls.values(), startOfDay(now, timeZone), serviceLevelSeconds, now);
+  const since = startOfDay(now, timeZone);
+  return state.calls.dayStats ? state.calls.dayStats(since, serviceLevelSeconds, now) : dayStats(state.calls.values(), since, serviceLevelSeconds, now);
 }
 
 /**

@@ -22,10 +22,10 @@ export interface DayCounts {
   outboundAnswered: number;
   /** Inbound calls that ended abandoned in the hour before the figures were computed (by their end time). */
   abandonedLastHour: number;
-  /** Answered inbound calls that ended, and their talk time: average handle time = handleSeconds / handled. */
+  /** Answered inbound calls that ended, and their talk time (each call's in whole seconds): average handle time = handleSeconds / handled. */
   handled: number;
   handleSeconds: number;
-  /** Inbound calls with an outcome and a known wait (until answered, or until the caller left): average wait. */
+  /** Inbound calls with an outcome and a known wait (until answered, or until the caller left; whole seconds): average wait. */
   waited: number;
   waitSeconds: number;
   /** handleSeconds / handled and waitSeconds / waited, rounded; null before the first call. */
@@ -115,72 +115,98 @@ export function agentParts(call: Call): AgentPart[] {
       talkSeconds: leg.answeredAt !== null && leg.endedAt !== null ? Math.max(0, Math.round((leg.endedAt - leg.answeredAt) / 1000)) : null,
     }));
   if (call.agentId && !call.legs.some((leg) => leg.agentId === call.agentId) && call.answeredAt !== null) {
-    parts.push({ agentId: call.agentId, answered: true, endReason: call.endReason, direction: call.direction, talkSeconds: call.state === "ended" ? call.talkSeconds : null });
+    const talkSeconds = call.state === "ended" && call.talkSeconds !== null ? Math.round(call.talkSeconds) : null;
+    parts.push({ agentId: call.agentId, answered: true, endReason: call.endReason, direction: call.direction, talkSeconds });
   }
   return parts;
 }
 
 /**
  * Figures for calls started since `since` (the start of the centre's day), from the calls held in memory (the live
- * state keeps ended calls for 24 hours), as of `now` (for "abandoned in the last hour"). Pure.
+ * state keeps ended calls for 24 hours), as of `now` (for "abandoned in the last hour"). Pure. The live state keeps the
+ * same figures current as calls change (DayTally, day-tally.ts) instead of walking every call: this is its definition.
  */
 export function dayStats(calls: Iterable<Call>, since: number, serviceLevelSeconds: number, now: number = Date.now()): DayStats {
   const stats: DayStats = { since, serviceLevelSeconds, agents: {}, queues: {}, projects: {} };
-  const agent = (id: string) => (stats.agents[id] ??= { answered: 0, missed: 0, talkSeconds: 0 });
   for (const call of calls) {
     if (call.startedAt < since) continue;
-    for (const part of agentParts(call)) {
-      const outcome = agentOutcome(part);
-      if (outcome) agent(part.agentId)[outcome]++;
-      if (outcome === "answered" && part.talkSeconds) agent(part.agentId).talkSeconds += part.talkSeconds;
+    for (const [agentId, day] of agentDays(call)) {
+      const sum = (stats.agents[agentId] ??= { answered: 0, missed: 0, talkSeconds: 0 });
+      sum.answered += day.answered;
+      sum.missed += day.missed;
+      sum.talkSeconds += day.talkSeconds;
     }
-
-    countCall((stats.queues[call.queueId ?? noneKey(call.connectionId)] ??= emptyCounts()), call, serviceLevelSeconds, now);
-    countCall((stats.projects[call.projectId ?? noneKey(call.connectionId)] ??= emptyCounts()), call, serviceLevelSeconds, now);
+    countCall((stats.queues[queueKey(call)] ??= emptyCounts()), call, serviceLevelSeconds, now);
+    countCall((stats.projects[projectKey(call)] ??= emptyCounts()), call, serviceLevelSeconds, now);
   }
   for (const counts of [...Object.values(stats.queues), ...Object.values(stats.projects)]) withAverages(counts);
   return stats;
 }
 
+/** The group a call of today is counted in. */
+export const queueKey = (call: Call): string => call.queueId ?? noneKey(call.connectionId);
+export const projectKey = (call: Call): string => call.projectId ?? noneKey(call.connectionId);
+
+/** What one call adds to its agents' day: one entry per part with an outcome (agentOutcome), in order. */
+export function agentDays(call: Call): [string, AgentDay][] {
+  const days: [string, AgentDay][] = [];
+  for (const part of agentParts(call)) {
+    const outcome = agentOutcome(part);
+    if (!outcome) continue;
+    days.push([part.agentId, { answered: outcome === "answered" ? 1 : 0, missed: outcome === "missed" ? 1 : 0, talkSeconds: outcome === "answered" && part.talkSeconds ? part.talkSeconds : 0 }]);
+  }
+  return days;
+}
+
 /**
  * Adds a call to its group's counts by its outcome: inbound calls to answered/missed/abandoned (and to the handle and
- * wait averages), outbound calls to outbound/outboundAnswered; internal calls, and calls neither answered nor ended,
- * add nothing.
+ * wait averages, in whole seconds), outbound calls to outbound/outboundAnswered; internal calls, and calls neither
+ * answered nor ended, add nothing.
  */
 export function countCall(counts: DayCounts, call: Call, serviceLevelSeconds: number, now: number): void {
+  const abandonedAt = addCall(counts, call, serviceLevelSeconds);
+  if (abandonedAt !== null && abandonedAt > now - LAST_HOUR_MS) counts.abandonedLastHour++;
+}
+
+/**
+ * countCall without "abandoned in the last hour" (which moves with the clock): returns when the call was abandoned
+ * (its end), if it counts there, else null.
+ */
+export function addCall(counts: DayCounts, call: Call, serviceLevelSeconds: number): number | null {
   const outcome = callOutcome(call);
-  if (outcome === null) return;
+  if (outcome === null) return null;
   if (call.direction === "outbound") {
     counts.outbound++;
     if (outcome === "answered") counts.outboundAnswered++;
-    return;
+    return null;
   }
-  if (call.direction !== "inbound") return;
+  if (call.direction !== "inbound") return null;
   if ((outcome === "answered" || outcome === "missed" || outcome === "abandoned") && call.waitSeconds !== null) {
     counts.waited++;
-    counts.waitSeconds += call.waitSeconds;
+    counts.waitSeconds += Math.round(call.waitSeconds);
   }
   if (outcome === "answered" && call.state === "ended" && call.talkSeconds !== null) {
     counts.handled++;
-    counts.handleSeconds += call.talkSeconds;
+    counts.handleSeconds += Math.round(call.talkSeconds);
   }
   switch (outcome) {
     case "answered":
       counts.answered++;
       if (call.answeredAt !== null && call.answeredAt - call.startedAt <= serviceLevelSeconds * 1000) counts.answeredInTime++;
-      break;
+      return null;
     case "missed":
       counts.missed++;
-      break;
+      return null;
     case "abandoned":
       counts.abandoned++;
-      if (call.endedAt !== null && call.endedAt > now - LAST_HOUR_MS) counts.abandonedLastHour++;
-      break;
+      return call.endedAt;
+    default:
+      return null;
   }
 }
 
 /** The figures derived from the sums: service level, average handle and wait time. */
-function withAverages(counts: DayCounts): DayCounts {
+export function withAverages(counts: DayCounts): DayCounts {
   const offered = counts.answered + counts.missed + counts.abandoned;
   counts.serviceLevel = offered === 0 ? null : Math.round((counts.answeredInTime / offered) * 100);
   counts.averageHandleSeconds = counts.handled === 0 ? null : Math.round(counts.handleSeconds / counts.handled);

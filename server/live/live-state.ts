@@ -6,6 +6,7 @@ import { callIdentities, eventIdentities, opensCall, withIdentities, type Identi
 import { mergeCalls, newAgent, newCall, reduceAgent, reduceCall, touchAgent, type Refs } from "../domain/reducer";
 import { callAgents, withMembership } from "../domain/membership";
 import { withAgentNames, type NameKind } from "../domain/names";
+import { CallMap } from "./call-map";
 import { eventId, newId } from "./ids";
 
 /** A canonical event as stored: which delivery it came from and which call/agent it was applied to. */
@@ -87,7 +88,7 @@ export type FetchedCalls = Map<string, Call | undefined>;
  * The database is the durable copy it is rebuilt from at start-up.
  */
 export class LiveState {
-  readonly calls = new Map<string, Call>();
+  readonly calls = new CallMap();
   readonly agents = new Map<string, Agent>();
   readonly queues = new Map<string, Queue>();
   readonly projects = new Map<string, Project>();

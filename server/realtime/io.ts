@@ -115,7 +115,7 @@ export function createRealtime(
 
   const computeStats = (): DayStats => {
     const now = Date.now();
-    return dayStats(deps.live.calls.values(), startOfDay(now, deps.timeZone), deps.serviceLevelSeconds);
+    return deps.live.calls.dayStats(startOfDay(now, deps.timeZone), deps.serviceLevelSeconds, now);
   };
   /** Today's figures of the calls a limited supervisor may see (for their "No queue"/"No project" card), once per scope. */
   const visibleStats = (user: AuthUser, cache: Map<string, DayStats>): DayStats | undefined => {

@@ -1,0 +1,131 @@
+import type { Call } from "./model";
+import { addCall, agentDays, emptyCounts, LAST_HOUR_MS, projectKey, queueKey, withAverages, type AgentDay, type DayCounts, type DayStats } from "./stats";
+
+/** What one call adds to today's figures (dayStats' loop body for that call). */
+interface Part {
+  queue: string;
+  project: string;
+  /** Its counts in its queue's and its project's groups (the same call counts the same in both). */
+  counts: DayCounts;
+  /** Its end, when it counts as abandoned (for "abandoned in the last hour", which moves with the clock). */
+  abandonedAt: number | null;
+  agents: [string, AgentDay][];
+}
+
+interface GroupSum {
+  /** Calls of today counted in the group (it is listed while there is one, even with nothing counted yet). */
+  calls: number;
+  counts: DayCounts;
+  /** Abandoned calls of the group: id → end. */
+  abandoned: Map<string, number>;
+}
+
+interface AgentSum extends AgentDay {
+  /** Parts with an outcome (the agent is listed while there is one). */
+  parts: number;
+}
+
+const COUNTED = ["answered", "missed", "abandoned", "answeredInTime", "outbound", "outboundAnswered", "handled", "handleSeconds", "waited", "waitSeconds"] as const;
+
+/**
+ * Today's figures kept current as calls change, so that reading them costs the number of groups and agents, not the
+ * number of calls held: `stats(…)` always equals `dayStats(calls, since, serviceLevelSeconds, now)` over the calls
+ * told to it (set/delete), the definition in stats.ts (property test: tests/unit/day-tally.property.test.ts). Each
+ * call's part is kept, so a changed call takes its old part back before adding its new one; sums are whole numbers
+ * (whole seconds), so taking back is exact. A new day (or another service-level threshold) rebuilds it once from the
+ * calls. Pure data structure: no clock, no I/O.
+ */
+export class DayTally {
+  private basis: { since: number; serviceLevelSeconds: number } | undefined;
+  private readonly parts = new Map<string, Part>();
+  private readonly queues = new Map<string, GroupSum>();
+  private readonly projects = new Map<string, GroupSum>();
+  private readonly agents = new Map<string, AgentSum>();
+
+  /** A call came or changed. Until the first `stats` there is nothing to keep. */
+  set(id: string, call: Call): void {
+    if (!this.basis) return;
+    this.take(id);
+    this.add(id, call);
+  }
+
+  /** A call left. */
+  delete(id: string): void {
+    if (this.basis) this.take(id);
+  }
+
+  clear(): void {
+    this.basis = undefined;
+    this.parts.clear();
+    this.queues.clear();
+    this.projects.clear();
+    this.agents.clear();
+  }
+
+  /** The figures as dayStats gives them for these calls; `calls` is read only when the day (or threshold) changed. */
+  stats(calls: () => Iterable<[string, Call]>, since: number, serviceLevelSeconds: number, now: number): DayStats {
+    if (this.basis?.since !== since || this.basis.serviceLevelSeconds !== serviceLevelSeconds) {
+      this.clear();
+      this.basis = { since, serviceLevelSeconds };
+      for (const [id, call] of calls()) this.add(id, call);
+    }
+    const stats: DayStats = { since, serviceLevelSeconds, agents: {}, queues: {}, projects: {} };
+    for (const [id, sum] of this.agents) stats.agents[id] = { answered: sum.answered, missed: sum.missed, talkSeconds: sum.talkSeconds };
+    for (const [groups, out] of [
+      [this.queues, stats.queues],
+      [this.projects, stats.projects],
+    ] as const) {
+      for (const [key, sum] of groups) {
+        let lastHour = 0;
+        for (const endedAt of sum.abandoned.values()) if (endedAt > now - LAST_HOUR_MS) lastHour++;
+        out[key] = withAverages({ ...sum.counts, abandonedLastHour: lastHour });
+      }
+    }
+    return stats;
+  }
+
+  private add(id: string, call: Call) {
+    const basis = this.basis!;
+    if (call.startedAt < basis.since) return;
+    const counts = emptyCounts();
+    const part: Part = { queue: queueKey(call), project: projectKey(call), counts, abandonedAt: addCall(counts, call, basis.serviceLevelSeconds), agents: agentDays(call) };
+    this.parts.set(id, part);
+    this.move(this.queues, part.queue, id, part, 1);
+    this.move(this.projects, part.project, id, part, 1);
+    for (const [agentId, day] of part.agents) {
+      let sum = this.agents.get(agentId);
+      if (!sum) this.agents.set(agentId, (sum = { parts: 0, answered: 0, missed: 0, talkSeconds: 0 }));
+      sum.parts++;
+      sum.answered += day.answered;
+      sum.missed += day.missed;
+      sum.talkSeconds += day.talkSeconds;
+    }
+  }
+
+  private take(id: string) {
+    const part = this.parts.get(id);
+    if (!part) return;
+    this.parts.delete(id);
+    this.move(this.queues, part.queue, id, part, -1);
+    this.move(this.projects, part.project, id, part, -1);
+    for (const [agentId, day] of part.agents) {
+      const sum = this.agents.get(agentId)!;
+      sum.answered -= day.answered;
+      sum.missed -= day.missed;
+      sum.talkSeconds -= day.talkSeconds;
+      if (--sum.parts === 0) this.agents.delete(agentId);
+    }
+  }
+
+  private move(groups: Map<string, GroupSum>, key: string, id: string, part: Part, sign: 1 | -1) {
+    let sum = groups.get(key);
+    if (!sum) groups.set(key, (sum = { calls: 0, counts: emptyCounts(), abandoned: new Map() }));
+    for (const name of COUNTED) sum.counts[name] += sign * part.counts[name];
+    if (part.abandonedAt !== null) {
+      if (sign === 1) sum.abandoned.set(id, part.abandonedAt);
+      else sum.abandoned.delete(id);
+    }
+    sum.calls += sign;
+    if (sum.calls === 0) groups.delete(key);
+  }
+}
