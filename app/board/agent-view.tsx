@@ -4,7 +4,7 @@ import { useFormatter, useTranslations } from "next-intl";
 import { usePreferences } from "@/app/lib/preferences-context";
 import { SignOut } from "@/app/lib/sign-out";
 import { callOutcome, rowStatus } from "@/server/domain/figures";
-import type { Call } from "@/server/domain/model";
+import type { BoardCall } from "@/server/domain/model";
 import { agentStatus, holdsCall, isStuck, type AgentStatus } from "./board-state";
 import { formatDuration, LiveTimer, setClockOffset } from "./live-timer";
 import { LINK_STYLE, STATUS_STYLE } from "./styles";
@@ -15,7 +15,7 @@ const BUSY: AgentStatus[] = ["ringing", "on_hold", "on_call", "paused", "availab
 
 
 /** The row's outcome, in the viewer's words; on a live call the agent is no longer on, what happened to their part of it. */
-function Outcome({ call, stuck, mine }: { call: Call; stuck: boolean; mine: string[] }) {
+function Outcome({ call, stuck, mine }: { call: BoardCall; stuck: boolean; mine: string[] }) {
   const t = useTranslations("board");
   const tc = useTranslations("call");
   if (stuck) return <>{t("agentView.noNews")}</>;

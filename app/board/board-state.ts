@@ -1,4 +1,4 @@
-import type { Agent, Call, ConnectionSummary, Project, Queue } from "@/server/domain/model";
+import type { Agent, BoardCall, ConnectionSummary, Project, Queue } from "@/server/domain/model";
 import { agentLabel } from "@/server/domain/names";
 import { noneCounts, sumCounts, type AgentDay, type DayStats } from "@/server/domain/stats";
 import type { Snapshot, ThresholdMap } from "@/server/realtime/protocol";
@@ -26,7 +26,7 @@ export interface BoardState {
   clockOffset: number;
   recentEndedMs: number;
   settings: Snapshot["settings"];
-  calls: Map<string, Call>;
+  calls: Map<string, BoardCall>;
   /** Browser time each call was last updated: provider clocks can be far off, "just ended" uses this. */
   seenAt: Map<string, number>;
   agents: Map<string, Agent>;
@@ -45,7 +45,7 @@ export interface BoardState {
 
 export type BoardAction =
   | { type: "snapshot"; snapshot: Snapshot; receivedAt: number }
-  | { type: "call"; call: Call; receivedAt: number }
+  | { type: "call"; call: BoardCall; receivedAt: number }
   | { type: "callRemoved"; id: string }
   | { type: "agent"; agent: Agent }
   | { type: "queue"; queue: Queue }
@@ -144,7 +144,7 @@ export type Lens = "queue" | "project";
 
 export interface Filters {
   connection: string | null;
-  direction: Call["direction"] | null;
+  direction: BoardCall["direction"] | null;
   queue: string | null;
   /** Matches an agent's name, login or extension (case-insensitive). */
   agent: string;
@@ -177,7 +177,7 @@ export interface BoardView {
   totals: HeaderRow;
   roster: RosterRow[];
   /** The calls list: live calls first (waiting callers, longest wait first), then the recently ended, newest first. */
-  calls: Call[];
+  calls: BoardCall[];
   /** How many of those calls are live. */
   live: number;
 }
@@ -200,11 +200,11 @@ export const thresholdsOf = (state: Pick<BoardState, "thresholds">, id: string):
  */
 export function buildBoard(state: BoardState, lens: Lens, now: number, filters: Filters = NO_FILTERS): BoardView {
   const { stuckMs } = state.settings;
-  const inScope = (call: Call) =>
+  const inScope = (call: BoardCall) =>
     (!filters.connection || call.connectionId === filters.connection) &&
     (!filters.direction || call.direction === filters.direction) &&
     (!filters.queue || call.queueId === filters.queue);
-  const recent = (call: Call) => call.state !== "ended" || (state.seenAt.get(call.id) ?? 0) >= now - state.recentEndedMs;
+  const recent = (call: BoardCall) => call.state !== "ended" || (state.seenAt.get(call.id) ?? 0) >= now - state.recentEndedMs;
 
   // Agents: their status from every call held (a filter narrows what is listed, not what an agent is doing).
   const statuses = agentStatuses(state.agents.values(), state.calls.values(), now, stuckMs);
@@ -238,9 +238,9 @@ export function buildBoard(state: BoardState, lens: Lens, now: number, filters: 
   // The header: every known queue/project of the filtered connection(s), and any a shown call names.
   const named = lens === "queue" ? state.queues : state.projects;
   const record = (lens === "queue" ? state.stats?.queues : state.stats?.projects) ?? {};
-  const keyOf = (call: Call) => (lens === "queue" ? call.queueId : call.projectId) ?? "none";
+  const keyOf = (call: BoardCall) => (lens === "queue" ? call.queueId : call.projectId) ?? "none";
   const liveCalls = calls.filter((call) => call.state !== "ended");
-  const byKey = new Map<string, Call[]>();
+  const byKey = new Map<string, BoardCall[]>();
   for (const call of liveCalls) byKey.get(keyOf(call))?.push(call) ?? byKey.set(keyOf(call), [call]);
   const ids = new Set([...[...named.values()].filter((n) => !filters.connection || n.connectionId === filters.connection).map((n) => n.id), ...byKey.keys()]);
   // "No queue"/"No project" is listed while it has a live call or figures today.

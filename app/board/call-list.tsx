@@ -4,7 +4,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useTranslations } from "next-intl";
 import { memo, useRef, useState } from "react";
 import { callOutcome, callPhase, rowStatus, type CallPhase } from "@/server/domain/figures";
-import type { Call } from "@/server/domain/model";
+import type { BoardCall } from "@/server/domain/model";
 import { formatDuration, LiveTimer } from "./live-timer";
 import type { CallNames } from "./roster";
 import { PHASE_STYLE } from "./styles";
@@ -13,7 +13,7 @@ import { PHASE_STYLE } from "./styles";
 const ENDED_SHOWN = 5;
 const ENDED_RECENT_MS = 180_000;
 
-function CallTimer({ call, phase }: { call: Call; phase: CallPhase }) {
+function CallTimer({ call, phase }: { call: BoardCall; phase: CallPhase }) {
   const t = useTranslations("board");
   const tc = useTranslations("call");
   if (phase === "stuck") return <LiveTimer since={call.facts.receivedAt ?? call.updatedAt} prefix={`${t("phase.stuck")} `} testId="call-timer" />;
@@ -26,14 +26,14 @@ function CallTimer({ call, phase }: { call: Call; phase: CallPhase }) {
 }
 
 /** Whom a waiting call is ringing now (the agents of its ringing legs). */
-const ringingAgents = (call: Call, agentName: (id: string | null) => string | null) =>
+const ringingAgents = (call: BoardCall, agentName: (id: string | null) => string | null) =>
   call.legs.filter((leg) => leg.role === "agent" && leg.state === "ringing").map((leg) => agentName(leg.agentId)).filter(Boolean);
 
 /**
  * One call. Memoized on plain values: with a thousand calls on the board, an update re-renders only the rows whose call
  * changed; the timer ticks on its own (LiveTimer).
  */
-const CallRow = memo(function CallRow({ call, phase, agent, queue, ringing }: { call: Call; phase: CallPhase; agent: string | null; queue: string | null; ringing: string }) {
+const CallRow = memo(function CallRow({ call, phase, agent, queue, ringing }: { call: BoardCall; phase: CallPhase; agent: string | null; queue: string | null; ringing: string }) {
   const t = useTranslations("board");
   const style = PHASE_STYLE[phase];
   return (
@@ -66,7 +66,7 @@ const CallRow = memo(function CallRow({ call, phase, agent, queue, ringing }: { 
  * The calls: live ones first (waiting callers, longest wait first), then the ended ones of the last few minutes, newest
  * first, with "show more" for the rest the board still holds. Every row opens its call page.
  */
-export function CallList({ calls, now, stuckMs, names, agentName }: { calls: Call[]; now: number; stuckMs: number; names: CallNames; agentName: (id: string | null) => string | null }) {
+export function CallList({ calls, now, stuckMs, names, agentName }: { calls: BoardCall[]; now: number; stuckMs: number; names: CallNames; agentName: (id: string | null) => string | null }) {
   const t = useTranslations("board");
   const [showAll, setShowAll] = useState(false);
   const live = calls.filter((call) => call.state !== "ended");
@@ -75,7 +75,7 @@ export function CallList({ calls, now, stuckMs, names, agentName }: { calls: Cal
   const endedShown = showAll ? ended : recentEnded;
   // One list of rows (live calls, the "just ended" divider, ended calls), virtualised: a centre can hold a thousand live
   // calls, and only the rows in view (plus a generous margin) are in the page.
-  const items: (Call | "divider")[] = [...live, ...(endedShown.length > 0 ? (["divider"] as const) : []), ...endedShown];
+  const items: (BoardCall | "divider")[] = [...live, ...(endedShown.length > 0 ? (["divider"] as const) : []), ...endedShown];
   const scroller = useRef<HTMLDivElement>(null);
   const virtual = useVirtualizer({
     count: items.length,

@@ -5,7 +5,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useTranslations } from "next-intl";
 import { memo, useMemo, useRef, useState } from "react";
 import type { AgentStatus } from "@/server/domain/agent-status";
-import type { Call } from "@/server/domain/model";
+import type { BoardCall } from "@/server/domain/model";
 import { shownExtension } from "@/server/domain/names";
 import type { RosterRow } from "./board-state";
 import { formatDuration, LiveTimer } from "./live-timer";
@@ -13,7 +13,7 @@ import { STATUS_STYLE } from "./styles";
 
 export interface CallNames {
   /** Who had the call, "A → B" after a transfer. */
-  handledBy: (call: Call) => string | null;
+  handledBy: (call: BoardCall) => string | null;
   queueName: (id: string | null) => string | null;
 }
 

@@ -26,9 +26,14 @@ const queueRoom = (id: string) => `queue:${id}`;
 const projectRoom = (id: string) => `project:${id}`;
 export const agentRoom = (id: string) => `agent:${id}`;
 
+/** Admins and supervisors limited to nothing: they see every call, agent and figure (room "all"). */
+export function seesEverything(user: AuthUser): boolean {
+  return user.role !== "agent" && !isLimited(user);
+}
+
 export function roomsOf(user: AuthUser): string[] {
   if (user.role === "agent") return user.agentIds.map(agentRoom);
-  if (!isLimited(user)) return [ALL];
+  if (seesEverything(user)) return [ALL];
   return [...user.queueIds.map(queueRoom), ...user.projectIds.map(projectRoom)];
 }
 
@@ -118,7 +123,7 @@ export function canSeeAgent(user: AuthUser, agent: Agent): boolean {
  * the agents they may see (an id not among `agents` is not shown).
  */
 export function scopeStats(user: AuthUser, stats: DayStats, agents: ReadonlyMap<string, Agent>, ownCalls?: DayStats): DayStats {
-  if (user.role === "admin" || (user.role === "supervisor" && !isLimited(user))) return stats;
+  if (seesEverything(user)) return stats;
   const pick = <T>(record: Record<string, T>, ids: Iterable<string>) => Object.fromEntries([...ids].flatMap((id) => (record[id] ? [[id, record[id]]] : [])));
   if (user.role === "agent") return { ...stats, agents: pick(stats.agents, user.agentIds), queues: {}, projects: {} };
   const visible = agentFilter(user);

@@ -1,5 +1,5 @@
 import { isStuck } from "./figures";
-import type { Agent, Call } from "./model";
+import type { Agent, BoardCall } from "./model";
 
 /**
  * What an agent is doing now, defined once for the board, the agent view, the roster, the queue headers and the
@@ -14,12 +14,12 @@ export interface AgentNow {
   /** When the agent entered this status. */
   since: number;
   /** The call they are on (ringing, talking or holding), if any. */
-  call: Call | null;
+  call: BoardCall | null;
   pauseReason: string | null;
 }
 
 /** Whether the agent is on this call now: their own open leg; or, on a call with no agent legs at all, it names them. */
-export function holdsCall(call: Call, agentId: string): boolean {
+export function holdsCall(call: BoardCall, agentId: string): boolean {
   if (call.legs.some((leg) => leg.agentId === agentId && leg.state !== "ended")) return true;
   return call.agentId === agentId && !call.legs.some((leg) => leg.agentId !== null);
 }
@@ -28,13 +28,13 @@ export function holdsCall(call: Call, agentId: string): boolean {
  * Whether a call is listed for an agent (their card, their own view, their roster line): a live call while they are on
  * it (not after their ring-all leg lost, nor after they transferred it); an ended call if they answered it or it was theirs.
  */
-export function listedForAgent(call: Call, agentId: string): boolean {
+export function listedForAgent(call: BoardCall, agentId: string): boolean {
   if (call.state !== "ended") return holdsCall(call, agentId);
   return call.agentId === agentId || call.legs.some((leg) => leg.agentId === agentId && leg.answeredAt !== null);
 }
 
 /** Every agent a call names: its agent and the agents of its legs. */
-export function agentsOfCall(call: Call): Set<string> {
+export function agentsOfCall(call: BoardCall): Set<string> {
   const ids = new Set<string>();
   if (call.agentId) ids.add(call.agentId);
   for (const leg of call.legs) if (leg.agentId) ids.add(leg.agentId);
@@ -42,15 +42,15 @@ export function agentsOfCall(call: Call): Set<string> {
 }
 
 /** What an agent is doing now, since when, and on which call: their live calls first, else their presence. */
-export function agentStatus(agent: Agent, calls: Iterable<Call>, now: number, stuckMs: number): AgentNow {
+export function agentStatus(agent: Agent, calls: Iterable<BoardCall>, now: number, stuckMs: number): AgentNow {
   const live = [...calls].filter((call) => call.state !== "ended" && !isStuck(call, now, stuckMs));
   // What the agent holds: their own open leg. A leg that ended (a ring-all loser's "answered elsewhere") releases them
   // at once, whatever the call does next. Only a call that names its agent but has no agent legs at all (a CDR-only
   // call) speaks for the agent through its own state.
-  const legOf = (call: Call) => call.legs.find((leg) => leg.agentId === agent.id && leg.state !== "ended");
-  const heldWithoutLegs = (call: Call) => call.agentId === agent.id && !call.legs.some((leg) => leg.agentId !== null);
-  const stateFor = (call: Call) => legOf(call)?.state ?? (heldWithoutLegs(call) ? call.state : undefined);
-  const pick = (state: Call["state"]) => live.find((call) => stateFor(call) === state);
+  const legOf = (call: BoardCall) => call.legs.find((leg) => leg.agentId === agent.id && leg.state !== "ended");
+  const heldWithoutLegs = (call: BoardCall) => call.agentId === agent.id && !call.legs.some((leg) => leg.agentId !== null);
+  const stateFor = (call: BoardCall) => legOf(call)?.state ?? (heldWithoutLegs(call) ? call.state : undefined);
+  const pick = (state: BoardCall["state"]) => live.find((call) => stateFor(call) === state);
   const held = pick("held");
   if (held) return { status: "on_hold", since: legOf(held)?.facts.holdChangedAt || held.facts.holdChangedAt || held.answeredAt || held.startedAt, call: held, pauseReason: null };
   const talking = pick("talking");
@@ -61,14 +61,14 @@ export function agentStatus(agent: Agent, calls: Iterable<Call>, now: number, st
 }
 
 /** The calls naming each agent, in one pass over the calls (a board holds a thousand calls and hundreds of agents). */
-export function callsByAgent(calls: Iterable<Call>): Map<string, Call[]> {
-  const byAgent = new Map<string, Call[]>();
+export function callsByAgent(calls: Iterable<BoardCall>): Map<string, BoardCall[]> {
+  const byAgent = new Map<string, BoardCall[]>();
   for (const call of calls) for (const id of agentsOfCall(call)) byAgent.get(id)?.push(call) ?? byAgent.set(id, [call]);
   return byAgent;
 }
 
 /** Every agent's status now. */
-export function agentStatuses(agents: Iterable<Agent>, calls: Iterable<Call>, now: number, stuckMs: number): Map<string, AgentNow> {
+export function agentStatuses(agents: Iterable<Agent>, calls: Iterable<BoardCall>, now: number, stuckMs: number): Map<string, AgentNow> {
   const byAgent = callsByAgent(calls);
   const statuses = new Map<string, AgentNow>();
   for (const agent of agents) statuses.set(agent.id, agentStatus(agent, byAgent.get(agent.id) ?? [], now, stuckMs));

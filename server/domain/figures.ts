@@ -1,5 +1,5 @@
 import type { ProviderId } from "./events";
-import type { Call } from "./model";
+import type { BoardCall } from "./model";
 
 /**
  * Figures about live calls, defined once for the board, the agent view and the server's metrics. Pure.
@@ -12,7 +12,7 @@ import type { Call } from "./model";
  * longer no-end threshold, closed). News = the last delivery about it Callboard received, by Callboard's clock: a
  * provider clock running late or a delivery that arrives late does not make a live call look silent.
  */
-export function isStuck(call: Call, now: number, stuckMs: number): boolean {
+export function isStuck(call: BoardCall, now: number, stuckMs: number): boolean {
   return call.state !== "ended" && now - (call.facts.receivedAt ?? call.updatedAt) > stuckMs;
 }
 
@@ -20,7 +20,7 @@ export function isStuck(call: Call, now: number, stuckMs: number): boolean {
  * For the server's metrics: calls not ended, of those the ones with no news for the stuck threshold, and the waiting
  * calls (isWaiting, as on the board) with how long the longest of them has waited.
  */
-export function openCalls(calls: Iterable<Call>, now: number, stuckMs: number): { open: number; stuck: number; waiting: number; longestWaitMs: number } {
+export function openCalls(calls: Iterable<BoardCall>, now: number, stuckMs: number): { open: number; stuck: number; waiting: number; longestWaitMs: number } {
   let open = 0;
   let stuck = 0;
   let waiting = 0;
@@ -38,7 +38,7 @@ export function openCalls(calls: Iterable<Call>, now: number, stuckMs: number): 
 }
 
 /** Not ended and not stuck: what the board counts as happening now. */
-export function isLive(call: Call, now: number, stuckMs: number): boolean {
+export function isLive(call: BoardCall, now: number, stuckMs: number): boolean {
   return call.state !== "ended" && !isStuck(call, now, stuckMs);
 }
 
@@ -46,7 +46,7 @@ export function isLive(call: Call, now: number, stuckMs: number): boolean {
  * Waiting: an inbound call not answered yet and not ended (nor stuck), whether or not an agent is being rung for it.
  * Outbound and internal calls never wait.
  */
-export function isWaiting(call: Call, now: number, stuckMs: number): boolean {
+export function isWaiting(call: BoardCall, now: number, stuckMs: number): boolean {
   return call.direction === "inbound" && call.answeredAt === null && isLive(call, now, stuckMs);
 }
 
@@ -57,7 +57,7 @@ export function isWaiting(call: Call, now: number, stuckMs: number): boolean {
  */
 export type CallPhase = "waiting" | "ringing" | "talking" | "held" | "ended" | "stuck";
 
-export function callPhase(call: Call, now: number, stuckMs: number): CallPhase {
+export function callPhase(call: BoardCall, now: number, stuckMs: number): CallPhase {
   if (isStuck(call, now, stuckMs)) return "stuck";
   if (call.state === "ended") return "ended";
   if (isWaiting(call, now, stuckMs)) return "waiting";
@@ -65,7 +65,7 @@ export function callPhase(call: Call, now: number, stuckMs: number): CallPhase {
 }
 
 /** An agent's leg of the call is ringing now. */
-export function isRingingAgent(call: Call): boolean {
+export function isRingingAgent(call: BoardCall): boolean {
   return call.legs.some((leg) => leg.role === "agent" && leg.state === "ringing");
 }
 
@@ -81,7 +81,7 @@ export interface LiveFigures {
 }
 
 /** The live figures of a set of calls (a queue's, a project's, or all). */
-export function liveFigures(calls: Iterable<Call>, now: number, stuckMs: number): LiveFigures {
+export function liveFigures(calls: Iterable<BoardCall>, now: number, stuckMs: number): LiveFigures {
   const figures: LiveFigures = { waiting: 0, longestWaitSince: null, ringing: 0, talking: 0 };
   for (const call of calls) {
     if (!isLive(call, now, stuckMs)) continue;
@@ -128,7 +128,7 @@ export const OUTCOME_LABEL: Record<CallOutcome, string> = {
 export const APP_ANSWERED: readonly string[] = ["piopiy"] satisfies ProviderId[];
 
 /**
- * What decides the outcome. A live Call gives it (outcomeFacts); a stored row gives it from its columns plus whether
+ * What decides the outcome. A live BoardCall gives it (outcomeFacts); a stored row gives it from its columns plus whether
  * it has a leg with role "agent" (HAS_AGENT_LEG in server/history/calls-query.ts, looked up only for an unanswered
  * inbound call that names no agent: the outcome must depend on it only then).
  */
@@ -142,7 +142,7 @@ export interface OutcomeFacts {
   hasAgentLeg: boolean;
 }
 
-export function outcomeFacts(call: Call): OutcomeFacts {
+export function outcomeFacts(call: BoardCall): OutcomeFacts {
   return {
     provider: call.provider,
     direction: call.direction,
@@ -172,12 +172,12 @@ export function outcomeOf(facts: OutcomeFacts): CallOutcome | null {
 }
 
 /** The outcome of a call (see CALL_OUTCOMES); null while it is neither answered nor ended. */
-export function callOutcome(call: Call): CallOutcome | null {
+export function callOutcome(call: BoardCall): CallOutcome | null {
   return outcomeOf(outcomeFacts(call));
 }
 
 /** What a call's row says: its outcome once ended ("answered", "missed", "abandoned", "not answered", …), else its state. */
-export function outcomeLabel(call: Call): string {
+export function outcomeLabel(call: BoardCall): string {
   return rowLabel(call.state, callOutcome(call), call.endReason);
 }
 

@@ -1,4 +1,4 @@
-import type { Agent, Call } from "./model";
+import type { Agent, BoardCall } from "./model";
 
 /**
  * Which queues and projects an agent works, learnt from what providers report: an agent event naming a queue (VOIPEX
@@ -13,7 +13,7 @@ export interface Workplace {
 }
 
 /** The agents a call involves: its current agent and every agent leg. */
-export function callAgents(call: Call): string[] {
+export function callAgents(call: BoardCall): string[] {
   const ids = new Set<string>();
   if (call.agentId) ids.add(call.agentId);
   for (const leg of call.legs) if (leg.agentId) ids.add(leg.agentId);

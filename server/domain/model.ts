@@ -106,6 +106,65 @@ export const Call = z.object({
 });
 export type Call = z.infer<typeof Call>;
 
+/**
+ * What a board receives of a call (snapshot, `call:updated`): the call without the reducer's bookkeeping. Of its facts
+ * only when Callboard last had news of it (stuck calls), when its hold last changed (agent status) and its transfers
+ * (who had the customer, handoff.ts); its legs without
+ * their ids and facts but the hold time. Every function the board shares with the server (figures, agent status,
+ * membership, thresholds) takes this shape, which every Call also has. `toBoardCall` makes it.
+ */
+export const BoardLeg = Leg.omit({ id: true, facts: true }).extend({ facts: LegFacts.pick({ holdChangedAt: true }) });
+export type BoardLeg = z.infer<typeof BoardLeg>;
+export const BoardCall = Call.omit({ legs: true, facts: true }).extend({
+  legs: z.array(BoardLeg),
+  facts: z.object({ holdChangedAt: z.number(), receivedAt: z.number().nullable(), transfers: z.array(Transfer) }),
+});
+export type BoardCall = z.infer<typeof BoardCall>;
+
+/** A leg as a board receives it. */
+export function toBoardLeg(leg: BoardLeg): BoardLeg {
+  return {
+    key: leg.key,
+    role: leg.role,
+    agentId: leg.agentId,
+    number: leg.number,
+    state: leg.state,
+    startedAt: leg.startedAt,
+    answeredAt: leg.answeredAt,
+    endedAt: leg.endedAt,
+    endReason: leg.endReason,
+    facts: { holdChangedAt: leg.facts.holdChangedAt },
+  };
+}
+
+/** A call as a board receives it: BoardCall's fields only (copied one by one: nothing else leaks to browsers). */
+export function toBoardCall(call: BoardCall): BoardCall {
+  return {
+    id: call.id,
+    connectionId: call.connectionId,
+    provider: call.provider,
+    key: call.key,
+    direction: call.direction,
+    state: call.state,
+    from: call.from,
+    to: call.to,
+    agentId: call.agentId,
+    queueId: call.queueId,
+    projectId: call.projectId,
+    startedAt: call.startedAt,
+    answeredAt: call.answeredAt,
+    endedAt: call.endedAt,
+    endReason: call.endReason,
+    waitSeconds: call.waitSeconds,
+    talkSeconds: call.talkSeconds,
+    recording: call.recording,
+    legs: call.legs.map(toBoardLeg),
+    facts: { holdChangedAt: call.facts.holdChangedAt, receivedAt: call.facts.receivedAt, transfers: call.facts.transfers },
+    version: call.version,
+    updatedAt: call.updatedAt,
+  };
+}
+
 export const Presence = z.enum(["available", "paused", "logged_out"]);
 export type Presence = z.infer<typeof Presence>;
 

@@ -1,6 +1,6 @@
 import { agentCounts, type AgentCounts, type AgentNow } from "./agent-status";
 import { liveFigures, type LiveFigures } from "./figures";
-import type { Agent, Call } from "./model";
+import type { Agent, BoardCall } from "./model";
 import type { DayCounts } from "./stats";
 
 /**
@@ -15,7 +15,7 @@ export interface GroupFigures extends LiveFigures {
   agents: AgentCounts | null;
 }
 
-export function groupFigures(calls: Iterable<Call>, today: DayCounts | null | undefined, members: Iterable<AgentNow> | null, now: number, stuckMs: number): GroupFigures {
+export function groupFigures(calls: Iterable<BoardCall>, today: DayCounts | null | undefined, members: Iterable<AgentNow> | null, now: number, stuckMs: number): GroupFigures {
   return { ...liveFigures(calls, now, stuckMs), today: today ?? null, agents: members ? agentCounts(members) : null };
 }
 

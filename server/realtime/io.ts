@@ -5,13 +5,13 @@ import { z } from "zod";
 import type { AuthService } from "../auth/auth-service";
 import { sessionToken } from "../auth/gate";
 import type { AlertService } from "../alerts/service";
-import { agentAudience, agentFilter, agentRoom as agentRoomOf, callForAgents, callRooms, canSeeCall, filterLists, groupRooms, isLimited, roomsOf, scopeAgent, scopeKey, scopeStats, supervisorCallRooms } from "../auth/scope";
+import { ALL, agentAudience, agentFilter, agentRoom as agentRoomOf, callForAgents, callRooms, canSeeCall, filterLists, groupRooms, isLimited, roomsOf, scopeAgent, scopeKey, scopeStats, seesEverything, supervisorCallRooms } from "../auth/scope";
 import { callAgents } from "../domain/membership";
 import { NamesChange } from "../names/display-names";
 import { shownAgent, shownNamed } from "../domain/names";
 import type { AuthUser } from "../auth/types";
 import type { Batch } from "../db/store";
-import type { ConnectionSummary } from "../domain/model";
+import { toBoardCall, type ConnectionSummary } from "../domain/model";
 import { dayStats, startOfDay, type DayStats } from "../domain/stats";
 import { AddressCounter, requestAddress, type ProxyTrust } from "../http/connection-limits";
 import { API_CSP, staticSecurityHeaders } from "../http/security-headers";
@@ -135,9 +135,12 @@ export function createRealtime(
   const pushStats = () => {
     statsTimer = undefined;
     const stats = computeStats();
+    // Everyone who sees everything (room "all") gets the same figures: one frame, encoded once for the room.
+    io.local.to(ALL).emit("stats:updated", stats);
     const cache = new Map<string, DayStats>();
     for (const socket of io.sockets.sockets.values()) {
       const user = socket.data.user;
+      if (seesEverything(user)) continue;
       socket.emit("stats:updated", scopeStats(user, stats, deps.live.agents, visibleStats(user, cache)));
     }
   };
@@ -155,8 +158,11 @@ export function createRealtime(
       user.role === "agent"
         ? [...deps.live.calls.values()]
             .filter((call) => canSeeCall(user, call) && (call.state !== "ended" || call.startedAt >= today))
-            .map((call) => callForAgents(user.agentIds, call))
-        : deps.live.boardCalls(now, deps.recentEndedMs).filter((call) => canSeeCall(user, call));
+            .map((call) => toBoardCall(callForAgents(user.agentIds, call)))
+        : deps.live
+            .boardCalls(now, deps.recentEndedMs)
+            .filter((call) => canSeeCall(user, call))
+            .map(toBoardCall);
     const everything = user.role !== "agent" && !isLimited(user);
     const queueIds = new Set([...user.queueIds, ...calls.map((c) => c.queueId)]);
     const projectIds = new Set([...user.projectIds, ...calls.map((c) => c.projectId)]);
@@ -244,10 +250,11 @@ export function createRealtime(
         for (const socket of socketsIn(limited)) socket.emit("agent:updated", scopeAgent(socket.data.user, agent));
       }
       for (const { from, into } of changes.merged) io.local.to(callRooms(from)).emit("call:removed", { id: from.id, into });
+      // Calls go out as boards take them (BoardCall: without the reducer's bookkeeping).
       for (const call of changes.calls.values()) {
-        io.local.to(supervisorCallRooms(call)).emit("call:updated", call);
+        io.local.to(supervisorCallRooms(call)).emit("call:updated", toBoardCall(call));
         // Each agent on the call gets it without their colleagues' identities.
-        for (const id of callAgents(call)) io.local.to(agentRoomOf(id)).emit("call:updated", callForAgents([id], call));
+        for (const id of callAgents(call)) io.local.to(agentRoomOf(id)).emit("call:updated", toBoardCall(callForAgents([id], call)));
       }
       if (changes.calls.size > 0 || changes.merged.length > 0) scheduleStats();
     },

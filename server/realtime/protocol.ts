@@ -1,6 +1,6 @@
 import type { Alert } from "../alerts/types";
 import type { AuthUser } from "../auth/types";
-import type { Agent, Call, ConnectionSummary, Project, Queue } from "../domain/model";
+import type { Agent, BoardCall, ConnectionSummary, Project, Queue } from "../domain/model";
 import type { DayStats } from "../domain/stats";
 import type { ThresholdSet } from "../domain/thresholds";
 
@@ -25,7 +25,7 @@ export interface Snapshot {
   stats: DayStats;
   /** Who this socket belongs to. */
   user: Pick<AuthUser, "name" | "email" | "role">;
-  calls: Call[];
+  calls: BoardCall[];
   /** Agents, queues and projects carry `name` = the name to show (server/domain/names.ts), here and in every update. */
   agents: Agent[];
   queues: Queue[];
@@ -39,7 +39,7 @@ export interface Snapshot {
 
 export interface ServerToClientEvents {
   snapshot: (snapshot: Snapshot) => void;
-  "call:updated": (call: Call) => void;
+  "call:updated": (call: BoardCall) => void;
   /** A call turned out to be part of another (`into`): it is gone from every screen; `into` carries it on. */
   "call:removed": (removal: { id: string; into: string }) => void;
   "agent:updated": (agent: Agent) => void;

@@ -1,7 +1,7 @@
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as signInRoute from "@/app/api/auth/sign-in/route";
-import type { Call } from "@/server/domain/model";
+import type { BoardCall } from "@/server/domain/model";
 import type { ClientToServerEvents, ServerToClientEvents, Snapshot } from "@/server/realtime/protocol";
 import { allScenarios, teleCmiScenarios, voipexScenarios } from "@/server/simulator/scenarios";
 import { startTestServer, type TestServer } from "../helpers/server";
@@ -12,7 +12,7 @@ type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 /** Records everything a socket receives. */
 function listen(url: string, cookie?: string) {
   const socket: Client = connect(url, { transports: ["websocket"], reconnection: false, extraHeaders: cookie ? { cookie } : {} });
-  const calls: Call[] = [];
+  const calls: BoardCall[] = [];
   const snapshots: Snapshot[] = [];
   const agentUpdates: string[] = [];
   let error: string | undefined;

@@ -5,6 +5,7 @@ import path from "node:path";
 import { io as connect } from "socket.io-client";
 import { describe, expect, it } from "vitest";
 import { PROVIDERS, type ProviderId } from "@/server/domain/events";
+import { toBoardLeg, type Leg } from "@/server/domain/model";
 import type { Snapshot } from "@/server/realtime/protocol";
 import { allScenarios, type Step } from "@/server/simulator/scenarios";
 import { startAppProcess, type AppProcess } from "../helpers/app-process";
@@ -117,7 +118,7 @@ describe("crash safety", () => {
         const agentRows = check.prepare(`SELECT id, presence, version FROM "Agent"`).all() as AgentRow[];
         check.close();
         const fromDb = callRows
-          .map((row) => ({ id: row.id, state: row.state, startedAt: ms(row.startedAt), answeredAt: ms(row.answeredAt), endedAt: ms(row.endedAt), endReason: row.endReason, version: row.version, legs: (JSON.parse(row.detail) as { legs: unknown }).legs }))
+          .map((row) => ({ id: row.id, state: row.state, startedAt: ms(row.startedAt), answeredAt: ms(row.answeredAt), endedAt: ms(row.endedAt), endReason: row.endReason, version: row.version, legs: (JSON.parse(row.detail) as { legs: Leg[] }).legs.map(toBoardLeg) }))
           .sort((a, b) => a.id.localeCompare(b.id));
         const live = snapshot.calls
           .map((c) => ({ id: c.id, state: c.state, startedAt: c.startedAt, answeredAt: c.answeredAt, endedAt: c.endedAt, endReason: c.endReason, version: c.version, legs: c.legs }))

@@ -1,6 +1,7 @@
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Agent, Call } from "@/server/domain/model";
+import { z } from "zod";
+import { Agent, BoardCall, BoardLeg } from "@/server/domain/model";
 import type { ClientToServerEvents, ServerToClientEvents, Snapshot } from "@/server/realtime/protocol";
 import { conpeekScenarios, teleCmiScenarios, voipexScenarios } from "@/server/simulator/scenarios";
 import { startOfDay } from "@/server/domain/stats";
@@ -9,22 +10,25 @@ import { until } from "../helpers/wait";
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+/** A call as it travels: exactly BoardCall, nothing more at any level (the reducer's bookkeeping stays on the server). */
+const WireCall = BoardCall.strict().extend({ legs: z.array(BoardLeg.strict().extend({ facts: BoardLeg.shape.facts.strict() })), facts: BoardCall.shape.facts.strict() });
+
 /** A board client: applies snapshot + deltas the way the browser does (newer versions win). */
 function boardClient(url: string, cookie: string) {
   const socket: Client = connect(url, { transports: ["websocket"], reconnectionDelay: 50, reconnectionDelayMax: 100, extraHeaders: { cookie } });
-  const calls = new Map<string, Call>();
+  const calls = new Map<string, BoardCall>();
   const agents = new Map<string, Agent>();
-  const received: Call[] = [];
+  const received: BoardCall[] = [];
   let snapshots = 0;
   socket.on("snapshot", (snapshot: Snapshot) => {
     snapshots++;
     calls.clear();
-    for (const call of snapshot.calls) calls.set(call.id, Call.parse(call));
+    for (const call of snapshot.calls) calls.set(call.id, WireCall.parse(call));
     agents.clear();
     for (const agent of snapshot.agents) agents.set(agent.id, Agent.parse(agent));
   });
   socket.on("call:updated", (raw) => {
-    const call = Call.parse(raw); // the payload is exactly the typed model
+    const call = WireCall.parse(raw); // the payload is exactly the typed model
     received.push(call);
     const current = calls.get(call.id);
     if (!current || current.version < call.version) calls.set(call.id, call);
@@ -38,7 +42,7 @@ function boardClient(url: string, cookie: string) {
 }
 
 
-const view = (calls: Map<string, Call>) =>
+const view = (calls: Map<string, BoardCall>) =>
   [...calls.values()].map((c) => ({ id: c.id, state: c.state, version: c.version })).sort((a, b) => a.id.localeCompare(b.id));
 
 describe("live push over Socket.IO", () => {

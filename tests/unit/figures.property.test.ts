@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { boardReducer, buildBoard, initialBoard, type Filters, type Lens } from "@/app/board/board-state";
 import { END_REASONS, PROVIDERS, type CallEvent, type EndReason } from "@/server/domain/events";
 import { callOutcome, liveFigures, outcomeFacts, outcomeLabel, outcomeOf } from "@/server/domain/figures";
-import type { Call } from "@/server/domain/model";
+import type { BoardCall, Call } from "@/server/domain/model";
 import { newCall, reduceCall, type Refs } from "@/server/domain/reducer";
 import { dayStats } from "@/server/domain/stats";
 
@@ -141,7 +141,7 @@ describe("board figures over random calls", () => {
         const view = buildBoard(board, lens, NOW, { connection, direction: null, queue: null, agent: "" });
         const groups = view.header;
         const mine = all.filter((c) => !connection || c.connectionId === connection);
-        const keyOf = (c: Call) => (lens === "queue" ? c.queueId : c.projectId) ?? "none";
+        const keyOf = (c: BoardCall) => (lens === "queue" ? c.queueId : c.projectId) ?? "none";
         const callsOf = (id: string) => view.calls.filter((c) => keyOf(c) === id);
 
         // Every call is listed once, and every live call's group has its header row.

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { buildBoard, type BoardState, type Filters, type Lens } from "@/app/board/board-state";
-import type { Call } from "@/server/domain/model";
+import type { BoardCall } from "@/server/domain/model";
 
 /** The header's rows of a lens, each with the listed calls of its group. */
 function groupsOf(board: BoardState, lens: Lens, now: number, filters?: Filters) {
   const view = buildBoard(board, lens, now, filters);
-  const keyOf = (call: Call) => (lens === "queue" ? call.queueId : call.projectId) ?? "none";
+  const keyOf = (call: BoardCall) => (lens === "queue" ? call.queueId : call.projectId) ?? "none";
   return view.header.map((row) => ({ ...row, calls: view.calls.filter((call) => keyOf(call) === row.id) }));
 }
 import { openCalls, outcomeLabel } from "@/server/domain/figures";
