@@ -91,6 +91,11 @@ async function main() {
     `alert engine during the load: ${sorted.length} evaluations, p50 ${(sorted[Math.floor(sorted.length / 2)] ?? 0).toFixed(1)} ms, max ${(sorted.at(-1) ?? 0).toFixed(1)} ms, ` +
       `${sorted.reduce((a, b) => a + b, 0).toFixed(0)} ms in all (${calls} calls in memory)`,
   );
+  // The rows `npm run bench` puts in its table.
+  const perSecond = (r: Result) => `${Math.round(r.perSecond).toLocaleString("en")}/s`;
+  console.log(
+    `| ingest, durable deliveries/s, all five providers, ${concurrency} in flight (p50 / p99) | ${perSecond(callboard)} (${callboard.p50.toFixed(0)} / ${callboard.p99.toFixed(0)} ms) | plain handler ${perSecond(baseline)} (${baseline.p50.toFixed(0)} / ${baseline.p99.toFixed(0)} ms) | ${(callboard.perSecond / baseline.perSecond).toFixed(2)} |`,
+  );
 }
 
 main().catch((error: unknown) => {
