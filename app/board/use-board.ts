@@ -3,6 +3,7 @@
 import { useEffect, useReducer, useState } from "react";
 import { io, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/server/realtime/protocol";
+import { unpackSnapshot } from "@/server/realtime/snapshot-codec";
 import { boardReducer, initialBoard, type BoardAction } from "./board-state";
 import { eventArrived, stateCommitted } from "./metrics";
 
@@ -44,7 +45,7 @@ export function useBoard() {
       if (error.message === "unauthorized") window.location.assign(`/sign-in?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
       else setStatus("reconnecting");
     });
-    socket.on("snapshot", (snapshot) => dispatch({ type: "snapshot", snapshot, receivedAt: Date.now() }));
+    socket.on("snapshot", (packed, own) => dispatch({ type: "snapshot", snapshot: unpackSnapshot(packed, own), receivedAt: Date.now() }));
     socket.on("call:updated", (call) => dispatch({ type: "call", call, receivedAt: Date.now() }));
     socket.on("call:removed", ({ id }) => dispatch({ type: "callRemoved", id }));
     socket.on("agent:updated", (agent) => dispatch({ type: "agent", agent }));

@@ -6,6 +6,7 @@
  */
 import readline from "node:readline";
 import { io, type Socket } from "socket.io-client";
+import { unpackSnapshot, type SnapshotOwn } from "../../server/realtime/snapshot-codec";
 
 interface Job {
   url: string;
@@ -18,19 +19,37 @@ const job = JSON.parse(process.env.BENCH_CLIENTS ?? "{}") as Job;
 const wall = () => performance.timeOrigin + performance.now();
 const latencies: number[] = [];
 let received = 0;
+/** Calls read from every snapshot (a check that they were read). */
+let snapshotCalls = 0;
 const bytes = new Map<string, { count: number; total: number }>();
 
 function open(index: number): Promise<Socket> {
   const socket = io(job.url, { transports: ["websocket"], forceNew: true, reconnection: false, timeout: 120_000, extraHeaders: job.cookie ? { cookie: job.cookie } : {} });
   if (index === 0) {
-    // What one client reads off the wire, per event (Socket.IO's text frame: 42["name",…]).
+    // What one client reads off the wire, per event: Socket.IO's text frame (42["name",…], or 451-["name",…] before the
+    // binary frames of an event that carries bytes, such as Callboard's packed snapshot), and those binary frames.
+    let binaryOf = "other";
     socket.io.on("open", () => {
       socket.io.engine.on("data", (data: unknown) => {
-        if (typeof data !== "string") return;
-        const name = /^\d+\["([^"]+)"/.exec(data)?.[1] ?? "other";
+        let name: string;
+        let size: number;
+        if (typeof data === "string") {
+          name = /^\d+(?:\d+-)?\["([^"]+)"/.exec(data)?.[1] ?? "other";
+          size = Buffer.byteLength(data);
+          if (/^\d+-/.test(data.slice(1))) {
+            binaryOf = name;
+            const entry = bytes.get(name) ?? { count: 0, total: 0 };
+            entry.total += size; // counted with its binary frames, as one event
+            bytes.set(name, entry);
+            return;
+          }
+        } else {
+          name = binaryOf;
+          size = (data as ArrayBuffer | Buffer).byteLength;
+        }
         const entry = bytes.get(name) ?? { count: 0, total: 0 };
         entry.count++;
-        entry.total += Buffer.byteLength(data);
+        entry.total += size;
         bytes.set(name, entry);
       });
     });
@@ -42,16 +61,23 @@ function open(index: number): Promise<Socket> {
     received++;
   });
   return new Promise((resolve, reject) => {
-    socket.once("snapshot", () => resolve(socket));
+    // Read the snapshot as a board does: Callboard's comes packed (unpacked here like the browser's), bare Socket.IO's
+    // is a plain object Socket.IO has already parsed.
+    socket.once("snapshot", (payload: unknown, own: SnapshotOwn | undefined) => {
+      if (payload instanceof Uint8Array || payload instanceof ArrayBuffer) snapshotCalls += unpackSnapshot(payload, own!).calls.length;
+      resolve(socket);
+    });
     socket.once("connect_error", (error) => reject(error));
   });
 }
 
 async function main() {
   const started = wall();
+  const cpu = process.cpuUsage();
   const sockets = await Promise.all(Array.from({ length: job.clients }, (_, i) => open(i)));
+  const used = process.cpuUsage(cpu);
   const snapshot = bytes.get("snapshot");
-  console.log(JSON.stringify({ ready: true, connectMs: wall() - started, snapshotBytes: snapshot ? snapshot.total / snapshot.count : 0 }));
+  console.log(JSON.stringify({ ready: true, connectMs: wall() - started, snapshotBytes: snapshot ? snapshot.total / snapshot.count : 0, snapshotCalls, clientCpu: (used.user + used.system) / 1e6 }));
   const lines = readline.createInterface({ input: process.stdin });
   for await (const line of lines) {
     if (line.trim() !== "stop") continue;

@@ -53,6 +53,16 @@ interface ClientReport {
   bytes: Record<string, { count: number; total: number }>;
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return NaN;
+  }
+}
+
 async function bare(): Promise<Target> {
   const server = await startScript("bare-io.ts", {});
   return {
@@ -108,7 +118,7 @@ async function clients(target: Target, count: number) {
     lines.once("line", resolve);
     child.once("exit", (code) => reject(new Error(`clients exited ${code}`)));
   });
-  const ready = JSON.parse(await next()) as { connectMs: number; snapshotBytes: number };
+  const ready = JSON.parse(await next()) as { connectMs: number; snapshotBytes: number; clientCpu: number };
   return {
     ready,
     stop: async (): Promise<ClientReport> => {
@@ -184,10 +194,12 @@ async function main() {
         await prepare();
         await new Promise((resolve) => setTimeout(resolve, 1_000));
         const before = await target.rss();
+        const cpuBefore = cpuSeconds(target.server.child.pid);
         const group = await clients(target, storm);
+        const serverCpu = cpuSeconds(target.server.child.pid) - cpuBefore;
         const after = await target.rss();
         await group.stop();
-        return { ...group.ready, perSocket: (after - before) / storm, before };
+        return { ...group.ready, perSocket: (after - before) / storm, before, serverCpu };
       } finally {
         await target.server.stop();
       }
@@ -201,6 +213,7 @@ async function main() {
     rows.push(
       `| snapshot, ${live} live calls | ${kb(callboardStorm.snapshotBytes)} (${(callboardStorm.snapshotBytes / live).toFixed(0)} B per call) | ${bareStorm.snapshotBytes.toFixed(0)} B (tiny) | — |`,
       `| ${storm.toLocaleString("en")} browsers connecting at once, until all have a snapshot | ${ms(callboardStorm.connectMs)} (${live} live calls) | ${ms(bareStorm.connectMs)} (tiny snapshot) | ${ratio(callboardStorm.connectMs, bareStorm.connectMs)} |`,
+      `| CPU during the storm: server / the clients' process | ${callboardStorm.serverCpu.toFixed(2)} s / ${callboardStorm.clientCpu.toFixed(2)} s | ${bareStorm.serverCpu.toFixed(2)} s / ${bareStorm.clientCpu.toFixed(2)} s | — |`,
       `| RSS per socket (${storm.toLocaleString("en")} sockets) | ${kb(callboardStorm.perSocket)} | ${kb(bareStorm.perSocket)} | ${ratio(callboardStorm.perSocket, bareStorm.perSocket)} |`,
       `| RSS idle, before the sockets | ${(callboardStorm.before / 1048576).toFixed(0)} MB (${live} live calls) | ${(bareStorm.before / 1048576).toFixed(0)} MB | — |`,
     );

@@ -31,6 +31,15 @@ export function seesEverything(user: AuthUser): boolean {
   return user.role !== "agent" && !isLimited(user);
 }
 
+/**
+ * Users who may see exactly the same things get the same key: everything a snapshot's board part depends on (role,
+ * agent identities, queues, projects). Not who they are.
+ */
+export function audienceKey(user: AuthUser): string {
+  const sorted = (ids: readonly string[]) => [...ids].sort().join(",");
+  return `${user.role}|${sorted(user.agentIds)}|${sorted(user.queueIds)}|${sorted(user.projectIds)}`;
+}
+
 export function roomsOf(user: AuthUser): string[] {
   if (user.role === "agent") return user.agentIds.map(agentRoom);
   if (seesEverything(user)) return [ALL];

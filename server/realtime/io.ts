@@ -1,11 +1,11 @@
 import type { Server as HttpServer, IncomingMessage } from "node:http";
 import { createAdapter } from "@socket.io/redis-streams-adapter";
-import { Server } from "socket.io";
+import { Server, type Socket } from "socket.io";
 import { z } from "zod";
 import type { AuthService } from "../auth/auth-service";
 import { sessionToken } from "../auth/gate";
 import type { AlertService } from "../alerts/service";
-import { ALL, agentAudience, agentFilter, agentRoom as agentRoomOf, callForAgents, callRooms, canSeeCall, filterLists, groupRooms, isLimited, roomsOf, scopeAgent, scopeKey, scopeStats, seesEverything, supervisorCallRooms } from "../auth/scope";
+import { ALL, agentAudience, audienceKey, agentFilter, agentRoom as agentRoomOf, callForAgents, callRooms, canSeeCall, filterLists, groupRooms, isLimited, roomsOf, scopeAgent, scopeKey, scopeStats, seesEverything, supervisorCallRooms } from "../auth/scope";
 import { callAgents } from "../domain/membership";
 import { NamesChange } from "../names/display-names";
 import { shownAgent, shownNamed } from "../domain/names";
@@ -19,9 +19,14 @@ import type { LiveState } from "../live/live-state";
 import type { Logger } from "../log";
 import type { RedisConnection } from "../redis/client";
 import { originAllowed } from "./origin";
+import { packBoard, type SnapshotBoard, type SnapshotOwn } from "./snapshot-codec";
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, Snapshot, SocketData } from "./protocol";
 
 export type CallboardIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type CallboardSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+/** How long a packed snapshot board may be reused while nothing changes. */
+const SNAPSHOT_REUSE_MS = 1000;
 
 export interface Realtime {
   io: CallboardIo;
@@ -34,6 +39,8 @@ export interface Realtime {
   refreshUser(userId: string): void;
   /** Hands a names change made here to the applier (the other nodes; without the adapter, a no-op). */
   namesChanged(change: NamesChange): void;
+  /** How many snapshot boards were built and packed so far (one per audience and change: see packedFor). */
+  readonly packedBoards: number;
   /** This node's live state was replaced (a replica reloaded): every socket gets a fresh snapshot. */
   resync(): void;
   close(): Promise<void>;
@@ -150,8 +157,8 @@ export function createRealtime(
   const minuteTimer = setInterval(scheduleStats, 60_000);
   minuteTimer.unref();
 
-  const snapshot = (user: AuthUser): Snapshot => {
-    const now = Date.now();
+  /** What a snapshot shows of the board to this user: everything in it but who they are and the clock. */
+  const boardFor = (user: AuthUser, now: number): SnapshotBoard => {
     const today = startOfDay(now, deps.timeZone);
     // Agents get all of their calls of today (their view lists them); everyone else the board's live window.
     const calls =
@@ -168,9 +175,7 @@ export function createRealtime(
     const projectIds = new Set([...user.projectIds, ...calls.map((c) => c.projectId)]);
     const visibleAgent = agentFilter(user);
     return {
-      serverTime: now,
       recentEndedMs: deps.recentEndedMs,
-      user: { name: user.name, email: user.email, role: user.role },
       settings: { stuckMs: deps.stuckMs, serviceLevelSeconds: deps.serviceLevelSeconds, timeZone: deps.timeZone },
       stats: scopeStats(user, computeStats(), deps.live.agents, visibleStats(user, new Map())),
       calls,
@@ -184,11 +189,42 @@ export function createRealtime(
       alerts: deps.alerts.openAlertsFor(user),
     };
   };
+  const ownPart = (user: AuthUser): SnapshotOwn => ({ serverTime: Date.now(), user: { name: user.name, email: user.email, role: user.role } });
+  const snapshot = (user: AuthUser): Snapshot => ({ ...boardFor(user, Date.now()), ...ownPart(user) });
+
+  // A snapshot's board part is built and packed once per audience (users who may see the same things) and shared by
+  // every socket of it that connects before anything changes: a storm of reconnecting browsers costs one build, one
+  // JSON and one compression per audience, not one per socket. Any change pushed (calls, agents, names, alerts,
+  // thresholds, a resync) starts a new generation; a packed board is reused for at most SNAPSHOT_REUSE_MS (figures
+  // such as "abandoned in the last hour" move with the clock).
+  let generation = 0;
+  let packedBoards = 0;
+  const changed = () => void generation++;
+  const packed = new Map<string, { generation: number; at: number; bytes: Uint8Array }>();
+  const packedFor = (user: AuthUser): Uint8Array => {
+    const key = audienceKey(user);
+    const now = Date.now();
+    const held = packed.get(key);
+    if (held && held.generation === generation && now - held.at < SNAPSHOT_REUSE_MS) return held.bytes;
+    for (const [other, entry] of packed) if (entry.generation !== generation || now - entry.at >= SNAPSHOT_REUSE_MS) packed.delete(other);
+    const bytes = packBoard(boardFor(user, now));
+    packedBoards++;
+    packed.set(key, { generation, at: now, bytes });
+    return bytes;
+  };
+  const sendSnapshot = (socket: { data: SocketData; emit: CallboardSocket["emit"] }) => {
+    const user = socket.data.user;
+    socket.emit("snapshot", packedFor(user), ownPart(user));
+  };
 
   // Alerts go to the rooms of their queue/project (agents are in none of them); thresholds, when an admin changes
   // them, to every socket as that socket's own map.
-  deps.alerts.onAlert((alert) => io.local.to(groupRooms(alert.groupKind, alert.groupId)).emit("alert:updated", alert));
+  deps.alerts.onAlert((alert) => {
+    changed();
+    io.local.to(groupRooms(alert.groupKind, alert.groupId)).emit("alert:updated", alert);
+  });
   const pushThresholds = () => {
+    changed();
     for (const socket of io.sockets.sockets.values()) if (socket.data.user.role !== "agent") socket.emit("thresholds:updated", deps.alerts.thresholdsFor(socket.data.user));
   };
   deps.alerts.onThresholds(() => {
@@ -231,14 +267,18 @@ export function createRealtime(
   io.on("connection", (socket) => {
     const user = socket.data.user;
     void socket.join(roomsOf(user));
-    socket.emit("snapshot", snapshot(user));
-    socket.on("snapshot:request", () => socket.emit("snapshot", snapshot(user)));
+    sendSnapshot(socket);
+    socket.on("snapshot:request", () => sendSnapshot(socket));
   });
 
   return {
     io,
     snapshot,
+    get packedBoards() {
+      return packedBoards;
+    },
     publish({ changes }) {
+      changed();
       // Entities go out with `name` = the name to show (server/domain/names.ts), like the snapshot's.
       for (const queue of changes.queues.values()) io.local.to(["all", `queue:${queue.id}`]).emit("queue:updated", shownNamed(queue));
       for (const project of changes.projects.values()) io.local.to(["all", `project:${project.id}`]).emit("project:updated", shownNamed(project));
@@ -259,7 +299,8 @@ export function createRealtime(
       if (changes.calls.size > 0 || changes.merged.length > 0) scheduleStats();
     },
     resync() {
-      for (const socket of io.sockets.sockets.values()) socket.emit("snapshot", snapshot(socket.data.user));
+      changed();
+      for (const socket of io.sockets.sockets.values()) sendSnapshot(socket);
     },
     namesChanged(change) {
       if (deps.redis) io.serverSideEmit("names:changed", change);

@@ -3,6 +3,7 @@ import type { AuthUser } from "../auth/types";
 import type { Agent, BoardCall, ConnectionSummary, Project, Queue } from "../domain/model";
 import type { DayStats } from "../domain/stats";
 import type { ThresholdSet } from "../domain/thresholds";
+import type { SnapshotOwn } from "./snapshot-codec";
 
 /** The effective thresholds (thresholdsFor) of every group the socket may see, by group id; `default` for any other. */
 export type ThresholdMap = Record<string, ThresholdSet>;
@@ -38,7 +39,8 @@ export interface Snapshot {
 }
 
 export interface ServerToClientEvents {
-  snapshot: (snapshot: Snapshot) => void;
+  /** The snapshot as it travels: its board part packed, shared by the sockets of one audience (snapshot-codec.ts). */
+  snapshot: (packed: ArrayBuffer | Uint8Array, own: SnapshotOwn) => void;
   "call:updated": (call: BoardCall) => void;
   /** A call turned out to be part of another (`into`): it is gone from every screen; `into` carries it on. */
   "call:removed": (removal: { id: string; into: string }) => void;

@@ -10,6 +10,7 @@ import { Store } from "@/server/db/store";
 import { LiveState } from "@/server/live/live-state";
 import { allScenarios, teleCmiScenarios, type Step } from "@/server/simulator/scenarios";
 import { freePort } from "@/scripts/services/postgres";
+import { unpackSnapshot, type SnapshotOwn } from "@/server/realtime/snapshot-codec";
 import { startAppProcess, type AppProcess } from "../helpers/app-process";
 import { testDatabaseUrl } from "../helpers/database";
 import { haproxyUnavailable, redisUnavailable, startHaproxy, startRedis, type RedisService } from "../helpers/redis";
@@ -87,7 +88,8 @@ describe.skipIf(redisUnavailable() || haproxyUnavailable())("three nodes behind 
     const socket = io(url, { transports: ["websocket"], extraHeaders: { cookie }, reconnectionDelay: 100 });
     sockets.push(socket);
     const calls = new Map<string, { key: string; state: string; version: number }>();
-    socket.on("snapshot", (snapshot: { calls: { id: string; key: string; state: string; version: number }[] }) => {
+    socket.on("snapshot", (packed: Buffer, own: SnapshotOwn) => {
+      const snapshot = unpackSnapshot(packed, own);
       calls.clear();
       for (const call of snapshot.calls) calls.set(call.id, call);
     });

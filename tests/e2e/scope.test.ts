@@ -5,6 +5,7 @@ import { openDatabase, type Db } from "@/server/db/client";
 import type { ProviderId } from "@/server/domain/events";
 import type { DayStats } from "@/server/domain/stats";
 import type { ClientToServerEvents, ServerToClientEvents, Snapshot } from "@/server/realtime/protocol";
+import { unpackSnapshot, type SnapshotOwn } from "@/server/realtime/snapshot-codec";
 import { allScenarios, type Step } from "@/server/simulator/scenarios";
 import { appDatabaseUrl, startAppProcess, type AppProcess } from "../helpers/app-process";
 import { signIn } from "../helpers/app-world";
@@ -54,7 +55,11 @@ function voipexExtras(): Step[] {
 function listen(url: string, cookie: string) {
   const socket: Client = connect(url, { transports: ["websocket"], reconnection: false, extraHeaders: { cookie } });
   const events: { name: string; json: string; payload: unknown }[] = [];
-  socket.onAny((name: string, payload: unknown) => events.push({ name, json: JSON.stringify(payload), payload }));
+  // A snapshot is recorded unpacked, as the board reads it (snapshot-codec.ts).
+  socket.onAny((name: string, payload: unknown, own: unknown) => {
+    const shown = name === "snapshot" ? unpackSnapshot(payload as Buffer, own as SnapshotOwn) : payload;
+    events.push({ name, json: JSON.stringify(shown), payload: shown });
+  });
   return {
     socket,
     events,

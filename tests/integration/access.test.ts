@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as signInRoute from "@/app/api/auth/sign-in/route";
 import type { BoardCall } from "@/server/domain/model";
 import type { ClientToServerEvents, ServerToClientEvents, Snapshot } from "@/server/realtime/protocol";
+import { unpackSnapshot } from "@/server/realtime/snapshot-codec";
 import { allScenarios, teleCmiScenarios, voipexScenarios } from "@/server/simulator/scenarios";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { until } from "../helpers/wait";
@@ -16,7 +17,7 @@ function listen(url: string, cookie?: string) {
   const snapshots: Snapshot[] = [];
   const agentUpdates: string[] = [];
   let error: string | undefined;
-  socket.on("snapshot", (snapshot) => snapshots.push(snapshot));
+  socket.on("snapshot", (packed, own) => snapshots.push(unpackSnapshot(packed, own)));
   socket.on("call:updated", (call) => calls.push(call));
   socket.on("agent:updated", (agent) => agentUpdates.push(agent.externalId));
   socket.on("connect_error", (e) => (error = e.message));

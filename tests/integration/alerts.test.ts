@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Alert } from "@/server/alerts/types";
 import { verifySignature } from "@/server/alerts/webhook";
 import type { ClientToServerEvents, ServerToClientEvents, Snapshot, ThresholdMap } from "@/server/realtime/protocol";
+import { unpackSnapshot } from "@/server/realtime/snapshot-codec";
 import type { Step } from "@/server/simulator/scenarios";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { until } from "../helpers/wait";
@@ -35,7 +36,7 @@ function boardSocket(url: string, cookie: string) {
   const alerts: Alert[] = [];
   const thresholds: ThresholdMap[] = [];
   let snapshot: Snapshot | undefined;
-  socket.on("snapshot", (s) => (snapshot = s));
+  socket.on("snapshot", (packed, own) => (snapshot = unpackSnapshot(packed, own)));
   socket.on("alert:updated", (raw) => alerts.push(Alert.parse(raw)));
   socket.on("thresholds:updated", (map) => thresholds.push(map));
   return { socket, alerts, thresholds, snapshot: () => snapshot };

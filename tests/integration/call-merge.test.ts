@@ -1,6 +1,7 @@
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/server/realtime/protocol";
+import { unpackSnapshot } from "@/server/realtime/snapshot-codec";
 import type { Step } from "@/server/simulator/scenarios";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { until } from "../helpers/wait";
@@ -35,7 +36,7 @@ describe("two calls found to be one are merged everywhere", () => {
     const socket: Client = connect(server.app.url, { transports: ["websocket"], extraHeaders: { cookie } });
     const onBoard = new Set<string>();
     const removed: { id: string; into: string }[] = [];
-    socket.on("snapshot", (s) => s.calls.forEach((c) => onBoard.add(c.id)));
+    socket.on("snapshot", (packed, own) => unpackSnapshot(packed, own).calls.forEach((c) => onBoard.add(c.id)));
     socket.on("call:updated", (c) => onBoard.add(c.id));
     socket.on("call:removed", (r) => {
       removed.push(r);

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { PROVIDERS, type ProviderId } from "@/server/domain/events";
 import { toBoardLeg, type Leg } from "@/server/domain/model";
 import type { Snapshot } from "@/server/realtime/protocol";
+import { unpackSnapshot, type SnapshotOwn } from "@/server/realtime/snapshot-codec";
 import { allScenarios, type Step } from "@/server/simulator/scenarios";
 import { startAppProcess, type AppProcess } from "../helpers/app-process";
 
@@ -64,7 +65,7 @@ async function snapshotOf(app: AppProcess): Promise<Snapshot> {
   const socket = connect(app.url, { transports: ["websocket"], extraHeaders: { cookie }, reconnection: false });
   try {
     return await new Promise<Snapshot>((resolve, reject) => {
-      socket.once("snapshot", resolve);
+      socket.once("snapshot", (packed: Buffer, own: SnapshotOwn) => resolve(unpackSnapshot(packed, own)));
       socket.once("connect_error", reject);
       setTimeout(() => reject(new Error("no snapshot within 10 s")), 10_000);
     });

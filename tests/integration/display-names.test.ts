@@ -11,6 +11,7 @@ import { agentLabel } from "@/server/domain/names";
 import { HistoryFilters } from "@/server/history/filters";
 import { getRuntime } from "@/server/runtime";
 import type { ClientToServerEvents, ServerToClientEvents, Snapshot } from "@/server/realtime/protocol";
+import { unpackSnapshot } from "@/server/realtime/snapshot-codec";
 import { voipexScenarios, type Step } from "@/server/simulator/scenarios";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { until } from "../helpers/wait";
@@ -25,7 +26,8 @@ function boardClient(url: string, cookie: string) {
   const agentUpdates: Agent[] = [];
   const queueUpdates: Queue[] = [];
   let snapshots = 0;
-  socket.on("snapshot", (snapshot: Snapshot) => {
+  socket.on("snapshot", (packed, own) => {
+    const snapshot: Snapshot = unpackSnapshot(packed, own);
     snapshots++;
     agents.clear();
     queues.clear();

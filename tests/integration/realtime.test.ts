@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { Agent, BoardCall, BoardLeg } from "@/server/domain/model";
 import type { ClientToServerEvents, ServerToClientEvents, Snapshot } from "@/server/realtime/protocol";
+import { unpackSnapshot } from "@/server/realtime/snapshot-codec";
 import { conpeekScenarios, teleCmiScenarios, voipexScenarios } from "@/server/simulator/scenarios";
 import { startOfDay } from "@/server/domain/stats";
 import { startTestServer, type TestServer } from "../helpers/server";
@@ -20,7 +21,8 @@ function boardClient(url: string, cookie: string) {
   const agents = new Map<string, Agent>();
   const received: BoardCall[] = [];
   let snapshots = 0;
-  socket.on("snapshot", (snapshot: Snapshot) => {
+  socket.on("snapshot", (packed, own) => {
+    const snapshot: Snapshot = unpackSnapshot(packed, own);
     snapshots++;
     calls.clear();
     for (const call of snapshot.calls) calls.set(call.id, WireCall.parse(call));
@@ -93,6 +95,29 @@ describe("live push over Socket.IO", () => {
       expect(new Intl.DateTimeFormat("en-GB", { timeZone: "Pacific/Kiritimati", timeStyle: "medium" }).format(snapshot.stats.since)).toBe("00:00:00");
     } finally {
       await centre.stop();
+    }
+  });
+
+  it("browsers that may see the same things share one packed snapshot until something changes, then get the change", async () => {
+    const others = await server.session({ email: "sup2@example.com", name: "Another Supervisor", role: "supervisor" });
+    const before = server.app.realtime!.packedBoards;
+    const first = [boardClient(server.app.url, cookie), boardClient(server.app.url, cookie), boardClient(server.app.url, others.cookie)];
+    const later: ReturnType<typeof boardClient>[] = [];
+    try {
+      await until(() => first.every((c) => c.snapshots() === 1), "snapshots");
+      // Two users, one audience (supervisors of everything), nothing changed meanwhile: one board built and packed.
+      expect(server.app.realtime!.packedBoards - before).toBe(1);
+      const [scenario] = teleCmiScenarios(Date.now());
+      await server.send("telecmi", scenario!.steps[0]!);
+      await until(() => first.every((c) => [...c.calls.values()].some((call) => call.key === scenario!.expected.callKey)), "call on the first boards");
+      // A browser that connects after the change gets it in its snapshot (a packed board from before would miss it:
+      // the change was pushed before it joined).
+      later.push(boardClient(server.app.url, cookie));
+      await until(() => later[0]!.snapshots() === 1, "later snapshot");
+      expect([...later[0]!.calls.values()].map((call) => call.key)).toContain(scenario!.expected.callKey);
+      expect(server.app.realtime!.packedBoards - before).toBe(2);
+    } finally {
+      for (const client of [...first, ...later]) client.socket.disconnect();
     }
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { agentAudience, agentRooms, callRooms, canSeeAgent, canSeeCall, filterLists, roomsOf, scopeAgent, scopeStats } from "@/server/auth/scope";
+import { agentAudience, audienceKey, agentRooms, callRooms, canSeeAgent, canSeeCall, filterLists, roomsOf, scopeAgent, scopeStats } from "@/server/auth/scope";
 import type { AuthUser } from "@/server/auth/types";
 import type { Agent, Call, Queue } from "@/server/domain/model";
 import { newAgent, newCall } from "@/server/domain/reducer";
@@ -153,5 +153,23 @@ describe("what filter lists may name", () => {
 
   it("an agent: only their own identity, no queue, project or connection name", () => {
     expect(names(filterLists(janeUser, directory))).toEqual({ agents: ["a-jane"], queues: [], projects: [], connections: [], providers: ["voipex"] });
+  });
+});
+
+describe("who shares a snapshot", () => {
+  it("users who may see the same things, and only they, share an audience", () => {
+    const sameScope = [user("supervisor", { queueIds: ["q1", "q2"] }), { ...user("supervisor", { queueIds: ["q2", "q1"] }), id: "other", email: "o@x.io", name: "O" }];
+    expect(audienceKey(sameScope[0]!)).toBe(audienceKey(sameScope[1]!));
+    const keys = [
+      user("admin"),
+      user("supervisor"),
+      user("supervisor", { queueIds: ["q1"] }),
+      user("supervisor", { queueIds: ["q1", "q2"] }),
+      user("supervisor", { projectIds: ["q1"] }),
+      user("agent", { agentIds: ["a1"] }),
+      user("agent", { agentIds: ["a2"] }),
+      user("agent", { agentIds: ["a1", "a2"] }),
+    ].map(audienceKey);
+    expect(new Set(keys).size).toBe(keys.length);
   });
 });
