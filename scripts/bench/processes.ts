@@ -17,7 +17,9 @@ export interface Started {
 
 /** Starts a TypeScript script of scripts/bench as its own process and resolves once it prints "ready <url>". */
 export function startScript(script: string, env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, script)], {
+  // BENCH_CPU_PROFILE=<dir>: the Callboard nodes write a V8 CPU profile there when they stop (Chrome DevTools reads it).
+  const profile = process.env.BENCH_CPU_PROFILE && script === "node.ts" ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", path.join(import.meta.dirname, script)], {
     cwd: root,
     env: { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "inherit"],
