@@ -4,7 +4,8 @@
  * alert engine reads them on each evaluation: their cost must not grow with the calls held.
  * - one read of today's figures (DayTally through the live state's CallMap) at 10,000 and 100,000 calls held, beside
  *   dayStats over the same calls;
- * - what keeping them current costs per call change, beside a plain Map's set.
+ * - what keeping them current costs per call change, beside a plain Map's set;
+ * - the calls a snapshot lists (open, or ended within 10 minutes) found through the board's index, beside the walk.
  *
  *   npm run bench:day -- --calls 10000,100000
  */
@@ -14,6 +15,7 @@ import type { Call } from "../../server/domain/model";
 import { newCall, reduceCall } from "../../server/domain/reducer";
 import { dayStats } from "../../server/domain/stats";
 import { CallMap } from "../../server/live/call-map";
+import { LiveState } from "../../server/live/live-state";
 
 const { values } = parseArgs({ options: { calls: { type: "string", default: "10000,100000" } } });
 const sizes = values.calls.split(",").map(Number);
@@ -57,7 +59,15 @@ for (const n of sizes) {
   kept.dayStats(DAY_START, SL, now); // the day's first read takes the calls in once
   const read = timePer(2000, () => kept.dayStats(DAY_START, SL, now));
   const walk = timePer(Math.max(3, Math.round(200_000 / n)), () => dayStats(kept.values(), DAY_START, SL, now));
-  rows.push(`| today's figures, one read, ${n.toLocaleString("en")} calls held | ${us(read)} | walk over every call (before) ${us(walk)} | ${(read / walk).toFixed(4)} |`);
+  rows.push(`| today's figures, one read, ${n.toLocaleString("en")} calls held | ${us(read)} | walk over every call (before) ${us(walk)} | ${(read / walk).toPrecision(2)} |`);
+  // The calls a snapshot lists (open, or ended in the last 10 minutes) out of a day's calls loaded into the live state.
+  const live = new LiveState();
+  live.load({ calls: calls.map((call) => ({ ...call, updatedAt: call.endedAt ?? call.startedAt })), agents: [], queues: [], projects: [], dedupe: [], parked: [] });
+  const endOfDay = DAY_START + 20 * 3_600_000; // the last calls of the day ended in the last few minutes
+  const listed = live.boardCalls(endOfDay, 600_000).length;
+  const board = timePer(200, () => live.boardCalls(endOfDay, 600_000));
+  const boardWalk = timePer(Math.max(3, Math.round(200_000 / n)), () => [...live.calls.values()].filter((call) => call.endedAt === null || live.changedAt(call) >= endOfDay - 600_000));
+  rows.push(`| a snapshot's calls (${listed} listed), ${n.toLocaleString("en")} calls held | ${us(board)} | walk over every call (before) ${us(boardWalk)} | ${(board / boardWalk).toPrecision(2)} |`);
   if (n === sizes.at(-1)) {
     // Keeping them current: each call set again as a changed version, beside the same sets on a plain Map.
     const plain = new Map<string, Call>(calls.map((c) => [c.id, c]));

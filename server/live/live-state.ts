@@ -6,6 +6,7 @@ import { callIdentities, eventIdentities, opensCall, withIdentities, type Identi
 import { mergeCalls, newAgent, newCall, reduceAgent, reduceCall, touchAgent, type Refs } from "../domain/reducer";
 import { callAgents, withMembership } from "../domain/membership";
 import { withAgentNames, type NameKind } from "../domain/names";
+import { BoardIndex } from "./board-index";
 import { CallMap } from "./call-map";
 import { eventId, newId } from "./ids";
 
@@ -103,6 +104,8 @@ export class LiveState {
   private fetched: FetchedCalls | undefined;
   /** Wall-clock time each call last changed here: provider clocks can be far off, this is what "just ended" uses. */
   private readonly lastChange = new Map<string, number>();
+  /** The calls a board shows (boardCalls), kept as calls change. */
+  private readonly board = new BoardIndex();
 
   constructor(
     readonly options: LiveStateOptions = DEFAULT_LIVE_OPTIONS,
@@ -217,8 +220,7 @@ export class LiveState {
     // News of the call, by our clock (Callboard's own expiry is not news).
     if (event.kind !== "call.expired") next.facts = { ...next.facts, receivedAt: Math.max(next.facts.receivedAt ?? 0, receivedAt) };
     this.learnMembership(next, changes);
-    this.calls.set(next.id, next);
-    this.lastChange.set(next.id, Date.now());
+    this.hold(next, Date.now());
     changes.calls.set(next.id, next);
     record.callId = next.id;
     record.agentId = refs.agentId;
@@ -268,6 +270,7 @@ export class LiveState {
   private forget(call: Call) {
     this.calls.delete(call.id);
     this.lastChange.delete(call.id);
+    this.board.drop(call.id);
     for (const identity of callIdentities(call)) {
       const key = k(call.connectionId, identity);
       if (this.callByIdentity.get(key) === call.id) this.callByIdentity.delete(key);
@@ -380,9 +383,16 @@ export class LiveState {
     return call.id;
   }
 
-  private indexCall(call: Call) {
+  /** Holds a call (new or changed): by id and in the board's index (`changedAt`: when it changed here). */
+  private hold(call: Call, changedAt: number) {
     this.calls.set(call.id, call);
-    this.lastChange.set(call.id, call.updatedAt);
+    this.lastChange.set(call.id, changedAt);
+    this.board.hold({ id: call.id, open: call.endedAt === null, changedAt });
+  }
+
+  /** Holds a call and finds it by every identity it has. */
+  private indexCall(call: Call, changedAt = call.updatedAt) {
+    this.hold(call, changedAt);
     for (const identity of callIdentities(call)) this.callByIdentity.set(k(call.connectionId, identity), call.id);
   }
 
@@ -391,6 +401,7 @@ export class LiveState {
     for (const map of [this.calls, this.agents, this.queues, this.projects, this.callByIdentity, this.agentByExternal, this.queueByExternal, this.projectByExternal, this.parked, this.dedupe, this.lastChange]) {
       map.clear();
     }
+    this.board.clear();
   }
 
   /**
@@ -409,8 +420,7 @@ export class LiveState {
       const held = this.calls.get(call.id);
       if (held && held.version > call.version) continue;
       if (held) this.forget(held);
-      this.indexCall(call);
-      this.lastChange.set(call.id, Date.now());
+      this.indexCall(call, Date.now());
       taken.calls.set(call.id, call);
     }
     for (const agent of change.agents) {
@@ -507,7 +517,8 @@ export class LiveState {
 
   /** Calls a board shows: all that are live, and those ended within `recentMs`. */
   boardCalls(now: number, recentMs: number): Call[] {
-    return [...this.calls.values()].filter((call) => call.endedAt === null || this.changedAt(call) >= now - recentMs);
+    const everything = () => [...this.calls.values()].map((call) => ({ id: call.id, open: call.endedAt === null, changedAt: this.changedAt(call) }));
+    return this.board.ids(now, recentMs, everything).map((id) => this.calls.get(id)!);
   }
 
   changedAt(call: Call): number {

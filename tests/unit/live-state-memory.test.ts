@@ -72,3 +72,36 @@ describe("calls that leave memory", () => {
     expect(live.calls.size).toBe(1);
   });
 });
+
+describe("the calls a board shows", () => {
+  it("are the open calls and those ended within the window, loaded, applied, absorbed or merged alike", () => {
+    const live = new LiveState();
+    const now = Date.now();
+    const walk = (at: number, recentMs: number) =>
+      [...live.calls.values()].filter((c) => c.endedAt === null || live.changedAt(c) >= at - recentMs).map((c) => c.id).sort();
+    const shown = (at: number, recentMs: number) => live.boardCalls(at, recentMs).map((c) => c.id).sort();
+    // Calls ended long ago and recently, loaded from the database (dated by their last update).
+    for (const [i, ago] of [2 * HOUR, 5 * 60_000, 30_000].entries()) {
+      const scratch = new LiveState();
+      scratch.apply(connection, `l${i}`, [event("call.created", now - ago - 1000, { key: `old${i}`, leg: { key: `old-leg-${i}`, role: "customer" } }), event("call.ended", now - ago, { key: `old${i}` })]);
+      const call = { ...[...scratch.calls.values()][0]!, updatedAt: now - ago };
+      live.load({ calls: [call], agents: [], queues: [], projects: [], dedupe: [], parked: [] });
+    }
+    expect(shown(now, 600_000)).toEqual(walk(now, 600_000));
+    expect(shown(now, 600_000)).toHaveLength(2);
+    // Applied here: one still open, one ended now; then a leg that joins two calls into one.
+    live.apply(connection, "d1", [event("call.created", now, { key: "open1", leg: { key: "leg-a", role: "customer" } })]);
+    live.apply(connection, "d2", [event("call.created", now, { key: "done1" }), event("call.ended", now, { key: "done1" })]);
+    live.apply(connection, "d3", [event("call.created", now, { key: "open2", leg: { key: "leg-b", role: "customer" } })]);
+    live.apply(connection, "d4", [event("call.answered", now + 1, { key: "open2", leg: { key: "leg-a", role: "customer" } })]);
+    for (const [at, window] of [[now, 600_000], [now + 4 * 60_000, 60_000], [now + 20 * 60_000, 600_000], [now + 20 * 60_000, 3 * HOUR]] as const) {
+      expect(shown(at, window)).toEqual(walk(at, window));
+    }
+    // Taken from the applier (a replica): an ended copy replaces the open one.
+    const open = [...live.calls.values()].find((c) => c.endedAt === null)!;
+    live.absorb({ calls: [{ ...open, endedAt: now + 2, state: "ended", version: open.version + 1 }], agents: [], queues: [], projects: [], merged: [] });
+    expect(shown(now + 60_000, 600_000)).toEqual(walk(now + 60_000, 600_000));
+    live.reset();
+    expect(live.boardCalls(now, 600_000)).toEqual([]);
+  });
+});
