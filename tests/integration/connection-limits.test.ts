@@ -33,7 +33,7 @@ describe("connection limits", () => {
     await server?.stop();
   });
 
-  it("destroys idle sockets over the per-address cap and still answers a normal request at once", async () => {
+  it("destroys idle sockets over the per-address cap and still answers a normal request at once", { timeout: 60_000 }, async () => {
     const { port } = server.app.server.address() as net.AddressInfo;
     for (let i = 0; i < FLOOD; i += 50) sockets.push(...(await Promise.all(Array.from({ length: 50 }, () => idleSocket(port, "127.0.0.2")))));
     // The server destroys the sockets over the cap as it accepts them; on a loaded machine it may take a moment to get
@@ -51,7 +51,8 @@ describe("connection limits", () => {
     console.log(`connection limits: ${FLOOD} idle sockets from one address, ${stillOpen} left open (cap ${CAP}); /healthz answered in ${elapsed.toFixed(1)} ms`);
 
     // The idle sockets under the cap never send a byte: they are closed at the headers deadline (2 s here)…
-    await expect.poll(() => sockets.filter((s) => !s.destroyed && s.readyState === "open").length, { timeout: 6000, interval: 200 }).toBe(0);
+    // (Waited for, not timed: a loaded CI machine once left one open after 6 s.)
+    await expect.poll(() => sockets.filter((s) => !s.destroyed && s.readyState === "open").length, { timeout: 20_000, interval: 200 }).toBe(0);
     // …and the flooding address has room again: it is not locked out for good.
     const after = await idleSocket(port, "127.0.0.2");
     sockets.push(after);
