@@ -50,9 +50,12 @@ describe("connection limits", () => {
     expect(res.status).toBe(200);
     console.log(`connection limits: ${FLOOD} idle sockets from one address, ${stillOpen} left open (cap ${CAP}); /healthz answered in ${elapsed.toFixed(1)} ms`);
 
-    // The idle sockets under the cap never send a byte: they are closed at the headers deadline (2 s here)…
-    // (Waited for, not timed: a loaded CI machine once left one open after 6 s.)
-    await expect.poll(() => sockets.filter((s) => !s.destroyed && s.readyState === "open").length, { timeout: 20_000, interval: 200 }).toBe(0);
+    // The idle sockets under the cap never send a byte: the server closes them at the headers deadline (2 s here)…
+    // Counted on the server's side, where the rule lives: in two loaded CI runs one or two client sockets still read
+    // "open" after 6 and 20 s, which a run alone never shows (its log line below says how many the client still sees).
+    const serverConnections = () => new Promise<number>((resolve, reject) => server.app.server.getConnections((error, count) => (error ? reject(error) : resolve(count))));
+    await expect.poll(serverConnections, { timeout: 20_000, interval: 200 }).toBe(0);
+    console.log(`connection limits: after the headers deadline the server holds 0 connections; the client sees ${open()} of its sockets open`);
     // …and the flooding address has room again: it is not locked out for good.
     const after = await idleSocket(port, "127.0.0.2");
     sockets.push(after);
