@@ -15,7 +15,7 @@ async function main() {
     const rebuilt = await replayLog(db);
     // Everything stored, not only the last day: the replay keeps every call.
     const stored = new LiveState();
-    stored.load(await new Store(db).loadLive(Date.now(), { endedCallMs: YEARS, dedupeMs: 0, parkedMs: 0 }));
+    stored.load(await new Store(db).loadLive(Date.now(), { endedCallMs: YEARS, silentCallMs: YEARS, dedupeMs: 0, parkedMs: 0 }));
     const differences = compareStates(stored, rebuilt);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(`replayed the log: ${rebuilt.calls.size} calls, ${rebuilt.agents.size} agents in ${seconds} s; stored: ${stored.calls.size} calls, ${stored.agents.size} agents`);

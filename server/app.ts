@@ -21,6 +21,7 @@ import { HistoryService } from "./history/history-service";
 import { scheduleRetention } from "./history/retention";
 import { Ingestor } from "./ingest/ingestor";
 import { openCalls } from "./domain/figures";
+import { startOfDay } from "./domain/stats";
 import { DEFAULT_LIVE_OPTIONS, LiveState } from "./live/live-state";
 import { newId } from "./live/ids";
 import type { Logger } from "./log";
@@ -36,6 +37,9 @@ import { createMetrics, type Metrics } from "./observability/metrics";
 import { DisplayNames } from "./names/display-names";
 import { countMigrations } from "./observability/readiness";
 import { serveOperations } from "./observability/routes";
+
+/** How much later than the applier a node that is not the applier lets calls go (see the evict timer). */
+const REPLICA_EVICT_LAG_MS = 10 * 60_000;
 
 /** The PostgreSQL database's name: the nodes of one cluster share it (the change bus is named after it). */
 async function databaseName(db: Db): Promise<string> {
@@ -97,7 +101,9 @@ export async function startCallboard(options: {
 
   const postgres = isPostgresUrl(config.databaseUrl);
   const storedCalls = postgres ? new PgStoredCalls(config.databaseUrl) : new SqliteStoredCalls(config.databaseUrl);
-  const live = new LiveState(DEFAULT_LIVE_OPTIONS, storedCalls);
+  // PostgreSQL's stored calls answer asynchronously, so de-duplication does not look deliveries up there: memory keeps
+  // their identities for the 48 h it always did (docs/decisions.md, Performance).
+  const live = new LiveState(postgres ? { ...DEFAULT_LIVE_OPTIONS, dedupeMemoryMs: 48 * 3600_000 } : DEFAULT_LIVE_OPTIONS, storedCalls);
   let realtime: Realtime | undefined;
   // The live state from the database: at start, and whenever a replica resyncs or a node becomes the applier. One
   // load at a time, so a load started later always lands later (a takeover's never under an older replica reload's).
@@ -105,11 +111,12 @@ export async function startCallboard(options: {
   let loading: Promise<void> = Promise.resolve();
   const reloadLive = (): Promise<void> => {
     const run = loading.then(async () => {
-      const data = await store.loadLive(Date.now(), {
-        endedCallMs: DEFAULT_LIVE_OPTIONS.endedCallMemoryMs,
-        dedupeMs: DEFAULT_LIVE_OPTIONS.dedupeMemoryMs,
-        parkedMs: DEFAULT_LIVE_OPTIONS.parkedMemoryMs,
-      });
+      const now = Date.now();
+      const data = await store.loadLive(
+        now,
+        { endedCallMs: live.options.endedCallMemoryMs, silentCallMs: live.options.silentCallMemoryMs, dedupeMs: live.options.dedupeMemoryMs, parkedMs: live.options.parkedMemoryMs },
+        { since: startOfDay(now, config.timeZone), serviceLevelSeconds: config.serviceLevelSeconds },
+      );
       live.reset();
       live.load(data);
       loads.count++;
@@ -268,7 +275,15 @@ export async function startCallboard(options: {
   });
   options.onUpgrade?.(server);
 
-  const evictTimer = setInterval(() => live.evict(Date.now()), 60_000);
+  // Live and recently ended calls stay in memory, the rest is found in the database (LiveState.evict). Today's figures
+  // are read first, so a day that turned starts from the calls still held. A node that is not the applier lets calls
+  // go later than the applier does: a stored call the applier takes back is then one this node let go too (it restores
+  // it from the change, LiveState.absorb), never one it still counts as held.
+  const evictTimer = setInterval(() => {
+    const now = Date.now();
+    live.calls.dayStats(startOfDay(now, config.timeZone), config.serviceLevelSeconds, now);
+    live.evict(applying ? now : now - REPLICA_EVICT_LAG_MS);
+  }, 60_000);
   evictTimer.unref();
   // Calls whose end never came are closed as "no end received", stored like any event (see LiveState.expire).
   const sweepTimer = setInterval(() => {

@@ -16,6 +16,7 @@ const Payload = z.discriminatedUnion("kind", [
     queues: z.array(Queue),
     projects: z.array(Project),
     merged: z.array(z.object({ from: Call, into: z.string() })),
+    restored: z.array(Call).default([]),
   }),
   z.object({ kind: z.literal("alert"), alert: Alert }),
 ]);
@@ -61,6 +62,7 @@ export class Replica {
       queues: [...changes.queues.values()],
       projects: [...changes.projects.values()],
       merged: changes.merged.map(({ from, into }) => ({ from, into })),
+      restored: [...changes.restored.values()],
     });
   }
 

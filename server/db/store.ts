@@ -5,6 +5,7 @@ import { membershipIds } from "../domain/membership";
 import type { Agent, Presence, Project, Queue } from "../domain/model";
 import { byName, linkedUserName } from "../domain/names";
 import type { Changes, EventRecord } from "../live/live-state";
+import { DayTally } from "../domain/day-tally";
 import { callFromRow } from "./call-row";
 import type { Db } from "./client";
 
@@ -84,12 +85,21 @@ export async function linkedNames(db: Db): Promise<Map<string, string>> {
 export class Store {
   constructor(readonly db: Db) {}
 
-  /** The state the live pipeline starts from: open and recently ended calls, all agents, queues, projects. */
-  async loadLive(now: number, memory: { endedCallMs: number; dedupeMs: number; parkedMs: number }) {
+  /**
+   * The state the live pipeline starts from: open and recently ended calls, all agents, queues, projects; with `day`,
+   * today's figures begun with the day's other stored calls (read page by page, only their part of the figures kept).
+   */
+  async loadLive(now: number, memory: { endedCallMs: number; silentCallMs: number; dedupeMs: number; parkedMs: number }, day?: { since: number; serviceLevelSeconds: number }) {
     const [callRows, agentRows, queues, projects, dedupeRows, parkedRows] = await Promise.all([
       this.db.call.findMany({
-        // Calls ended or silent for longer are found on demand (SqliteStoredCalls) when a late event names them.
-        where: { OR: [{ endedAt: { gte: date(now - memory.endedCallMs) } }, { updatedAt: { gte: date(now - memory.endedCallMs) } }] },
+        // Calls ended or silent for longer are found on demand (StoredCalls) when a late event names them.
+        where: {
+          OR: [
+            { endedAt: { gte: date(now - memory.endedCallMs) } },
+            { updatedAt: { gte: date(now - memory.endedCallMs) } },
+            { endedAt: null, updatedAt: { gte: date(now - memory.silentCallMs) } },
+          ],
+        },
       }),
       this.db.agent.findMany(),
       this.db.queue.findMany(),
@@ -104,6 +114,7 @@ export class Store {
       }),
     ]);
     const calls = callRows.map(callFromRow);
+    const tally = day ? await this.dayTally(day.since, day.serviceLevelSeconds, new Set(calls.map((call) => call.id))) : undefined;
     const linked = await linkedNames(this.db);
     const agents = agentRows.map((row) => agentFromRow(row, linked.get(row.id) ?? null));
     const connectionProviders = new Map(
@@ -135,6 +146,33 @@ export class Store {
         at: row.receivedAt.getTime(),
       })),
       parked,
+      day: tally,
     };
   }
+
+  /** Today's figures of the day's stored calls but those `held`, read in pages so the day is never in memory at once. */
+  async dayTally(since: number, serviceLevelSeconds: number, held: ReadonlySet<string>): Promise<DayTally> {
+    const tally = new DayTally().begin(since, serviceLevelSeconds);
+    let cursor: string | undefined;
+    for (;;) {
+      const rows = await this.db.call.findMany({
+        where: { startedAt: { gte: date(since) } },
+        orderBy: { id: "asc" },
+        take: DAY_PAGE,
+        ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+      });
+      for (const row of rows) {
+        if (held.has(row.id)) continue;
+        try {
+          tally.countStored(callFromRow(row));
+        } catch {
+          // A row that cannot be read back counts nothing (SqliteStoredCalls treats it as absent alike).
+        }
+      }
+      if (rows.length < DAY_PAGE) return tally;
+      cursor = rows[rows.length - 1]!.id;
+    }
+  }
 }
+
+const DAY_PAGE = 2_000;

@@ -13,8 +13,12 @@ export const BY_LEG_SQL =
   `SELECT c.* FROM "Leg" l CROSS JOIN "Call" c WHERE c."id" = l."callId" AND l."externalKey" = ? AND c."connectionId" = ? ` +
   `ORDER BY c."startedAt" DESC LIMIT 1`;
 
+/** The accepted delivery that carried an identity (the Delivery index on connectionId, dedupeKey). */
+export const DUPLICATE_OF_SQL = `SELECT "id" FROM "Delivery" WHERE "connectionId" = ? AND "dedupeKey" = ? AND "outcome" = 'accepted' LIMIT 1`;
+
 /**
- * Finds a stored call for an event whose call is not in memory. Synchronous on purpose: deliveries are applied in
+ * Finds a stored call for an event whose call is not in memory, and the delivery that carried an identity older than
+ * memory's de-duplication window. Synchronous on purpose: deliveries are applied in
  * arrival order on the main thread, and an indexed read of a committed row on a read-only connection (WAL readers
  * never wait for the writer) takes microseconds.
  */
@@ -22,11 +26,21 @@ export class SqliteStoredCalls implements StoredCalls {
   private readonly db: Database.Database;
   private readonly byKeyStatement: Database.Statement<[string, string], CallRowData>;
   private readonly byLegStatement: Database.Statement<[string, string], CallRowData>;
+  private readonly duplicateStatement: Database.Statement<[string, string], { id: string }>;
 
   constructor(databaseUrl: string) {
     this.db = new Database(sqliteFileFromUrl(databaseUrl), { readonly: true, fileMustExist: true, timeout: 2_000 });
     this.byKeyStatement = this.db.prepare(BY_KEY_SQL);
     this.byLegStatement = this.db.prepare(BY_LEG_SQL);
+    this.duplicateStatement = this.db.prepare(DUPLICATE_OF_SQL);
+  }
+
+  duplicateOf(connectionId: string, dedupeKey: string): string | undefined {
+    try {
+      return this.duplicateStatement.get(connectionId, dedupeKey)?.id;
+    } catch {
+      return undefined;
+    }
   }
 
   byKey(connectionId: string, key: string): Call | undefined {

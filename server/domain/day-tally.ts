@@ -34,6 +34,12 @@ const COUNTED = ["answered", "missed", "abandoned", "answeredInTime", "outbound"
  * call's part is kept, so a changed call takes its old part back before adding its new one; sums are whole numbers
  * (whole seconds), so taking back is exact. A new day (or another service-level threshold) rebuilds it once from the
  * calls. Pure data structure: no clock, no I/O.
+ *
+ * Calls that leave memory but stay today's calls (stored: the live state keeps only live and recently ended calls)
+ * are retired: their part stays in the sums, only the part itself is let go. A retired call that comes back (a late
+ * event finds it in the database) is restored as stored, i.e. as it was counted: its part is known again, the sums are
+ * unchanged. So the sums always cover every call of the day, held or stored, as long as the day began with the stored
+ * ones (`begin`, `countStored`).
  */
 export class DayTally {
   private basis: { since: number; serviceLevelSeconds: number } | undefined;
@@ -49,9 +55,35 @@ export class DayTally {
     this.add(id, call);
   }
 
-  /** A call left. */
+  /** A call left (merged into another, gone): its part is taken back. */
   delete(id: string): void {
     if (this.basis) this.take(id);
+  }
+
+  /** A call left memory but is still one of today's (stored): the sums keep its part, the part itself goes. */
+  retire(id: string): void {
+    this.parts.delete(id);
+  }
+
+  /** A retired call is held again, as stored (as it was counted): its part is known again, the sums do not change. */
+  restore(id: string, call: Call): void {
+    if (!this.basis || this.parts.has(id)) return;
+    const part = this.partOf(call);
+    if (part) this.parts.set(id, part);
+  }
+
+  /** Begins a day with nothing counted yet (a load: the stored calls come with `countStored`, then the held ones). */
+  begin(since: number, serviceLevelSeconds: number): this {
+    this.clear();
+    this.basis = { since, serviceLevelSeconds };
+    return this;
+  }
+
+  /** Counts a stored call of the day that is not held (retired from the start). */
+  countStored(call: Call): void {
+    if (!this.basis || this.parts.has(call.id)) return;
+    this.add(call.id, call);
+    this.parts.delete(call.id);
   }
 
   clear(): void {
@@ -77,18 +109,28 @@ export class DayTally {
     ] as const) {
       for (const [key, sum] of groups) {
         let lastHour = 0;
-        for (const endedAt of sum.abandoned.values()) if (endedAt > now - LAST_HOUR_MS) lastHour++;
+        for (const [id, endedAt] of sum.abandoned) {
+          if (endedAt > now - LAST_HOUR_MS) lastHour++;
+          // A retired call's end only gets older: once out of the hour it never counts there again.
+          else if (!this.parts.has(id)) sum.abandoned.delete(id);
+        }
         out[key] = withAverages({ ...sum.counts, abandonedLastHour: lastHour });
       }
     }
     return stats;
   }
 
-  private add(id: string, call: Call) {
+  /** What the call adds to today's figures; undefined if it is not one of today's calls. */
+  private partOf(call: Call): Part | undefined {
     const basis = this.basis!;
-    if (call.startedAt < basis.since) return;
+    if (call.startedAt < basis.since) return undefined;
     const counts = emptyCounts();
-    const part: Part = { queue: queueKey(call), project: projectKey(call), counts, abandonedAt: addCall(counts, call, basis.serviceLevelSeconds), agents: agentDays(call) };
+    return { queue: queueKey(call), project: projectKey(call), counts, abandonedAt: addCall(counts, call, basis.serviceLevelSeconds), agents: agentDays(call) };
+  }
+
+  private add(id: string, call: Call) {
+    const part = this.partOf(call);
+    if (!part) return;
     this.parts.set(id, part);
     this.move(this.queues, part.queue, id, part, 1);
     this.move(this.projects, part.project, id, part, 1);

@@ -25,6 +25,8 @@ export function mergeChanges(into: Changes, from: Changes): Changes {
   into.records.push(...from.records);
   into.relinked.push(...from.relinked);
   for (const [id, call] of from.calls) into.calls.set(id, call);
+  // As stored before the first of them changed it.
+  for (const [id, call] of from.restored) if (!into.restored.has(id)) into.restored.set(id, call);
   // A call merged into another by a later delivery is not written: its row goes.
   for (const merge of from.merged) {
     into.merged.push(merge);

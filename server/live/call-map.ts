@@ -7,7 +7,7 @@ import type { DayStats } from "../domain/stats";
  * once-a-second figures, every snapshot and the alert engine read them without walking every call held.
  */
 export class CallMap extends Map<string, Call> {
-  private readonly tally = new DayTally();
+  private tally = new DayTally();
 
   override set(id: string, call: Call): this {
     super.set(id, call);
@@ -19,6 +19,28 @@ export class CallMap extends Map<string, Call> {
   override delete(id: string): boolean {
     this.tally.delete(id);
     return super.delete(id);
+  }
+
+  /** The call leaves memory but stays one of today's (it is stored): today's figures keep it. */
+  retire(id: string): boolean {
+    this.tally.retire(id);
+    return super.delete(id);
+  }
+
+  /** A stored call is held again, as stored (as today's figures counted it when it was retired or loaded). */
+  restore(id: string, call: Call): this {
+    super.set(id, call);
+    this.tally.restore(id, call);
+    return this;
+  }
+
+  /**
+   * Today's figures begin (at a load) from `stored`: a tally begun for the day that counted the day's stored calls not
+   * held (DayTally.countStored); the calls held are added to it.
+   */
+  beginDay(stored: DayTally): void {
+    this.tally = stored;
+    for (const [id, call] of this.entries()) stored.set(id, call);
   }
 
   override clear(): void {

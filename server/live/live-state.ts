@@ -6,6 +6,7 @@ import { callIdentities, eventIdentities, opensCall, withIdentities, type Identi
 import { mergeCalls, newAgent, newCall, reduceAgent, reduceCall, touchAgent, type Refs } from "../domain/reducer";
 import { callAgents, withMembership } from "../domain/membership";
 import { withAgentNames, type NameKind } from "../domain/names";
+import type { DayTally } from "../domain/day-tally";
 import { BoardIndex } from "./board-index";
 import { CallMap } from "./call-map";
 import { eventId, newId } from "./ids";
@@ -27,6 +28,8 @@ export interface Changes {
   relinked: { eventId: string; callId: string }[];
   /** Calls found to be part of another: their rows go, their events move to `into`, boards drop them. */
   merged: { from: Call; into: string }[];
+  /** Stored calls taken back into memory (as stored) before they changed: replicas restore them alike. */
+  restored: Map<string, Call>;
   calls: Map<string, Call>;
   agents: Map<string, Agent>;
   queues: Map<string, Queue>;
@@ -34,7 +37,7 @@ export interface Changes {
 }
 
 export function emptyChanges(): Changes {
-  return { records: [], relinked: [], merged: [], calls: new Map(), agents: new Map(), queues: new Map(), projects: new Map() };
+  return { records: [], relinked: [], merged: [], restored: new Map(), calls: new Map(), agents: new Map(), queues: new Map(), projects: new Map() };
 }
 
 export interface ConnectionRef {
@@ -49,18 +52,28 @@ interface Parked {
 }
 
 export interface LiveStateOptions {
-  /** How long ended calls stay in memory so late events still find them (default 24 h). */
+  /**
+   * How long ended calls stay in memory after their last change (default 1 h: the board's recent calls, "abandoned in
+   * the last hour", and the CDRs and retries that follow an end within minutes). Later events find them in the
+   * database (`StoredCalls`); today's figures keep counting them (CallMap.retire).
+   */
   endedCallMemoryMs: number;
+  /** How long open calls with no news at all stay in memory (default 24 h; the sweeper closes them long before). */
+  silentCallMemoryMs: number;
   /** How long events naming an unknown dialog wait for it (default 6 h). */
   parkedMemoryMs: number;
-  /** How long delivery identities are remembered for de-duplication (default 48 h). */
+  /**
+   * How long delivery identities are remembered in memory for de-duplication (default 2 h: the providers' documented
+   * retries come within 30 minutes). Older ones are looked up in the database (`StoredCalls.duplicateOf`).
+   */
   dedupeMemoryMs: number;
 }
 
 export const DEFAULT_LIVE_OPTIONS: LiveStateOptions = {
-  endedCallMemoryMs: 24 * 3600_000,
+  endedCallMemoryMs: 3600_000,
+  silentCallMemoryMs: 24 * 3600_000,
   parkedMemoryMs: 6 * 3600_000,
-  dedupeMemoryMs: 48 * 3600_000,
+  dedupeMemoryMs: 2 * 3600_000,
 };
 
 const k = (connectionId: string, key: string) => `${connectionId}|${key}`;
@@ -78,6 +91,11 @@ export interface StoredCalls {
    * the delivery is applied (`LiveState.fetchFor`); every identity asked for is in the answer, undefined if none.
    */
   fetch?(connectionId: string, identities: readonly string[]): Promise<FetchedCalls>;
+  /**
+   * The accepted delivery that carried this identity, for those older than memory keeps (synchronous stores; an
+   * asynchronous one relies on memory's window).
+   */
+  duplicateOf?(connectionId: string, dedupeKey: string): string | undefined;
 }
 
 /** Identity → the stored call holding it (undefined: none), fetched for one delivery before it is applied. */
@@ -102,6 +120,8 @@ export class LiveState {
   private readonly dedupe = new Map<string, { deliveryId: string; at: number }>();
   /** What `fetchFor` found for the delivery being applied (asynchronous stores only). */
   private fetched: FetchedCalls | undefined;
+  /** The changes of the delivery being applied (stored calls taken back are noted there). */
+  private applying: Changes | undefined;
   /** Wall-clock time each call last changed here: provider clocks can be far off, this is what "just ended" uses. */
   private readonly lastChange = new Map<string, number>();
   /** The calls a board shows (boardCalls), kept as calls change. */
@@ -114,7 +134,8 @@ export class LiveState {
 
   /** The delivery that already carried this event, if any. */
   findDuplicate(connectionId: string, dedupeKey: string | null): string | undefined {
-    return dedupeKey === null ? undefined : this.dedupe.get(k(connectionId, dedupeKey))?.deliveryId;
+    if (dedupeKey === null) return undefined;
+    return this.dedupe.get(k(connectionId, dedupeKey))?.deliveryId ?? this.stored?.duplicateOf?.(connectionId, dedupeKey);
   }
 
   rememberDelivery(connectionId: string, dedupeKey: string | null, deliveryId: string, at: number) {
@@ -157,10 +178,12 @@ export class LiveState {
     fetched?: FetchedCalls,
   ): Changes {
     this.fetched = fetched;
+    this.applying = changes;
     try {
       this.applyEvents(connection, deliveryId, events, changes, receivedAt);
     } finally {
       this.fetched = undefined;
+      this.applying = undefined;
     }
     return changes;
   }
@@ -266,9 +289,13 @@ export class LiveState {
     return merged;
   }
 
-  /** Drops a call from memory and from the index (identities another call holds by now stay with it). */
-  private forget(call: Call) {
-    this.calls.delete(call.id);
+  /**
+   * Drops a call from memory and from the index (identities another call holds by now stay with it). `retire`: it is
+   * still one of the stored calls (today's figures keep it); else it is gone (merged).
+   */
+  private forget(call: Call, retire = false) {
+    if (retire) this.calls.retire(call.id);
+    else this.calls.delete(call.id);
     this.lastChange.delete(call.id);
     this.board.drop(call.id);
     for (const identity of callIdentities(call)) {
@@ -375,24 +402,29 @@ export class LiveState {
     return changes;
   }
 
-  /** Takes a stored call back into memory; returns its id. */
+  /** Takes a stored call back into memory, as stored; returns its id. */
   private adopt(call: Call | undefined): string | undefined {
     if (!call) return undefined;
     if (this.calls.has(call.id)) return call.id;
-    this.indexCall(call);
+    this.indexCall(call, call.updatedAt, true);
+    this.applying?.restored.set(call.id, call);
     return call.id;
   }
 
-  /** Holds a call (new or changed): by id and in the board's index (`changedAt`: when it changed here). */
-  private hold(call: Call, changedAt: number) {
-    this.calls.set(call.id, call);
+  /**
+   * Holds a call (new or changed): by id and in the board's index (`changedAt`: when it changed here). `restored`: a
+   * stored call taken back as stored (today's figures count it already).
+   */
+  private hold(call: Call, changedAt: number, restored = false) {
+    if (restored) this.calls.restore(call.id, call);
+    else this.calls.set(call.id, call);
     this.lastChange.set(call.id, changedAt);
     this.board.hold({ id: call.id, open: call.endedAt === null, changedAt });
   }
 
   /** Holds a call and finds it by every identity it has. */
-  private indexCall(call: Call, changedAt = call.updatedAt) {
-    this.hold(call, changedAt);
+  private indexCall(call: Call, changedAt = call.updatedAt, restored = false) {
+    this.hold(call, changedAt, restored);
     for (const identity of callIdentities(call)) this.callByIdentity.set(k(call.connectionId, identity), call.id);
   }
 
@@ -409,8 +441,20 @@ export class LiveState {
    * older copy of a call or agent never replaces a newer one, so messages can be taken again after a reload. Returns
    * what it took, for this node's boards.
    */
-  absorb(change: { calls: Call[]; agents: Agent[]; queues: Queue[]; projects: Project[]; merged: { from: Call; into: string }[] }): Changes {
+  absorb(change: {
+    calls: Call[];
+    agents: Agent[];
+    queues: Queue[];
+    projects: Project[];
+    merged: { from: Call; into: string }[];
+    restored?: Call[];
+  }): Changes {
     const taken = emptyChanges();
+    // Stored calls the applier took back: this node let them go too (it keeps them at least as long), and takes them
+    // back as stored before they change, so today's figures take their stored part back, not nothing.
+    for (const call of change.restored ?? []) {
+      if (!this.calls.has(call.id)) this.indexCall(call, call.updatedAt, true);
+    }
     for (const merge of change.merged) {
       const gone = this.calls.get(merge.from.id);
       if (gone) this.forget(gone);
@@ -443,7 +487,11 @@ export class LiveState {
     return taken;
   }
 
-  /** Restores state from the database at start-up. */
+  /**
+   * Restores state from the database at start-up. `day`: today's figures begun with the day's stored calls not held
+   * (DayTally.countStored), so they cover every call of the day; without it they cover the calls held and those let go
+   * later.
+   */
   load(data: {
     calls: Call[];
     agents: Agent[];
@@ -451,8 +499,10 @@ export class LiveState {
     projects: Project[];
     dedupe: { connectionId: string; dedupeKey: string; deliveryId: string; at: number }[];
     parked: { record: EventRecord; provider: ProviderId }[];
+    day?: DayTally;
   }) {
     for (const call of data.calls) this.indexCall(call);
+    if (data.day) this.calls.beginDay(data.day);
     for (const agent of data.agents) {
       this.agents.set(agent.id, agent);
       this.agentByExternal.set(k(agent.connectionId, agent.externalId), agent.id);
@@ -477,15 +527,18 @@ export class LiveState {
   }
 
   /**
-   * Drops what no late event is likely to need any more: calls ended, or silent (no event at all), for longer than
-   * `endedCallMemoryMs`, so a call whose end never came does not stay on every board and in every snapshot for ever.
-   * A late event for such a call finds it in the database again (`StoredCalls`). Returns the ids of calls that left.
+   * Lets go of what no late event is likely to need any more: calls ended longer than `endedCallMemoryMs` ago, and
+   * open calls silent (no event at all) for longer than `silentCallMemoryMs`, so memory holds the live and recently
+   * ended calls, not the day, and a call whose end never came does not stay on every board for ever. A late event for
+   * such a call finds it in the database again (`StoredCalls`); today's figures keep counting it. Returns the ids of
+   * calls that left.
    */
   evict(now: number): string[] {
     const removed: string[] = [];
     for (const call of this.calls.values()) {
-      if (this.changedAt(call) < now - this.options.endedCallMemoryMs) {
-        this.forget(call);
+      const window = call.endedAt === null ? this.options.silentCallMemoryMs : this.options.endedCallMemoryMs;
+      if (this.changedAt(call) < now - window) {
+        this.forget(call, true);
         removed.push(call.id);
       }
     }

@@ -200,7 +200,7 @@ describe.skipIf(redisUnavailable() || haproxyUnavailable())("three nodes behind 
     const prisma = await openDatabase(databaseUrl);
     try {
       const stored = new LiveState();
-      stored.load(await new Store(prisma).loadLive(Date.now(), { endedCallMs: 86_400_000, dedupeMs: 0, parkedMs: 0 }));
+      stored.load(await new Store(prisma).loadLive(Date.now(), { endedCallMs: 86_400_000, silentCallMs: 86_400_000, dedupeMs: 0, parkedMs: 0 }));
       expect(compareStates(stored, await replayLog(prisma))).toEqual([]);
     } finally {
       await prisma.$disconnect();

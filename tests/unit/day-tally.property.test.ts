@@ -4,6 +4,7 @@ import { END_REASONS, PROVIDERS, type CallEvent, type EndReason } from "@/server
 import type { Call } from "@/server/domain/model";
 import { newCall, reduceCall, type Refs } from "@/server/domain/reducer";
 import { dayStats, LAST_HOUR_MS } from "@/server/domain/stats";
+import { DayTally } from "@/server/domain/day-tally";
 import { CallMap } from "@/server/live/call-map";
 
 /**
@@ -158,5 +159,78 @@ describe("today's figures kept current", () => {
     // A new day is read once from the calls.
     map.dayStats(T - 1000 + DAY, SL, T + DAY);
     expect(walked).toBe(1);
+  });
+});
+
+type MemoryOp =
+  | { kind: "next"; call: number }
+  | { kind: "retire"; call: number }
+  | { kind: "drop"; call: number }
+  | { kind: "read"; by: number }
+  | { kind: "load" };
+const memoryOp = (calls: number): fc.Arbitrary<MemoryOp> =>
+  fc.oneof(
+    { arbitrary: fc.record({ kind: fc.constant("next" as const), call: fc.nat({ max: calls - 1 }) }), weight: 8 },
+    { arbitrary: fc.record({ kind: fc.constant("retire" as const), call: fc.nat({ max: calls - 1 }) }), weight: 4 },
+    { arbitrary: fc.record({ kind: fc.constant("drop" as const), call: fc.nat({ max: calls - 1 }) }), weight: 1 },
+    // The clock only moves on (a retired call's abandoned end is let go once out of the hour).
+    { arbitrary: fc.record({ kind: fc.constant("read" as const), by: fc.integer({ min: 0, max: LAST_HOUR_MS / 2 }) }), weight: 3 },
+    { arbitrary: fc.record({ kind: fc.constant("load" as const) }), weight: 1 },
+  );
+
+describe("today's figures when calls leave memory", () => {
+  it("equal dayStats over every call of the day, held or stored, whatever left memory, came back, changed or was reloaded", () => {
+    const scenario = fc.array(callSpec, { minLength: 1, maxLength: 12 }).chain((specs) => fc.tuple(fc.constant(specs), fc.array(memoryOp(specs.length), { maxLength: 150 })));
+    fc.assert(
+      fc.property(scenario, ([specs, ops]) => {
+        const history = specs.map(versions);
+        const at = specs.map(() => -1);
+        /** The database: every call's newest version (a held call is stored as it changes). */
+        const stored = new Map<string, Call>();
+        const since = T - 12 * 3_600_000;
+        let now = T - 2 * LAST_HOUR_MS;
+        // A node starts: the calls held, and today's figures begun with the day's stored calls that are not held.
+        const load = (held: Iterable<Call>) => {
+          const map = new CallMap();
+          for (const call of held) map.set(call.id, call);
+          const tally = new DayTally().begin(since, SL);
+          for (const call of stored.values()) if (!map.has(call.id)) tally.countStored(call);
+          map.beginDay(tally);
+          return map;
+        };
+        let map = load([]);
+        const check = () => expect(map.dayStats(since, SL, now)).toEqual(dayStats(stored.values(), since, SL, now));
+        check();
+        for (const o of ops) {
+          const id = `k${"call" in o ? o.call : 0}`;
+          if (o.kind === "next") {
+            // A late event finds a call that left memory in the database: it comes back as stored, then changes.
+            const back = stored.get(id);
+            if (back && !map.has(id)) map.restore(id, back);
+            at[o.call] = Math.min(at[o.call]! + 1, history[o.call]!.length - 1);
+            const call = history[o.call]![at[o.call]!]!;
+            map.set(id, call);
+            stored.set(id, call);
+          } else if (o.kind === "retire") {
+            if (map.has(id)) map.retire(id);
+          } else if (o.kind === "drop") {
+            // Merged into another call: it comes back (if it had left) and goes for good.
+            const back = stored.get(id);
+            if (back && !map.has(id)) map.restore(id, back);
+            map.delete(id);
+            stored.delete(id);
+            at[o.call] = -1;
+          } else if (o.kind === "read") {
+            now += o.by;
+            check();
+          } else {
+            map = load([...map.values()]);
+            check();
+          }
+        }
+        check();
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { CallEvent } from "@/server/domain/events";
 import type { Call } from "@/server/domain/model";
+import { DayTally } from "@/server/domain/day-tally";
+import { dayStats } from "@/server/domain/stats";
 import { LiveState, type StoredCalls } from "@/server/live/live-state";
 
 const connection = { id: "conn", provider: "conpeek" as const };
@@ -70,6 +72,67 @@ describe("calls that leave memory", () => {
     live.apply(connection, "d2", [event("call.answered", now, { key: "k3" })]);
     expect(store.reads).toBe(firstReads);
     expect(live.calls.size).toBe(1);
+  });
+});
+
+describe("today's figures as calls leave memory", () => {
+  it("an ended call leaves an hour after its end, an open one after a day of silence; a replica that takes a late event for one keeps the applier's figures", () => {
+    const db = new Map<string, Call>();
+    const store: StoredCalls = { byKey: (connectionId, key) => [...db.values()].find((c) => c.connectionId === connectionId && c.key === key) };
+    const applier = new LiveState(undefined, store);
+    const replica = new LiveState(undefined, store);
+    const now = Date.now();
+    const since = now - 2 * HOUR;
+    for (const node of [applier, replica]) node.load({ calls: [], agents: [], queues: [], projects: [], dedupe: [], parked: [], day: new DayTally().begin(since, 20) });
+    const queue = { externalId: "Q1", name: "Queue 1" };
+    const agent = { externalId: "jane" };
+    // The applier applies and stores; the replica takes what changed.
+    const deliver = (id: string, events: CallEvent[]) => {
+      const changes = applier.apply(connection, id, events);
+      for (const call of changes.calls.values()) db.set(call.id, call);
+      replica.absorb({ calls: [...changes.calls.values()], agents: [...changes.agents.values()], queues: [...changes.queues.values()], projects: [], merged: [], restored: [...changes.restored.values()] });
+      return changes;
+    };
+    deliver("d1", [
+      event("call.created", now - 10 * 60_000, { key: "k1", direction: "inbound", queue }),
+      event("call.ringing", now - 10 * 60_000 + 3000, { key: "k1", agent, leg: { key: "a1", role: "agent" } }),
+      event("call.answered", now - 10 * 60_000 + 9000, { key: "k1", agent, leg: { key: "a1", role: "agent" } }),
+      { ...event("call.ended", now - 5 * 60_000, { key: "k1" }), scope: "call", reason: "completed" } as CallEvent,
+    ]);
+    deliver("d2", [event("call.created", now - 60_000, { key: "k2", direction: "inbound", queue })]);
+    const figures = (node: LiveState) => node.calls.dayStats(since, 20, now);
+    const expected = () => dayStats(db.values(), since, 20, now);
+    expect(figures(applier)).toEqual(expected());
+
+    expect(applier.evict(Date.now() + 59 * 60_000)).toEqual([]);
+    const [k1, k2] = [...db.values()];
+    expect(applier.evict(Date.now() + 61 * 60_000)).toEqual([k1!.id]);
+    expect(replica.evict(Date.now() + 71 * 60_000)).toEqual([k1!.id]);
+    expect(figures(applier)).toEqual(expected());
+    expect(figures(replica)).toEqual(expected());
+
+    // A late CDR for the call that left: the applier finds it stored and says so, the replica restores it alike.
+    const changes = deliver("d3", [{ ...event("call.summary", now - 4 * 60_000, { key: "k1" }), scope: "call", talkSeconds: 321, waitSeconds: 9 } as CallEvent]);
+    expect([...changes.restored.keys()]).toEqual([k1!.id]);
+    expect(figures(applier)).toEqual(expected());
+    expect(figures(replica)).toEqual(expected());
+    expect(figures(applier).queues[k1!.queueId!]?.handleSeconds).toBe(321);
+
+    // The open call stays until a day of silence.
+    expect(applier.evict(Date.now() + 23 * HOUR)).toEqual([k1!.id]);
+    expect(applier.evict(Date.now() + 25 * HOUR)).toEqual([k2!.id]);
+    expect(figures(applier)).toEqual(expected());
+  });
+
+  it("de-duplication: identities older than memory's window are looked up in the store", () => {
+    const live = new LiveState(undefined, { duplicateOf: (connectionId, key) => (connectionId === "conn" && key === "old" ? "delivery-old" : undefined) });
+    live.rememberDelivery("conn", "recent", "delivery-recent", Date.now());
+    expect(live.findDuplicate("conn", "recent")).toBe("delivery-recent");
+    expect(live.findDuplicate("conn", "old")).toBe("delivery-old");
+    expect(live.findDuplicate("conn", "new")).toBeUndefined();
+    expect(live.findDuplicate("conn", null)).toBeUndefined();
+    live.evict(Date.now() + 3 * HOUR);
+    expect(live.findDuplicate("conn", "recent")).toBeUndefined();
   });
 });
 
