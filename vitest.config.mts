@@ -12,6 +12,8 @@ const SQLITE_ONLY = [
   "tests/integration/crash.test.ts",
   "tests/integration/intake-safety.test.ts",
   "tests/integration/startup-banner.test.ts",
+  // Whether a start hands a SQLite file to Prisma's CLI (PostgreSQL's check is the same, tested by every PG start).
+  "tests/integration/migrate-skip.test.ts",
   // The migration that backfilled membership from SQLite rows (20261123110000): PostgreSQL starts with it applied.
   "tests/integration/membership-store.test.ts",
 ];

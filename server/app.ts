@@ -115,7 +115,11 @@ export async function startCallboard(options: {
       const data = await store.loadLive(
         now,
         { endedCallMs: live.options.endedCallMemoryMs, silentCallMs: live.options.silentCallMemoryMs, dedupeMs: live.options.dedupeMemoryMs, parkedMs: live.options.parkedMemoryMs },
-        { since: startOfDay(now, config.timeZone), serviceLevelSeconds: config.serviceLevelSeconds },
+        {
+          since: startOfDay(now, config.timeZone),
+          serviceLevelSeconds: config.serviceLevelSeconds,
+          scan: storedCalls instanceof SqliteStoredCalls ? (since) => storedCalls.dayCalls(since) : undefined,
+        },
       );
       live.reset();
       live.load(data);

@@ -5,9 +5,11 @@
  * - `bench:ingest`: durable deliveries per second, all five providers, beside a plain handler;
  * - `bench:push`: push latency at 1/100/1,000 clients, lost receipts, bytes per update, snapshot, connect storm, RSS per
  *   socket, beside bare Socket.IO;
- * - `bench:day`: today's figures per read as calls pile up, beside the walk over every call.
+ * - `bench:day`: today's figures per read as calls pile up, beside the walk over every call;
+ * - `bench:memory`: start-up and RSS of the production server with a day of 100,000 calls stored, beside an empty
+ *   database and a bare Next.js custom server.
  *
- *   npm run bench                 # everything (about 4 minutes on 2 cores)
+ *   npm run bench                 # everything (about 6 minutes on 2 cores)
  *   npm run bench -- push day     # some of them; each also runs alone: npm run bench:push -- --help
  */
 import { execFileSync, spawn } from "node:child_process";
@@ -18,6 +20,7 @@ const BENCHES = {
   ingest: { script: "ingest.ts", args: ["--total", "30000", "--concurrency", "128"] },
   push: { script: "push.ts", args: ["--seconds", "10", "--storm", "1000", "--live", "500"] },
   day: { script: "day.ts", args: [] },
+  memory: { script: "memory.ts", args: ["--calls", "100000"] },
 } as const;
 type Name = keyof typeof BENCHES;
 

@@ -153,7 +153,9 @@ export interface BatchWriting {
 }
 
 /** Prisma's SQLite DateTime format. */
-const time = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
+/** A time as Prisma stores a DateTime in SQLite (ISO text with `+00:00`: it sorts as time does). */
+export const storedTime = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
+const time = storedTime;
 const timeOrNull = (ms: number | null) => (ms === null ? null : time(ms));
 
 function deliveryRow(d: DeliveryRow) {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Call, CallFacts, Leg } from "../domain/model";
+import type { FigureCall } from "../domain/stats";
 
 const CallDetail = z.object({ facts: CallFacts, legs: z.array(Leg) });
 
@@ -62,4 +63,47 @@ export function callFromRow(row: CallRowData): Call {
     version: row.version,
     updatedAt: ms(row.updatedAt),
   });
+}
+
+/** A stored call's columns that today's figures read (CallRowData without its detail). */
+export type FigureRowData = Pick<
+  CallRowData,
+  "id" | "connectionId" | "provider" | "direction" | "state" | "agentId" | "queueId" | "projectId" | "startedAt" | "answeredAt" | "endedAt" | "endReason" | "waitSeconds" | "talkSeconds"
+>;
+export interface FigureLegData {
+  agentId: string | null;
+  role: string;
+  answeredAt: StoredTime | null;
+  endedAt: StoredTime | null;
+  endReason: string | null;
+}
+
+/**
+ * What today's figures read of a stored call, from its row and its agent legs' rows (no detail to parse: a start
+ * counts a whole day of them). The values are the ones the batch writer wrote from a parsed Call.
+ */
+export function figureCall(row: FigureRowData, legs: readonly FigureLegData[]): FigureCall {
+  return {
+    id: row.id,
+    connectionId: row.connectionId,
+    provider: row.provider as FigureCall["provider"],
+    direction: row.direction as FigureCall["direction"],
+    state: row.state as FigureCall["state"],
+    agentId: row.agentId,
+    queueId: row.queueId,
+    projectId: row.projectId,
+    startedAt: ms(row.startedAt),
+    answeredAt: msOrNull(row.answeredAt),
+    endedAt: msOrNull(row.endedAt),
+    endReason: row.endReason as FigureCall["endReason"],
+    waitSeconds: row.waitSeconds,
+    talkSeconds: row.talkSeconds,
+    legs: legs.map((leg) => ({
+      agentId: leg.agentId,
+      role: leg.role as FigureCall["legs"][number]["role"],
+      answeredAt: msOrNull(leg.answeredAt),
+      endedAt: msOrNull(leg.endedAt),
+      endReason: leg.endReason as FigureCall["legs"][number]["endReason"],
+    })),
+  };
 }

@@ -6,7 +6,8 @@ import type { Agent, Presence, Project, Queue } from "../domain/model";
 import { byName, linkedUserName } from "../domain/names";
 import type { Changes, EventRecord } from "../live/live-state";
 import { DayTally } from "../domain/day-tally";
-import { callFromRow } from "./call-row";
+import type { FigureCall } from "../domain/stats";
+import { callFromRow, figureCall } from "./call-row";
 import type { Db } from "./client";
 
 /** A webhook request exactly as received, plus what Callboard answered. */
@@ -89,7 +90,7 @@ export class Store {
    * The state the live pipeline starts from: open and recently ended calls, all agents, queues, projects; with `day`,
    * today's figures begun with the day's other stored calls (read page by page, only their part of the figures kept).
    */
-  async loadLive(now: number, memory: { endedCallMs: number; silentCallMs: number; dedupeMs: number; parkedMs: number }, day?: { since: number; serviceLevelSeconds: number }) {
+  async loadLive(now: number, memory: { endedCallMs: number; silentCallMs: number; dedupeMs: number; parkedMs: number }, day?: { since: number; serviceLevelSeconds: number; scan?: (since: number) => Iterable<FigureCall> }) {
     const [callRows, agentRows, queues, projects, dedupeRows, parkedRows] = await Promise.all([
       this.db.call.findMany({
         // Calls ended or silent for longer are found on demand (StoredCalls) when a late event names them.
@@ -114,7 +115,13 @@ export class Store {
       }),
     ]);
     const calls = callRows.map(callFromRow);
-    const tally = day ? await this.dayTally(day.since, day.serviceLevelSeconds, new Set(calls.map((call) => call.id))) : undefined;
+    // When memory keeps ended calls longer than the day has lasted, every call of the day is held: nothing to count.
+    const wholeDayHeld = day !== undefined && now - memory.endedCallMs <= day.since;
+    const tally = day
+      ? wholeDayHeld
+        ? new DayTally().begin(day.since, day.serviceLevelSeconds)
+        : await this.dayTally(day.since, day.serviceLevelSeconds, new Set(calls.map((call) => call.id)), day.scan)
+      : undefined;
     const linked = await linkedNames(this.db);
     const agents = agentRows.map((row) => agentFromRow(row, linked.get(row.id) ?? null));
     const connectionProviders = new Map(
@@ -150,29 +157,45 @@ export class Store {
     };
   }
 
-  /** Today's figures of the day's stored calls but those `held`, read in pages so the day is never in memory at once. */
-  async dayTally(since: number, serviceLevelSeconds: number, held: ReadonlySet<string>): Promise<DayTally> {
+  /**
+   * Today's figures of the day's stored calls but those `held`, from their rows (columns and agent legs: what the
+   * figures read, FigureCall), read in pages so the day is never in memory at once. `scan`: a faster reader of the
+   * same rows (SQLite's, SqliteStoredCalls.dayCalls).
+   */
+  async dayTally(since: number, serviceLevelSeconds: number, held: ReadonlySet<string>, scan?: (since: number) => Iterable<FigureCall>): Promise<DayTally> {
     const tally = new DayTally().begin(since, serviceLevelSeconds);
+    const count = (call: FigureCall) => {
+      if (!held.has(call.id)) tally.countStored(call);
+    };
+    if (scan) {
+      for (const call of scan(since)) count(call);
+      return tally;
+    }
     let cursor: string | undefined;
     for (;;) {
       const rows = await this.db.call.findMany({
         where: { startedAt: { gte: date(since) } },
+        select: FIGURE_COLUMNS,
         orderBy: { id: "asc" },
         take: DAY_PAGE,
         ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
       });
-      for (const row of rows) {
-        if (held.has(row.id)) continue;
-        try {
-          tally.countStored(callFromRow(row));
-        } catch {
-          // A row that cannot be read back counts nothing (SqliteStoredCalls treats it as absent alike).
-        }
-      }
+      const legs = await this.db.leg.findMany({
+        where: { callId: { in: rows.map((row) => row.id) }, role: "agent" },
+        select: { callId: true, agentId: true, role: true, answeredAt: true, endedAt: true, endReason: true },
+      });
+      const legsOf = new Map<string, typeof legs>();
+      for (const leg of legs) legsOf.set(leg.callId, [...(legsOf.get(leg.callId) ?? []), leg]);
+      for (const row of rows) count(figureCall(row, legsOf.get(row.id) ?? []));
       if (rows.length < DAY_PAGE) return tally;
       cursor = rows[rows.length - 1]!.id;
     }
   }
 }
+
+const FIGURE_COLUMNS = {
+  id: true, connectionId: true, provider: true, direction: true, state: true, agentId: true, queueId: true, projectId: true,
+  startedAt: true, answeredAt: true, endedAt: true, endReason: true, waitSeconds: true, talkSeconds: true,
+} as const;
 
 const DAY_PAGE = 2_000;

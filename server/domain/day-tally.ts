@@ -1,5 +1,4 @@
-import type { Call } from "./model";
-import { addCall, agentDays, emptyCounts, LAST_HOUR_MS, projectKey, queueKey, withAverages, type AgentDay, type DayCounts, type DayStats } from "./stats";
+import { addCall, agentDays, emptyCounts, LAST_HOUR_MS, projectKey, queueKey, withAverages, type AgentDay, type FigureCall, type DayCounts, type DayStats } from "./stats";
 
 /** What one call adds to today's figures (dayStats' loop body for that call). */
 interface Part {
@@ -49,7 +48,7 @@ export class DayTally {
   private readonly agents = new Map<string, AgentSum>();
 
   /** A call came or changed. Until the first `stats` there is nothing to keep. */
-  set(id: string, call: Call): void {
+  set(id: string, call: FigureCall): void {
     if (!this.basis) return;
     this.take(id);
     this.add(id, call);
@@ -66,7 +65,7 @@ export class DayTally {
   }
 
   /** A retired call is held again, as stored (as it was counted): its part is known again, the sums do not change. */
-  restore(id: string, call: Call): void {
+  restore(id: string, call: FigureCall): void {
     if (!this.basis || this.parts.has(id)) return;
     const part = this.partOf(call);
     if (part) this.parts.set(id, part);
@@ -80,7 +79,7 @@ export class DayTally {
   }
 
   /** Counts a stored call of the day that is not held (retired from the start). */
-  countStored(call: Call): void {
+  countStored(call: FigureCall): void {
     if (!this.basis || this.parts.has(call.id)) return;
     this.add(call.id, call);
     this.parts.delete(call.id);
@@ -95,7 +94,7 @@ export class DayTally {
   }
 
   /** The figures as dayStats gives them for these calls; `calls` is read only when the day (or threshold) changed. */
-  stats(calls: () => Iterable<[string, Call]>, since: number, serviceLevelSeconds: number, now: number): DayStats {
+  stats(calls: () => Iterable<[string, FigureCall]>, since: number, serviceLevelSeconds: number, now: number): DayStats {
     if (this.basis?.since !== since || this.basis.serviceLevelSeconds !== serviceLevelSeconds) {
       this.clear();
       this.basis = { since, serviceLevelSeconds };
@@ -121,14 +120,14 @@ export class DayTally {
   }
 
   /** What the call adds to today's figures; undefined if it is not one of today's calls. */
-  private partOf(call: Call): Part | undefined {
+  private partOf(call: FigureCall): Part | undefined {
     const basis = this.basis!;
     if (call.startedAt < basis.since) return undefined;
     const counts = emptyCounts();
     return { queue: queueKey(call), project: projectKey(call), counts, abandonedAt: addCall(counts, call, basis.serviceLevelSeconds), agents: agentDays(call) };
   }
 
-  private add(id: string, call: Call) {
+  private add(id: string, call: FigureCall) {
     const part = this.partOf(call);
     if (!part) return;
     this.parts.set(id, part);

@@ -142,7 +142,10 @@ export interface OutcomeFacts {
   hasAgentLeg: boolean;
 }
 
-export function outcomeFacts(call: BoardCall): OutcomeFacts {
+/** What a call's outcome is decided from (a Call, a BoardCall, or a stored row with its agent legs). */
+export type OutcomeCall = Pick<BoardCall, "provider" | "direction" | "state" | "answeredAt" | "endReason" | "agentId"> & { legs: readonly Pick<BoardCall["legs"][number], "role">[] };
+
+export function outcomeFacts(call: OutcomeCall): OutcomeFacts {
   return {
     provider: call.provider,
     direction: call.direction,
@@ -172,7 +175,7 @@ export function outcomeOf(facts: OutcomeFacts): CallOutcome | null {
 }
 
 /** The outcome of a call (see CALL_OUTCOMES); null while it is neither answered nor ended. */
-export function callOutcome(call: BoardCall): CallOutcome | null {
+export function callOutcome(call: OutcomeCall): CallOutcome | null {
   return outcomeOf(outcomeFacts(call));
 }
 

@@ -1,5 +1,5 @@
 import { callOutcome } from "./figures";
-import type { Call } from "./model";
+import type { Call, Leg } from "./model";
 import { dayKey, startOfZonedDay } from "./time-zone";
 
 /**
@@ -79,6 +79,15 @@ export const emptyCounts = (): DayCounts => ({
 /** The window of "abandoned in the last hour". */
 export const LAST_HOUR_MS = 3_600_000;
 
+/**
+ * What today's figures read of a call: its columns and its agent legs' (a stored call's row is enough, without the
+ * reducer's facts: Store.loadLive counts a day's stored calls from their rows).
+ */
+export type FigureCall = Pick<
+  Call,
+  "id" | "connectionId" | "provider" | "direction" | "state" | "agentId" | "queueId" | "projectId" | "startedAt" | "answeredAt" | "endedAt" | "endReason" | "waitSeconds" | "talkSeconds"
+> & { legs: readonly Pick<Leg, "agentId" | "role" | "answeredAt" | "endedAt" | "endReason">[] };
+
 /** What an agent's part of a call was, for their figures: the facts of one leg of theirs (or of the call, see below). */
 export interface AgentPart {
   agentId: string;
@@ -104,7 +113,7 @@ export function agentOutcome(part: AgentPart): "answered" | "missed" | null {
  * The parts agents had in a call: one per agent leg; and the call itself for an agent it names but who has no leg on it
  * (outbound VOIPEX, a CDR-only call), counted only when answered.
  */
-export function agentParts(call: Call): AgentPart[] {
+export function agentParts(call: FigureCall): AgentPart[] {
   const parts: AgentPart[] = call.legs
     .filter((leg) => leg.agentId !== null && leg.role === "agent")
     .map((leg) => ({
@@ -126,7 +135,7 @@ export function agentParts(call: Call): AgentPart[] {
  * state keeps ended calls for 24 hours), as of `now` (for "abandoned in the last hour"). Pure. The live state keeps the
  * same figures current as calls change (DayTally, day-tally.ts) instead of walking every call: this is its definition.
  */
-export function dayStats(calls: Iterable<Call>, since: number, serviceLevelSeconds: number, now: number = Date.now()): DayStats {
+export function dayStats(calls: Iterable<FigureCall>, since: number, serviceLevelSeconds: number, now: number = Date.now()): DayStats {
   const stats: DayStats = { since, serviceLevelSeconds, agents: {}, queues: {}, projects: {} };
   for (const call of calls) {
     if (call.startedAt < since) continue;
@@ -144,11 +153,11 @@ export function dayStats(calls: Iterable<Call>, since: number, serviceLevelSecon
 }
 
 /** The group a call of today is counted in. */
-export const queueKey = (call: Call): string => call.queueId ?? noneKey(call.connectionId);
-export const projectKey = (call: Call): string => call.projectId ?? noneKey(call.connectionId);
+export const queueKey = (call: FigureCall): string => call.queueId ?? noneKey(call.connectionId);
+export const projectKey = (call: FigureCall): string => call.projectId ?? noneKey(call.connectionId);
 
 /** What one call adds to its agents' day: one entry per part with an outcome (agentOutcome), in order. */
-export function agentDays(call: Call): [string, AgentDay][] {
+export function agentDays(call: FigureCall): [string, AgentDay][] {
   const days: [string, AgentDay][] = [];
   for (const part of agentParts(call)) {
     const outcome = agentOutcome(part);
@@ -163,7 +172,7 @@ export function agentDays(call: Call): [string, AgentDay][] {
  * wait averages, in whole seconds), outbound calls to outbound/outboundAnswered; internal calls, and calls neither
  * answered nor ended, add nothing.
  */
-export function countCall(counts: DayCounts, call: Call, serviceLevelSeconds: number, now: number): void {
+export function countCall(counts: DayCounts, call: FigureCall, serviceLevelSeconds: number, now: number): void {
   const abandonedAt = addCall(counts, call, serviceLevelSeconds);
   if (abandonedAt !== null && abandonedAt > now - LAST_HOUR_MS) counts.abandonedLastHour++;
 }
@@ -172,7 +181,7 @@ export function countCall(counts: DayCounts, call: Call, serviceLevelSeconds: nu
  * countCall without "abandoned in the last hour" (which moves with the clock): returns when the call was abandoned
  * (its end), if it counts there, else null.
  */
-export function addCall(counts: DayCounts, call: Call, serviceLevelSeconds: number): number | null {
+export function addCall(counts: DayCounts, call: FigureCall, serviceLevelSeconds: number): number | null {
   const outcome = callOutcome(call);
   if (outcome === null) return null;
   if (call.direction === "outbound") {

@@ -53,9 +53,10 @@ interface Parked {
 
 export interface LiveStateOptions {
   /**
-   * How long ended calls stay in memory after their last change (default 1 h: the board's recent calls, "abandoned in
-   * the last hour", and the CDRs and retries that follow an end within minutes). Later events find them in the
-   * database (`StoredCalls`); today's figures keep counting them (CallMap.retire).
+   * How long ended calls stay in memory after their last change (default 24 h). Later events find them in the database
+   * (`StoredCalls`) and today's figures keep counting them (CallMap.retire), but two readers still need every call of
+   * the day in memory: an agent's list of their calls of today (realtime/io.ts boardFor) and a limited supervisor's
+   * figures (visibleStats). Until they read the database, the window stays a day (docs/decisions.md, Performance).
    */
   endedCallMemoryMs: number;
   /** How long open calls with no news at all stay in memory (default 24 h; the sweeper closes them long before). */
@@ -70,7 +71,7 @@ export interface LiveStateOptions {
 }
 
 export const DEFAULT_LIVE_OPTIONS: LiveStateOptions = {
-  endedCallMemoryMs: 3600_000,
+  endedCallMemoryMs: 24 * 3600_000,
   silentCallMemoryMs: 24 * 3600_000,
   parkedMemoryMs: 6 * 3600_000,
   dedupeMemoryMs: 2 * 3600_000,

@@ -3,7 +3,7 @@ import type { CallEvent } from "@/server/domain/events";
 import type { Call } from "@/server/domain/model";
 import { DayTally } from "@/server/domain/day-tally";
 import { dayStats } from "@/server/domain/stats";
-import { LiveState, type StoredCalls } from "@/server/live/live-state";
+import { DEFAULT_LIVE_OPTIONS, LiveState, type StoredCalls } from "@/server/live/live-state";
 
 const connection = { id: "conn", provider: "conpeek" as const };
 const HOUR = 3600_000;
@@ -79,8 +79,10 @@ describe("today's figures as calls leave memory", () => {
   it("an ended call leaves an hour after its end, an open one after a day of silence; a replica that takes a late event for one keeps the applier's figures", () => {
     const db = new Map<string, Call>();
     const store: StoredCalls = { byKey: (connectionId, key) => [...db.values()].find((c) => c.connectionId === connectionId && c.key === key) };
-    const applier = new LiveState(undefined, store);
-    const replica = new LiveState(undefined, store);
+    // Ended calls kept an hour (the default is a day: see LiveStateOptions).
+    const options = { ...DEFAULT_LIVE_OPTIONS, endedCallMemoryMs: HOUR };
+    const applier = new LiveState(options, store);
+    const replica = new LiveState(options, store);
     const now = Date.now();
     const since = now - 2 * HOUR;
     for (const node of [applier, replica]) node.load({ calls: [], agents: [], queues: [], projects: [], dedupe: [], parked: [], day: new DayTally().begin(since, 20) });
