@@ -103,7 +103,7 @@ export async function startCallboard(options: {
   const storedCalls = postgres ? new PgStoredCalls(config.databaseUrl) : new SqliteStoredCalls(config.databaseUrl);
   // PostgreSQL's stored calls answer asynchronously, so de-duplication does not look deliveries up there: memory keeps
   // their identities for the 48 h it always did (docs/decisions.md, Performance).
-  const live = new LiveState(postgres ? { ...DEFAULT_LIVE_OPTIONS, dedupeMemoryMs: 48 * 3600_000 } : DEFAULT_LIVE_OPTIONS, storedCalls);
+  const live = new LiveState({ ...DEFAULT_LIVE_OPTIONS, endedCallMemoryMs: config.endedCallMemoryMs, ...(postgres ? { dedupeMemoryMs: 48 * 3600_000 } : {}) }, storedCalls);
   let realtime: Realtime | undefined;
   // The live state from the database: at start, and whenever a replica resyncs or a node becomes the applier. One
   // load at a time, so a load started later always lands later (a takeover's never under an older replica reload's).
@@ -273,6 +273,7 @@ export async function startCallboard(options: {
     alerts,
     redis,
     log,
+    storedAgentCalls: (agentIds, since) => store.agentCalls(agentIds, since),
     onNamesChanged: (change) => {
       if (applying) names.redo(change).catch((error: unknown) => log.error({ err: error, change }, "redoing another node's names change failed"));
     },

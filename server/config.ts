@@ -30,6 +30,7 @@ const Env = z.object({
     }),
   WEBHOOK_BODY_LIMIT: z.coerce.number().int().positive().default(256 * 1024),
   CALLBOARD_RECENT_ENDED_SECONDS: z.coerce.number().int().nonnegative().default(600),
+  CALLBOARD_MEMORY_ENDED_MINUTES: z.coerce.number().positive().default(60),
   CALLBOARD_SILENT_MINUTES: z.coerce.number().positive().default(30),
   CALLBOARD_SERVICE_LEVEL_SECONDS: z.coerce.number().int().positive().default(20),
   CALLBOARD_STUCK_MINUTES: z.coerce.number().positive().default(120),
@@ -68,6 +69,11 @@ export interface Config {
   trustedProxies: string[];
   bodyLimit: number;
   recentEndedMs: number;
+  /**
+   * Ended calls stay in memory this long after their last change (then they are read from the database when needed);
+   * never less than the board shows them plus 5 minutes.
+   */
+  endedCallMemoryMs: number;
   /** A connection with no delivery for this long is flagged as silent. */
   silentAfterMs: number;
   /** Service level: % of offered calls answered within this many seconds. */
@@ -121,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustedProxies: e.TRUSTED_PROXIES,
     bodyLimit: e.WEBHOOK_BODY_LIMIT,
     recentEndedMs: e.CALLBOARD_RECENT_ENDED_SECONDS * 1000,
+    endedCallMemoryMs: Math.max(e.CALLBOARD_MEMORY_ENDED_MINUTES * 60_000, e.CALLBOARD_RECENT_ENDED_SECONDS * 1000 + 5 * 60_000),
     silentAfterMs: e.CALLBOARD_SILENT_MINUTES * 60_000,
     serviceLevelSeconds: e.CALLBOARD_SERVICE_LEVEL_SECONDS,
     stuckMs: e.CALLBOARD_STUCK_MINUTES * 60_000,

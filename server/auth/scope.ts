@@ -131,7 +131,7 @@ export function canSeeAgent(user: AuthUser, agent: Agent): boolean {
  * Today's figures cut to what the user may see: agents only their own; limited supervisors their queues/projects and
  * the agents they may see (an id not among `agents` is not shown).
  */
-export function scopeStats(user: AuthUser, stats: DayStats, agents: ReadonlyMap<string, Agent>, ownCalls?: DayStats): DayStats {
+export function scopeStats(user: AuthUser, stats: DayStats, agents: ReadonlyMap<string, Agent>, ownCalls?: Pick<DayStats, "queues" | "projects">): DayStats {
   if (seesEverything(user)) return stats;
   const pick = <T>(record: Record<string, T>, ids: Iterable<string>) => Object.fromEntries([...ids].flatMap((id) => (record[id] ? [[id, record[id]]] : [])));
   if (user.role === "agent") return { ...stats, agents: pick(stats.agents, user.agentIds), queues: {}, projects: {} };

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { ProviderId } from "../domain/events";
 import { CanonicalEvent as CanonicalEventSchema } from "../domain/events";
 import { membershipIds } from "../domain/membership";
-import type { Agent, Presence, Project, Queue } from "../domain/model";
+import type { Agent, Call, Presence, Project, Queue } from "../domain/model";
 import { byName, linkedUserName } from "../domain/names";
 import type { Changes, EventRecord } from "../live/live-state";
 import { DayTally } from "../domain/day-tally";
@@ -155,6 +155,20 @@ export class Store {
       parked,
       day: tally,
     };
+  }
+
+  /**
+   * The stored calls started since `since` of these agent identities: the call names one of them or has a leg of theirs
+   * (both indexed: Call(agentId, startedAt), Leg(agentId)). An agent's list of today's calls.
+   */
+  async agentCalls(agentIds: readonly string[], since: number): Promise<Call[]> {
+    if (agentIds.length === 0) return [];
+    const ids = [...agentIds];
+    const legs = await this.db.leg.findMany({ where: { agentId: { in: ids }, startedAt: { gte: date(since) } }, select: { callId: true } });
+    const rows = await this.db.call.findMany({
+      where: { startedAt: { gte: date(since) }, OR: [{ agentId: { in: ids } }, { id: { in: [...new Set(legs.map((leg) => leg.callId))] } }] },
+    });
+    return rows.map(callFromRow);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { addCall, agentDays, emptyCounts, LAST_HOUR_MS, projectKey, queueKey, withAverages, type AgentDay, type FigureCall, type DayCounts, type DayStats } from "./stats";
+import { addCall, agentDays, emptyCounts, LAST_HOUR_MS, projectKey, queueKey, sumCounts, withAverages, type AgentDay, type FigureCall, type DayCounts, type DayStats } from "./stats";
 
 /** What one call adds to today's figures (dayStats' loop body for that call). */
 interface Part {
@@ -6,6 +6,12 @@ interface Part {
   project: string;
   /** Its counts in its queue's and its project's groups (the same call counts the same in both). */
   counts: DayCounts;
+  /**
+   * A call with a project but no queue: that project (its "No queue" counts are what a supervisor limited to the
+   * project sees of none:<connection>); likewise a call with a queue but no project.
+   */
+  noQueueOfProject: string | null;
+  noProjectOfQueue: string | null;
   /** Its end, when it counts as abandoned (for "abandoned in the last hour", which moves with the clock). */
   abandonedAt: number | null;
   agents: [string, AgentDay][];
@@ -46,6 +52,9 @@ export class DayTally {
   private readonly queues = new Map<string, GroupSum>();
   private readonly projects = new Map<string, GroupSum>();
   private readonly agents = new Map<string, AgentSum>();
+  /** Calls with no queue by project, then by noneKey(connection); calls with no project by queue, likewise. */
+  private readonly noQueueByProject = new Map<string, Map<string, GroupSum>>();
+  private readonly noProjectByQueue = new Map<string, Map<string, GroupSum>>();
 
   /** A call came or changed. Until the first `stats` there is nothing to keep. */
   set(id: string, call: FigureCall): void {
@@ -91,32 +100,54 @@ export class DayTally {
     this.queues.clear();
     this.projects.clear();
     this.agents.clear();
+    this.noQueueByProject.clear();
+    this.noProjectByQueue.clear();
   }
 
   /** The figures as dayStats gives them for these calls; `calls` is read only when the day (or threshold) changed. */
   stats(calls: () => Iterable<[string, FigureCall]>, since: number, serviceLevelSeconds: number, now: number): DayStats {
-    if (this.basis?.since !== since || this.basis.serviceLevelSeconds !== serviceLevelSeconds) {
-      this.clear();
-      this.basis = { since, serviceLevelSeconds };
-      for (const [id, call] of calls()) this.add(id, call);
-    }
+    this.ensure(calls, since, serviceLevelSeconds);
     const stats: DayStats = { since, serviceLevelSeconds, agents: {}, queues: {}, projects: {} };
     for (const [id, sum] of this.agents) stats.agents[id] = { answered: sum.answered, missed: sum.missed, talkSeconds: sum.talkSeconds };
-    for (const [groups, out] of [
-      [this.queues, stats.queues],
-      [this.projects, stats.projects],
-    ] as const) {
-      for (const [key, sum] of groups) {
-        let lastHour = 0;
-        for (const [id, endedAt] of sum.abandoned) {
-          if (endedAt > now - LAST_HOUR_MS) lastHour++;
-          // A retired call's end only gets older: once out of the hour it never counts there again.
-          else if (!this.parts.has(id)) sum.abandoned.delete(id);
-        }
-        out[key] = withAverages({ ...sum.counts, abandonedLastHour: lastHour });
-      }
-    }
+    for (const [key, sum] of this.queues) stats.queues[key] = withAverages(this.counted(sum, now));
+    for (const [key, sum] of this.projects) stats.projects[key] = withAverages(this.counted(sum, now));
     return stats;
+  }
+
+  /**
+   * The "No queue" / "No project" entries (none:<connection>) of dayStats over only the calls a supervisor limited to
+   * `queueIds` and `projectIds` may see (those of their queues or projects): calls with no queue of their projects,
+   * calls with no project of their queues. Read from sums per project and per queue, never by walking calls.
+   */
+  visibleNone(calls: () => Iterable<[string, FigureCall]>, since: number, serviceLevelSeconds: number, now: number, queueIds: readonly string[], projectIds: readonly string[]): Pick<DayStats, "queues" | "projects"> {
+    this.ensure(calls, since, serviceLevelSeconds);
+    const summed = (byGroup: Map<string, Map<string, GroupSum>>, ids: readonly string[]) => {
+      const lists = new Map<string, DayCounts[]>();
+      for (const id of new Set(ids)) {
+        for (const [key, sum] of byGroup.get(id) ?? []) lists.set(key, [...(lists.get(key) ?? []), this.counted(sum, now)]);
+      }
+      return Object.fromEntries([...lists].map(([key, list]) => [key, sumCounts(list)!]));
+    };
+    return { queues: summed(this.noQueueByProject, projectIds), projects: summed(this.noProjectByQueue, queueIds) };
+  }
+
+  /** Begins again from `calls` when the day (or the threshold) is not the one counted. */
+  private ensure(calls: () => Iterable<[string, FigureCall]>, since: number, serviceLevelSeconds: number) {
+    if (this.basis?.since === since && this.basis.serviceLevelSeconds === serviceLevelSeconds) return;
+    this.clear();
+    this.basis = { since, serviceLevelSeconds };
+    for (const [id, call] of calls()) this.add(id, call);
+  }
+
+  /** A group's counts as of `now` ("abandoned in the last hour" counted; averages not yet derived). */
+  private counted(sum: GroupSum, now: number): DayCounts {
+    let lastHour = 0;
+    for (const [id, endedAt] of sum.abandoned) {
+      if (endedAt > now - LAST_HOUR_MS) lastHour++;
+      // A retired call's end only gets older: once out of the hour it never counts there again.
+      else if (!this.parts.has(id)) sum.abandoned.delete(id);
+    }
+    return { ...sum.counts, abandonedLastHour: lastHour };
   }
 
   /** What the call adds to today's figures; undefined if it is not one of today's calls. */
@@ -124,7 +155,15 @@ export class DayTally {
     const basis = this.basis!;
     if (call.startedAt < basis.since) return undefined;
     const counts = emptyCounts();
-    return { queue: queueKey(call), project: projectKey(call), counts, abandonedAt: addCall(counts, call, basis.serviceLevelSeconds), agents: agentDays(call) };
+    return {
+      queue: queueKey(call),
+      project: projectKey(call),
+      counts,
+      noQueueOfProject: call.queueId === null ? call.projectId : null,
+      noProjectOfQueue: call.projectId === null ? call.queueId : null,
+      abandonedAt: addCall(counts, call, basis.serviceLevelSeconds),
+      agents: agentDays(call),
+    };
   }
 
   private add(id: string, call: FigureCall) {
@@ -133,6 +172,7 @@ export class DayTally {
     this.parts.set(id, part);
     this.move(this.queues, part.queue, id, part, 1);
     this.move(this.projects, part.project, id, part, 1);
+    this.moveNone(part, id, 1);
     for (const [agentId, day] of part.agents) {
       let sum = this.agents.get(agentId);
       if (!sum) this.agents.set(agentId, (sum = { parts: 0, answered: 0, missed: 0, talkSeconds: 0 }));
@@ -149,12 +189,26 @@ export class DayTally {
     this.parts.delete(id);
     this.move(this.queues, part.queue, id, part, -1);
     this.move(this.projects, part.project, id, part, -1);
+    this.moveNone(part, id, -1);
     for (const [agentId, day] of part.agents) {
       const sum = this.agents.get(agentId)!;
       sum.answered -= day.answered;
       sum.missed -= day.missed;
       sum.talkSeconds -= day.talkSeconds;
       if (--sum.parts === 0) this.agents.delete(agentId);
+    }
+  }
+
+  private moveNone(part: Part, id: string, sign: 1 | -1) {
+    for (const [byGroup, groupId, key] of [
+      [this.noQueueByProject, part.noQueueOfProject, part.queue],
+      [this.noProjectByQueue, part.noProjectOfQueue, part.project],
+    ] as const) {
+      if (groupId === null) continue;
+      let groups = byGroup.get(groupId);
+      if (!groups) byGroup.set(groupId, (groups = new Map()));
+      this.move(groups, key, id, part, sign);
+      if (groups.size === 0) byGroup.delete(groupId);
     }
   }
 

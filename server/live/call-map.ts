@@ -48,6 +48,11 @@ export class CallMap extends Map<string, Call> {
     super.clear();
   }
 
+  /** The "No queue"/"No project" entries of today's figures of the calls a limited supervisor may see (DayTally.visibleNone). */
+  visibleNone(since: number, serviceLevelSeconds: number, now: number, queueIds: readonly string[], projectIds: readonly string[]): Pick<DayStats, "queues" | "projects"> {
+    return this.tally.visibleNone(() => this.entries(), since, serviceLevelSeconds, now, queueIds, projectIds);
+  }
+
   /** dayStats(this.values(), since, serviceLevelSeconds, now), kept current instead of recomputed. */
   dayStats(since: number, serviceLevelSeconds: number, now: number): DayStats {
     return this.tally.stats(() => this.entries(), since, serviceLevelSeconds, now);

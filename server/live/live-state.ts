@@ -53,10 +53,10 @@ interface Parked {
 
 export interface LiveStateOptions {
   /**
-   * How long ended calls stay in memory after their last change (default 24 h). Later events find them in the database
-   * (`StoredCalls`) and today's figures keep counting them (CallMap.retire), but two readers still need every call of
-   * the day in memory: an agent's list of their calls of today (realtime/io.ts boardFor) and a limited supervisor's
-   * figures (visibleStats). Until they read the database, the window stays a day (docs/decisions.md, Performance).
+   * How long ended calls stay in memory after their last change (default 1 h; CALLBOARD_MEMORY_ENDED_MINUTES). Later
+   * events find them in the database (`StoredCalls`), today's figures keep counting them (CallMap.retire, a limited
+   * supervisor's too: CallMap.visibleNone) and an agent's list of today's calls reads them from the database
+   * (realtime/io.ts, Store.agentCalls).
    */
   endedCallMemoryMs: number;
   /** How long open calls with no news at all stay in memory (default 24 h; the sweeper closes them long before). */
@@ -71,7 +71,7 @@ export interface LiveStateOptions {
 }
 
 export const DEFAULT_LIVE_OPTIONS: LiveStateOptions = {
-  endedCallMemoryMs: 24 * 3600_000,
+  endedCallMemoryMs: 3600_000,
   silentCallMemoryMs: 24 * 3600_000,
   parkedMemoryMs: 6 * 3600_000,
   dedupeMemoryMs: 2 * 3600_000,

@@ -11,8 +11,8 @@ import { NamesChange } from "../names/display-names";
 import { shownAgent, shownNamed } from "../domain/names";
 import type { AuthUser } from "../auth/types";
 import type { Batch } from "../db/store";
-import { toBoardCall, type ConnectionSummary } from "../domain/model";
-import { dayStats, startOfDay, type DayStats } from "../domain/stats";
+import { toBoardCall, type Call, type ConnectionSummary } from "../domain/model";
+import { startOfDay, type DayStats } from "../domain/stats";
 import { AddressCounter, requestAddress, type ProxyTrust } from "../http/connection-limits";
 import { API_CSP, staticSecurityHeaders } from "../http/security-headers";
 import type { LiveState } from "../live/live-state";
@@ -76,6 +76,11 @@ export function createRealtime(
     trust?: ProxyTrust;
     /** Thresholds and open alerts, scoped per user (server/alerts/service.ts). */
     alerts: Pick<AlertService, "thresholdsFor" | "openAlertsFor" | "onAlert" | "onThresholds" | "reloadThresholds">;
+    /**
+     * The stored calls of today (started since `since`) of these agent identities: an agent's list of today's calls
+     * reads them when calls ended earlier today have left memory (LiveState endedCallMemoryMs shorter than the day).
+     */
+    storedAgentCalls?: (agentIds: readonly string[], since: number) => Promise<Call[]>;
     /** A names change another node made (checked): the applier redoes it. */
     onNamesChanged?: (change: NamesChange) => void;
     /** REDIS_URL's connection: the nodes share one Socket.IO through the Redis Streams adapter. */
@@ -124,14 +129,17 @@ export function createRealtime(
     const now = Date.now();
     return deps.live.calls.dayStats(startOfDay(now, deps.timeZone), deps.serviceLevelSeconds, now);
   };
-  /** Today's figures of the calls a limited supervisor may see (for their "No queue"/"No project" card), once per scope. */
-  const visibleStats = (user: AuthUser, cache: Map<string, DayStats>): DayStats | undefined => {
+  /**
+   * Today's "No queue"/"No project" figures of the calls a limited supervisor may see (the rest of their figures are
+   * the global ones of their queues and projects), once per scope: read from the live state's sums, not its calls.
+   */
+  const visibleStats = (user: AuthUser, cache: Map<string, Pick<DayStats, "queues" | "projects">>): Pick<DayStats, "queues" | "projects"> | undefined => {
     const key = scopeKey(user);
     if (key === null) return undefined;
     let stats = cache.get(key);
     if (!stats) {
-      const calls = [...deps.live.calls.values()].filter((call) => canSeeCall(user, call));
-      stats = dayStats(calls, startOfDay(Date.now(), deps.timeZone), deps.serviceLevelSeconds);
+      const now = Date.now();
+      stats = deps.live.calls.visibleNone(startOfDay(now, deps.timeZone), deps.serviceLevelSeconds, now, user.queueIds, user.projectIds);
       cache.set(key, stats);
     }
     return stats;
@@ -144,7 +152,7 @@ export function createRealtime(
     const stats = computeStats();
     // Everyone who sees everything (room "all") gets the same figures: one frame, encoded once for the room.
     io.local.to(ALL).emit("stats:updated", stats);
-    const cache = new Map<string, DayStats>();
+    const cache = new Map<string, Pick<DayStats, "queues" | "projects">>();
     for (const socket of io.sockets.sockets.values()) {
       const user = socket.data.user;
       if (seesEverything(user)) continue;
@@ -157,14 +165,18 @@ export function createRealtime(
   const minuteTimer = setInterval(scheduleStats, 60_000);
   minuteTimer.unref();
 
-  /** What a snapshot shows of the board to this user: everything in it but who they are and the clock. */
-  const boardFor = (user: AuthUser, now: number): SnapshotBoard => {
+  /**
+   * What a snapshot shows of the board to this user: everything in it but who they are and the clock. `stored`: an
+   * agent's stored calls of today (those held win: they are newer or the same).
+   */
+  const boardFor = (user: AuthUser, now: number, stored: readonly Call[] = []): SnapshotBoard => {
     const today = startOfDay(now, deps.timeZone);
+    const ofToday = (call: Call) => canSeeCall(user, call) && (call.state !== "ended" || call.startedAt >= today);
     // Agents get all of their calls of today (their view lists them); everyone else the board's live window.
     const calls =
       user.role === "agent"
-        ? [...deps.live.calls.values()]
-            .filter((call) => canSeeCall(user, call) && (call.state !== "ended" || call.startedAt >= today))
+        ? [...deps.live.calls.values(), ...stored.filter((call) => !deps.live.calls.has(call.id))]
+            .filter(ofToday)
             .map((call) => toBoardCall(callForAgents(user.agentIds, call)))
         : deps.live
             .boardCalls(now, deps.recentEndedMs)
@@ -201,20 +213,38 @@ export function createRealtime(
   let packedBoards = 0;
   const changed = () => void generation++;
   const packed = new Map<string, { generation: number; at: number; bytes: Uint8Array }>();
-  const packedFor = (user: AuthUser): Uint8Array => {
+  const packedFor = (user: AuthUser, stored?: readonly Call[]): Uint8Array => {
     const key = audienceKey(user);
     const now = Date.now();
     const held = packed.get(key);
     if (held && held.generation === generation && now - held.at < SNAPSHOT_REUSE_MS) return held.bytes;
     for (const [other, entry] of packed) if (entry.generation !== generation || now - entry.at >= SNAPSHOT_REUSE_MS) packed.delete(other);
-    const bytes = packBoard(boardFor(user, now));
+    const bytes = packBoard(boardFor(user, now, stored));
     packedBoards++;
     packed.set(key, { generation, at: now, bytes });
     return bytes;
   };
-  const sendSnapshot = (socket: { data: SocketData; emit: CallboardSocket["emit"] }) => {
+  /** Whether an agent's calls of today are not all held (some ended long enough ago to have left memory). */
+  const needsStored = (user: AuthUser, now: number) =>
+    user.role === "agent" && deps.storedAgentCalls !== undefined && now - deps.live.options.endedCallMemoryMs > startOfDay(now, deps.timeZone);
+  const sendSnapshot = (socket: { data: SocketData; emit: CallboardSocket["emit"]; connected?: boolean }) => {
     const user = socket.data.user;
-    socket.emit("snapshot", packedFor(user), ownPart(user));
+    const now = Date.now();
+    const held = packed.get(audienceKey(user));
+    const fresh = held !== undefined && held.generation === generation && now - held.at < SNAPSHOT_REUSE_MS;
+    if (fresh || !needsStored(user, now)) {
+      socket.emit("snapshot", packedFor(user), ownPart(user));
+      return;
+    }
+    // The board is built once the stored calls are read, from the calls held then (any change made meanwhile included).
+    deps.storedAgentCalls!(user.agentIds, startOfDay(now, deps.timeZone))
+      .then((stored) => {
+        if (socket.connected !== false) socket.emit("snapshot", packedFor(user, stored), ownPart(user));
+      })
+      .catch((error: unknown) => {
+        deps.log?.error({ err: error }, "reading an agent's stored calls of today failed; their snapshot has the calls held");
+        if (socket.connected !== false) socket.emit("snapshot", packBoard(boardFor(user, Date.now())), ownPart(user));
+      });
   };
 
   // Alerts go to the rooms of their queue/project (agents are in none of them); thresholds, when an admin changes

@@ -1,8 +1,13 @@
+import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { canSeeCall } from "@/server/auth/scope";
 import { callFromRow } from "@/server/db/call-row";
 import { Store } from "@/server/db/store";
 import { SqliteStoredCalls } from "@/server/db/stored-calls";
+import { callAgents } from "@/server/domain/membership";
 import type { Call } from "@/server/domain/model";
+import type { ClientToServerEvents, ServerToClientEvents, Snapshot } from "@/server/realtime/protocol";
+import { unpackSnapshot } from "@/server/realtime/snapshot-codec";
 import { dayStats, startOfDay } from "@/server/domain/stats";
 import { DEFAULT_LIVE_OPTIONS, LiveState } from "@/server/live/live-state";
 import { allScenarios, voipexScenarios } from "@/server/simulator/scenarios";
@@ -87,5 +92,78 @@ describe("a day of calls in memory and in the database", () => {
       const none = await new Store(server.app.db).dayTally(later, SL, new Set(), scan);
       expect(none.stats(() => [], later, SL, later)).toEqual(dayStats([], later, SL, later));
     }
+  });
+});
+
+/** A zone where it is now between 06:00 and 18:00, so that an hour ago was already today there. */
+function daytimeZone(now: number): string {
+  const hour = new Date(now).getUTCHours();
+  for (let offset = -12; offset <= 12; offset++) {
+    const local = (hour + offset + 24) % 24;
+    if (local >= 6 && local < 18) return offset === 0 ? "UTC" : `Etc/GMT${offset > 0 ? "-" : "+"}${Math.abs(offset)}`;
+  }
+  throw new Error("no zone");
+}
+
+describe("what readers of the day get once calls left memory", () => {
+  let centre: TestServer;
+  let zone: string;
+  beforeAll(async () => {
+    zone = daytimeZone(Date.now());
+    centre = await startTestServer({ CALLBOARD_TIME_ZONE: zone, CALLBOARD_SERVICE_LEVEL_SECONDS: String(SL), CALLBOARD_MEMORY_ENDED_MINUTES: "60" });
+  });
+  afterAll(() => centre.stop());
+
+  const firstSnapshot = async (cookie: string): Promise<Snapshot> => {
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = connect(centre.app.url, { transports: ["websocket"], extraHeaders: { cookie } });
+    try {
+      return await new Promise<Snapshot>((resolve, reject) => {
+        socket.once("snapshot", (packed, own) => resolve(unpackSnapshot(packed, own)));
+        socket.once("connect_error", reject);
+      });
+    } finally {
+      socket.disconnect();
+    }
+  };
+
+  it("an agent's list of today's calls comes from the database (theirs only), a limited supervisor's No queue/No project figures from the day's sums", async () => {
+    const now = Date.now();
+    for (const scenario of allScenarios(now - 5 * 60_000)) await centre.play(scenario);
+    const live = centre.app.live;
+    const stored = (await centre.app.db.call.findMany()).map(callFromRow);
+    // The agent with the most ended calls, who does not have all of them.
+    const ended = stored.filter((call) => call.state === "ended");
+    const counts = new Map<string, number>();
+    for (const call of ended) for (const id of callAgents(call)) counts.set(id, (counts.get(id) ?? 0) + 1);
+    const [agentId, mine] = [...counts].sort((a, b) => b[1] - a[1])[0]!;
+    expect(mine).toBeGreaterThan(1);
+    expect(mine).toBeLessThan(ended.length);
+    const agent = await centre.session({ email: "agent@example.com", name: "Agent", role: "agent", agentIds: [agentId] });
+    // A supervisor of the queues of calls with no project and the projects of calls with no queue: their "No queue" /
+    // "No project" cards count some calls, not all.
+    const queueIds = [...new Set(stored.flatMap((call) => (call.projectId === null && call.queueId !== null ? [call.queueId] : [])))];
+    const projectIds = [...new Set(stored.flatMap((call) => (call.queueId === null && call.projectId !== null ? [call.projectId] : [])))];
+    expect(queueIds.length + projectIds.length).toBeGreaterThan(0);
+    const limited = await centre.session({ email: "limited@example.com", name: "Limited", role: "supervisor", queueIds, projectIds });
+
+    // Two hours on (the test's clock): every ended call has left memory; the open ones stay.
+    const left = live.evict(now + 2 * HOUR);
+    expect(left.length).toBe(ended.length);
+    expect(live.calls.size).toBe(stored.length - ended.length);
+
+    const today = startOfDay(Date.now(), zone);
+    const theirs = stored.filter((call) => canSeeCall(agent.user, call) && (call.state !== "ended" || call.startedAt >= today));
+    const snapshot = await firstSnapshot(agent.cookie);
+    expect(snapshot.calls.map((call) => call.id).sort()).toEqual(theirs.map((call) => call.id).sort());
+    expect(theirs.filter((call) => call.state === "ended")).toHaveLength(mine);
+    // As agents see them: a colleague's leg stays anonymous.
+    for (const call of snapshot.calls) for (const leg of call.legs) expect(leg.agentId === null || leg.agentId === agentId).toBe(true);
+
+    const none = (record: Record<string, unknown>) => Object.fromEntries(Object.entries(record).filter(([key]) => key.startsWith("none:")));
+    const expected = dayStats(stored.filter((call) => canSeeCall(limited.user, call)), today, SL, Date.now());
+    expect(Object.keys(none(expected.queues)).length + Object.keys(none(expected.projects)).length).toBeGreaterThan(0);
+    const figures = (await firstSnapshot(limited.cookie)).stats;
+    expect(none(figures.queues)).toEqual(none(expected.queues));
+    expect(none(figures.projects)).toEqual(none(expected.projects));
   });
 });

@@ -77,6 +77,25 @@ function versions(spec: Spec, i: number): Call[] {
   return all;
 }
 
+/** Supervisors limited to some queues and projects (ids as versions() makes them), and one limited to nothing here. */
+const SCOPES: [string[], string[]][] = [
+  [["c1:q1"], []],
+  [[], ["c1:p1"]],
+  [["c1:q2", "c2:q1"], ["c2:p1"]],
+  [["c1:q1", "c1:q2", "c2:q1", "c2:q2"], ["c1:p1", "c2:p1"]],
+  [["c3:q9"], ["c3:p9"]],
+];
+const noneOnly = (record: Record<string, unknown>) => Object.fromEntries(Object.entries(record).filter(([key]) => key.startsWith("none:")));
+/** A limited supervisor's "No queue"/"No project" figures equal dayStats over only the calls they may see. */
+function expectVisibleNone(map: CallMap, calls: Iterable<Call>, since: number, now: number) {
+  const all = [...calls];
+  for (const [queueIds, projectIds] of SCOPES) {
+    const visible = all.filter((call) => (call.queueId !== null && queueIds.includes(call.queueId)) || (call.projectId !== null && projectIds.includes(call.projectId)));
+    const expected = dayStats(visible, since, SL, now);
+    expect(map.visibleNone(since, SL, now, queueIds, projectIds)).toEqual({ queues: noneOnly(expected.queues), projects: noneOnly(expected.projects) });
+  }
+}
+
 type Op = { kind: "next"; call: number } | { kind: "drop"; call: number } | { kind: "read"; clock: number } | { kind: "day"; by: 1 | -1 };
 const op = (calls: number): fc.Arbitrary<Op> =>
   fc.oneof(
@@ -87,7 +106,7 @@ const op = (calls: number): fc.Arbitrary<Op> =>
   );
 
 describe("today's figures kept current", () => {
-  it("equal dayStats over the calls held, whatever came, changed, left, and whenever they are read", () => {
+  it("equal dayStats over the calls held, whatever came, changed, left, and whenever they are read (a limited supervisor's over the calls they see)", () => {
     const scenario = fc.array(callSpec, { minLength: 1, maxLength: 12 }).chain((specs) => fc.tuple(fc.constant(specs), fc.array(op(specs.length), { maxLength: 150 })));
     fc.assert(
       fc.property(scenario, ([specs, ops]) => {
@@ -96,7 +115,10 @@ describe("today's figures kept current", () => {
         const map = new CallMap();
         let since = T - 12 * 3_600_000;
         let now = T;
-        const check = () => expect(map.dayStats(since, SL, now)).toEqual(dayStats(map.values(), since, SL, now));
+        const check = () => {
+          expect(map.dayStats(since, SL, now)).toEqual(dayStats(map.values(), since, SL, now));
+          expectVisibleNone(map, map.values(), since, now);
+        };
         check();
         for (const o of ops) {
           if (o.kind === "next") {
@@ -179,7 +201,7 @@ const memoryOp = (calls: number): fc.Arbitrary<MemoryOp> =>
   );
 
 describe("today's figures when calls leave memory", () => {
-  it("equal dayStats over every call of the day, held or stored, whatever left memory, came back, changed or was reloaded", () => {
+  it("equal dayStats over every call of the day, held or stored, whatever left memory, came back, changed or was reloaded (a limited supervisor's too)", () => {
     const scenario = fc.array(callSpec, { minLength: 1, maxLength: 12 }).chain((specs) => fc.tuple(fc.constant(specs), fc.array(memoryOp(specs.length), { maxLength: 150 })));
     fc.assert(
       fc.property(scenario, ([specs, ops]) => {
@@ -199,7 +221,10 @@ describe("today's figures when calls leave memory", () => {
           return map;
         };
         let map = load([]);
-        const check = () => expect(map.dayStats(since, SL, now)).toEqual(dayStats(stored.values(), since, SL, now));
+        const check = () => {
+          expect(map.dayStats(since, SL, now)).toEqual(dayStats(stored.values(), since, SL, now));
+          expectVisibleNone(map, stored.values(), since, now);
+        };
         check();
         for (const o of ops) {
           const id = `k${"call" in o ? o.call : 0}`;
