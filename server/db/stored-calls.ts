@@ -15,8 +15,11 @@ export const BY_LEG_SQL =
   `SELECT c.* FROM "Leg" l CROSS JOIN "Call" c WHERE c."id" = l."callId" AND l."externalKey" = ? AND c."connectionId" = ? ` +
   `ORDER BY c."startedAt" DESC LIMIT 1`;
 
-/** The accepted delivery that carried an identity (the Delivery index on connectionId, dedupeKey). */
-export const DUPLICATE_OF_SQL = `SELECT "id" FROM "Delivery" WHERE "connectionId" = ? AND "dedupeKey" = ? AND "outcome" = 'accepted' LIMIT 1`;
+/**
+ * The accepted delivery that carried an identity (the Delivery index on connectionId, dedupeKey). The unary `+` keeps
+ * SQLite off the (outcome, receivedAt) index: it preferred it and walked every accepted delivery, once per new delivery.
+ */
+export const DUPLICATE_OF_SQL = `SELECT "id" FROM "Delivery" WHERE "connectionId" = ? AND "dedupeKey" = ? AND +"outcome" = 'accepted' LIMIT 1`;
 
 /**
  * A day's calls with their agent legs, a row per leg (a call without one: one row, leg columns null), a call's rows

@@ -212,13 +212,16 @@ export function createRealtime(
   let generation = 0;
   let packedBoards = 0;
   const changed = () => void generation++;
-  const packed = new Map<string, { generation: number; at: number; bytes: Uint8Array }>();
+  type Packed = { generation: number; at: number; bytes: Uint8Array };
+  const packed = new Map<string, Packed>();
+  const isFresh = (entry: Packed | undefined, now: number): entry is Packed =>
+    entry !== undefined && entry.generation === generation && now - entry.at < SNAPSHOT_REUSE_MS;
   const packedFor = (user: AuthUser, stored?: readonly Call[]): Uint8Array => {
     const key = audienceKey(user);
     const now = Date.now();
     const held = packed.get(key);
-    if (held && held.generation === generation && now - held.at < SNAPSHOT_REUSE_MS) return held.bytes;
-    for (const [other, entry] of packed) if (entry.generation !== generation || now - entry.at >= SNAPSHOT_REUSE_MS) packed.delete(other);
+    if (isFresh(held, now)) return held.bytes;
+    for (const [other, entry] of packed) if (!isFresh(entry, now)) packed.delete(other);
     const bytes = packBoard(boardFor(user, now, stored));
     packedBoards++;
     packed.set(key, { generation, at: now, bytes });
@@ -230,9 +233,7 @@ export function createRealtime(
   const sendSnapshot = (socket: { data: SocketData; emit: CallboardSocket["emit"]; connected?: boolean }) => {
     const user = socket.data.user;
     const now = Date.now();
-    const held = packed.get(audienceKey(user));
-    const fresh = held !== undefined && held.generation === generation && now - held.at < SNAPSHOT_REUSE_MS;
-    if (fresh || !needsStored(user, now)) {
+    if (isFresh(packed.get(audienceKey(user)), now) || !needsStored(user, now)) {
       socket.emit("snapshot", packedFor(user), ownPart(user));
       return;
     }
