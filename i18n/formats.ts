@@ -11,6 +11,8 @@ export const formats = {
     time: { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", timeZoneName: "short" },
     /** A moment to the minute: token use and the like. */
     minute: { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", timeZoneName: "short" },
+    /** A time of day on a page about one day that names its zone once (an agent's day). */
+    clock: { hour: "2-digit", minute: "2-digit", second: "2-digit" },
     /** A calendar day in the chart of days. */
     day: { month: "2-digit", day: "2-digit" },
   },

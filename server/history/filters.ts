@@ -10,6 +10,8 @@ const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "a date like 2026-11-21")
   .optional();
+/** One real calendar day (no 31 February), within the years Callboard stores: a page about one day (an agent's day). */
+export const CalendarDay = z.iso.date().refine((text) => text >= "2000-01-01" && text < "2100-01-01", "a day between 2000 and 2100");
 const id = z.string().trim().min(1).max(100).optional();
 /** An instant (ISO 8601 with its offset, as an alert's link writes it), bounded like every stored time. */
 const instant = z.iso

@@ -4,7 +4,8 @@ import { callDetail, type CallDetail } from "./call-detail";
 import { listCalls, type CallSummary } from "./calls-query";
 import { exportCsv } from "./export-csv";
 import type { HistoryFilters } from "./filters";
-import { processTimeZone } from "../domain/time-zone";
+import { processTimeZone, startOfNextZonedDay, startOfZonedDay } from "../domain/time-zone";
+import { loadAgentDay } from "./agent-day";
 import { figures, type Figures } from "./figures";
 
 /** Past calls as a user may see them: what the history pages and the JSON API read. */
@@ -29,6 +30,11 @@ export class HistoryService {
 
   figures(user: AuthUser, filters: HistoryFilters): Promise<Figures> {
     return figures(this.db, user, this.zoned(filters));
+  }
+
+  /** One agent identity's calendar day (`YYYY-MM-DD` in `timeZone`), or undefined when the user may not see the agent. */
+  agentDay(user: AuthUser, agentId: string, day: string, timeZone = this.timeZone, now = Date.now()) {
+    return loadAgentDay(this.db, user, agentId, { from: startOfZonedDay(day, timeZone), to: startOfNextZonedDay(day, timeZone) }, now);
   }
 
   /** Every matching call as CSV, streamed (the filters' `cursor` and `limit` are ignored). */

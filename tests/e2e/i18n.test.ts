@@ -8,7 +8,7 @@ import { Users } from "@/server/auth/users";
 import { openDatabase, type Db } from "@/server/db/client";
 import { allScenarios } from "@/server/simulator/scenarios";
 import { appDatabaseUrl, startAppProcess, type AppProcess } from "../helpers/app-process";
-import { browserAvailable, launchBrowser } from "../helpers/browser";
+import { browserAvailable, launchBrowser, signInPage } from "../helpers/browser";
 import { expectInLocale } from "../helpers/i18n-check";
 
 const SCREENSHOTS = path.join(import.meta.dirname, "screenshots");
@@ -50,15 +50,7 @@ describe.skipIf(!browserAvailable())("Callboard in Czech and Polish, times in th
     await app?.stop();
   });
 
-  async function signIn(context: BrowserContext, email: string, password: string): Promise<Page> {
-    const page = await context.newPage();
-    await page.goto(`${app.url}/sign-in?next=/history`);
-    await page.locator("input[name=email]").fill(email);
-    await page.locator("input[name=password]").fill(password);
-    await page.locator("form[action='/api/auth/sign-in'] button[type=submit]").click();
-    await page.waitForURL(/\/history$/);
-    return page;
-  }
+  const signIn = (context: BrowserContext, email: string, password: string): Promise<Page> => signInPage(context, app.url, email, password);
 
   /** Every page but the board, each checked to be in `locale`. */
   async function walk(page: Page, locale: Locale) {

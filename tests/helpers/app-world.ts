@@ -34,6 +34,8 @@ export interface World {
   foreignNumbers: Record<"agent" | "limitedSupervisor", string[]>;
   /** Ids of calls of the agent, of another agent outside the limited supervisor's queue, and one inside it. */
   calls: { agentOwn: string; foreign: string; limitedQueue: string };
+  /** Agent identities: the agent's own, one that works none of the limited supervisor's queue, one that works it. */
+  agents: { own: string; foreign: string; limitedQueue: string };
   stop(): Promise<void>;
 }
 
@@ -88,6 +90,11 @@ export async function buildWorld(app: AppProcess): Promise<World> {
   const own = calls.find(mine);
   const inQueue = calls.find((c) => c.queueId === queueId);
   if (!foreign || !own || !inQueue) throw new Error("the scenarios lack the calls the matrix needs");
+  const agentRows = await db.agent.findMany();
+  const works = (row: (typeof agentRows)[number]) => (JSON.parse(row.queueIds) as string[]).includes(queueId);
+  const foreignAgent = agentRows.find((a) => a.id !== agentId && !works(a));
+  const queueAgent = agentRows.find((a) => a.id !== agentId && works(a));
+  if (!foreignAgent || !queueAgent) throw new Error("the scenarios lack the agents the matrix needs");
 
   const onlyIn = (hidden: (c: (typeof calls)[number]) => boolean) => {
     const seen = new Set(calls.filter((c) => !hidden(c)).flatMap((c) => numbersOf(c.id)));
@@ -135,6 +142,7 @@ export async function buildWorld(app: AppProcess): Promise<World> {
     freshSession: session,
     foreignNumbers: { agent: onlyIn((c) => !mine(c)), limitedSupervisor: onlyIn((c) => c.queueId !== queueId) },
     calls: { agentOwn: own.id, foreign: foreign.id, limitedQueue: inQueue.id },
+    agents: { own: agentId, foreign: foreignAgent.id, limitedQueue: queueAgent.id },
     async secrets() {
       const [connections, userRows, sessions, tokens] = await Promise.all([db.connection.findMany(), db.user.findMany(), db.session.findMany(), db.apiToken.findMany()]);
       return {

@@ -63,6 +63,15 @@ const EXPECTED: Record<string, { cases: Case[]; shows?: Shows }> = {
       { label: "no such call", path: () => "/history/no-such-call", expect: { ...signedInPage(404) } },
     ],
   },
+  // An agent's day: theirs, and their supervisors' (the agents of a limited supervisor's queues); else 404.
+  "/history/agents/[id]": {
+    cases: [
+      { label: "the agent's own day", path: (w) => `/history/agents/${w.agents.own}`, expect: callSeenBy(["agent", "supervisor", "admin"], false) },
+      { label: "another agent, outside the limited queue", path: (w) => `/history/agents/${w.agents.foreign}?day=2026-01-01`, expect: callSeenBy(["supervisor", "admin"], false) },
+      { label: "an agent of the limited queue", path: (w) => `/history/agents/${w.agents.limitedQueue}`, expect: callSeenBy(["limitedSupervisor", "supervisor", "admin"], false) },
+      { label: "no such agent", path: () => "/history/agents/no-such-agent", expect: signedInPage(404) },
+    ],
+  },
   "/admin/users": { cases: [{ path: () => "/admin/users", expect: adminPage }], shows: { admin: ["emails"] } },
   "/admin/connections": { cases: [{ path: () => "/admin/connections", expect: adminPage }], shows: { admin: ["webhookKeys"] } },
   "/admin/tokens": { cases: [{ path: () => "/admin/tokens", expect: adminPage }] },

@@ -5,6 +5,7 @@ import { notFound } from "next/navigation";
 import { getFormatter, getTimeZone, getTranslations } from "next-intl/server";
 import { EVERY_ROLE, requireRole } from "@/app/lib/session";
 import { rowStatus } from "@/server/domain/figures";
+import { dayKey } from "@/server/domain/time-zone";
 import { getRuntime } from "@/server/runtime";
 import { namesOf } from "../names";
 
@@ -77,6 +78,13 @@ export default async function CallPage({ params, searchParams }: { params: Promi
           </div>
         ))}
       </dl>
+      {call.agentId && names.agent(call.agentId) && (
+        <p className="-mt-4 mb-6 text-sm">
+          <Link href={`/history/agents/${encodeURIComponent(call.agentId)}?day=${dayKey(Date.parse(call.startedAt), timeZone)}`} className="text-sky-700 underline" data-testid="agent-day-link">
+            {t("agentDay", { name: names.agent(call.agentId) })}
+          </Link>
+        </p>
+      )}
       <h2 className="mb-2 font-semibold">{t("legs")}</h2>
       <ScrollRegion label={t("legs")} className="mb-6">
       <table className="w-full text-sm">

@@ -16,10 +16,10 @@ const secs = (s: number | null) => (s === null ? "–" : `${Math.floor(s / 60)}:
 
 type Percent = (t: Totals) => string;
 
-function Row({ label, t, pct }: { label: string; t: Totals; pct: Percent }) {
+function Row({ label, href, t, pct }: { label: string; href?: string; t: Totals; pct: Percent }) {
   return (
     <tr className="border-b border-slate-200">
-      <td className="py-1 whitespace-normal">{label}</td>
+      <td className="py-1 whitespace-normal">{href ? <Link href={href} className="text-sky-700 underline">{label}</Link> : label}</td>
       <td className="text-right tabular-nums">{t.calls}</td>
       <td className="text-right tabular-nums">{t.answered}</td>
       <td className="text-right tabular-nums">{t.missed}</td>
@@ -31,7 +31,7 @@ function Row({ label, t, pct }: { label: string; t: Totals; pct: Percent }) {
   );
 }
 
-function Table({ title, rows, testId, heads, pct }: { title: string; rows: { key: string; label: string; t: Totals }[]; testId: string; heads: string[]; pct: Percent }) {
+function Table({ title, rows, testId, heads, pct }: { title: string; rows: { key: string; label: string; href?: string; t: Totals }[]; testId: string; heads: string[]; pct: Percent }) {
   return (
     <section className="min-w-0 rounded-lg border border-slate-200 bg-white p-3" aria-label={title}>
       <h2 className="mb-2 font-semibold">{title}</h2>
@@ -44,7 +44,7 @@ function Table({ title, rows, testId, heads, pct }: { title: string; rows: { key
             ))}
           </tr>
         </thead>
-        <tbody>{rows.map((row) => <Row key={row.key} label={row.label} t={row.t} pct={pct} />)}</tbody>
+        <tbody>{rows.map((row) => <Row key={row.key} label={row.label} href={row.href} t={row.t} pct={pct} />)}</tbody>
       </table>
       </ScrollRegion>
     </section>
@@ -114,7 +114,13 @@ export default async function FiguresPage({ searchParams }: { searchParams: Prom
       <div className="mt-4 grid min-w-0 gap-4 lg:grid-cols-2">
         <Table title={t("perQueue")} testId="figures-queues" heads={heads} pct={pct} rows={figures.byQueue.map((q) => ({ key: q.queueId ?? "", label: names.queue(q.queueId) || t("noQueue"), t: q }))} />
         {/* An agent the user may not see (a colleague on an agent's own calls) is counted without a name. */}
-        <Table title={t("perAgent")} testId="figures-agents" heads={heads} pct={pct} rows={figures.byAgent.map((a) => ({ key: a.agentId ?? "", label: names.agent(a.agentId) || (a.agentId ? t("anotherAgent") : t("noAgent")), t: a }))} />
+        <Table title={t("perAgent")} testId="figures-agents" heads={heads} pct={pct} rows={figures.byAgent.map((a) => ({
+            key: a.agentId ?? "",
+            label: names.agent(a.agentId) || (a.agentId ? t("anotherAgent") : t("noAgent")),
+            // Each agent's day (the last day of the range); not for a colleague the user may not see.
+            href: a.agentId && names.agent(a.agentId) ? `/history/agents/${encodeURIComponent(a.agentId)}?day=${filters.to}` : undefined,
+            t: a,
+          }))} />
       </div>
     </main>
   );
