@@ -36,6 +36,8 @@ export const ACCESS_RULES: readonly AccessRule[] = [
   // A webhook's URL key is its credential, checked by the ingest pipeline; a session never stands in for it.
   { pattern: /^\/api\/webhooks\//i, access: "public", api: true },
   { pattern: /^\/api\/calls(?:\/|$)/i, access: "signed-in", api: true, bearer: true },
+  // Agents' days as CSV (the team table): for integrations too.
+  { pattern: /^\/api\/agents(?:\/|$)/i, access: "signed-in", api: true, bearer: true },
   { pattern: /^\/api\/admin(?:\/|$)/i, access: "admin", api: true },
   { pattern: /^\/admin(?:\/|$)/i, access: "admin", api: false },
   // Stored alerts: what the supervisors watch (scoped to their queues/projects where they read); not for agents.

@@ -17,7 +17,8 @@ import { agentOutcome } from "./stats";
  * - idle: time available and not busy;
  * - occupancy: busy time while available, over the time available (null with none available);
  * - answered / missed: the leg's outcome as the board counts it (`agentOutcome`);
- * - average handle time: (talking + on hold) of the answered legs, over their number.
+ * - average handle time: (talking + on hold) of the answered legs, over their number; a leg's whole handle time counts
+ *   on the day it started (up to now), so days add up.
  * Everything is clipped to the day's window and to `now` (a day still going counts up to now).
  */
 
@@ -71,11 +72,15 @@ export interface AgentDayTotals {
   talkSeconds: number;
   holdSeconds: number;
   busySeconds: number;
+  /** Busy while available: what occupancy counts (kept so days can be summed). */
+  busyAvailableSeconds: number;
   idleSeconds: number;
   /** 0–1, or null when the agent was never available. */
   occupancy: number | null;
   answered: number;
   missed: number;
+  /** Talking and on hold of the answered legs (kept so days can be summed). */
+  handleSeconds: number;
   averageHandleSeconds: number | null;
 }
 
@@ -174,8 +179,7 @@ function legSegments(leg: AgentLegSpan, from: number, end: number): CallSegment[
 export function agentDay(input: AgentDayInput): AgentDay {
   const end = Math.max(input.from, Math.min(input.to, input.now));
   const presence = presenceSegments(input, end);
-  const perLeg = input.legs.map((leg) => legSegments(leg, input.from, end));
-  const calls = perLeg.flat().sort((a, b) => a.from - b.from || a.callId.localeCompare(b.callId));
+  const calls = input.legs.flatMap((leg) => legSegments(leg, input.from, end)).sort((a, b) => a.from - b.from || a.callId.localeCompare(b.callId));
 
   const available = union(presence.filter((s) => s.presence === "available"));
   const pausedSeconds: Record<string, number> = {};
@@ -189,13 +193,14 @@ export function agentDay(input: AgentDayInput): AgentDay {
   let answered = 0;
   let missed = 0;
   let handledMs = 0;
-  input.legs.forEach((leg, i) => {
+  input.legs.forEach((leg) => {
     // A leg counts on the day it started (as the day's figures count a call on the day it started).
     if (leg.startedAt < input.from || leg.startedAt >= input.to) return;
     const outcome = agentOutcome({ agentId: "", answered: leg.answeredAt !== null, endReason: leg.endReason, direction: leg.direction });
     if (outcome === "answered") {
       answered++;
-      handledMs += length((perLeg[i] ?? []).filter((c) => c.phase !== "ringing"));
+      // All of its talk and hold up to now, past midnight too: a day's handle time is that of the legs it counts.
+      handledMs += length(legSegments(leg, leg.startedAt, Math.max(leg.startedAt, input.now)).filter((c) => c.phase !== "ringing"));
     } else if (outcome === "missed") missed++;
   });
 
@@ -210,11 +215,40 @@ export function agentDay(input: AgentDayInput): AgentDay {
       talkSeconds: seconds(byPhase("talking")),
       holdSeconds: seconds(byPhase("on_hold")),
       busySeconds: seconds(length(busy)),
+      busyAvailableSeconds: seconds(busyWhileAvailable),
       idleSeconds: seconds(availableMs - busyWhileAvailable),
       occupancy: availableMs === 0 ? null : busyWhileAvailable / availableMs,
       answered,
       missed,
+      handleSeconds: seconds(handledMs),
       averageHandleSeconds: answered === 0 ? null : Math.round(handledMs / answered / 1000),
     },
+  };
+}
+
+/** Several days' totals as one (a team's week): times and counts added, occupancy and handle time from the sums. */
+export function sumTotals(days: readonly AgentDayTotals[]): AgentDayTotals {
+  const add = (pick: (t: AgentDayTotals) => number) => days.reduce((sum, t) => sum + pick(t), 0);
+  const pausedSeconds: Record<string, number> = {};
+  for (const day of days) for (const [reason, s] of Object.entries(day.pausedSeconds)) pausedSeconds[reason] = (pausedSeconds[reason] ?? 0) + s;
+  const availableSeconds = add((t) => t.availableSeconds);
+  const busyAvailableSeconds = add((t) => t.busyAvailableSeconds);
+  const answered = add((t) => t.answered);
+  const handleSeconds = add((t) => t.handleSeconds);
+  return {
+    loggedInSeconds: add((t) => t.loggedInSeconds),
+    availableSeconds,
+    pausedSeconds,
+    ringSeconds: add((t) => t.ringSeconds),
+    talkSeconds: add((t) => t.talkSeconds),
+    holdSeconds: add((t) => t.holdSeconds),
+    busySeconds: add((t) => t.busySeconds),
+    busyAvailableSeconds,
+    idleSeconds: add((t) => t.idleSeconds),
+    occupancy: availableSeconds === 0 ? null : busyAvailableSeconds / availableSeconds,
+    answered,
+    missed: add((t) => t.missed),
+    handleSeconds,
+    averageHandleSeconds: answered === 0 ? null : Math.round(handleSeconds / answered),
   };
 }

@@ -5,7 +5,7 @@ import { listCalls, type CallSummary } from "./calls-query";
 import { exportCsv } from "./export-csv";
 import type { HistoryFilters } from "./filters";
 import { processTimeZone, startOfNextZonedDay, startOfZonedDay } from "../domain/time-zone";
-import { loadAgentDay } from "./agent-day";
+import { loadAgentDay, loadTeamDays, type DayWindow } from "./agent-day";
 import { figures, type Figures } from "./figures";
 
 /** Past calls as a user may see them: what the history pages and the JSON API read. */
@@ -35,6 +35,11 @@ export class HistoryService {
   /** One agent identity's calendar day (`YYYY-MM-DD` in `timeZone`), or undefined when the user may not see the agent. */
   agentDay(user: AuthUser, agentId: string, day: string, timeZone = this.timeZone, now = Date.now()) {
     return loadAgentDay(this.db, user, agentId, { from: startOfZonedDay(day, timeZone), to: startOfNextZonedDay(day, timeZone) }, now);
+  }
+
+  /** Every agent the user may see, with their totals over consecutive calendar days (`dayWindows`). */
+  team(user: AuthUser, windows: readonly DayWindow[], now = Date.now()) {
+    return loadTeamDays(this.db, user, windows, now);
   }
 
   /** Every matching call as CSV, streamed (the filters' `cursor` and `limit` are ignored). */

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { parse } from "csv-parse/sync";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -64,12 +65,12 @@ describe.skipIf(!browserAvailable())("an agent's day", { timeout: 180_000 }, () 
     await page.waitForURL(new RegExp(`/history/agents/${anna}\\?day=${day}$`));
     expect(await page.getByTestId("agent-day-title").innerText()).toBe("Anna Nowak: agent's day");
     expect({ ring: await tile(page, "ring"), talk: await tile(page, "talk"), hold: await tile(page, "hold"), answered: await tile(page, "answered"), missed: await tile(page, "missed"), aht: await tile(page, "aht") }).toEqual({
-      ring: "0:21",
-      talk: "0:45",
-      hold: "0:15",
+      ring: "0:00:21",
+      talk: "0:00:45",
+      hold: "0:00:15",
       answered: "1",
       missed: "1",
-      aht: "1:00",
+      aht: "0:01:00",
     });
     // Two rings, talk, hold, talk: on the lane and in the list, each row linking to its call (four of the answered one).
     expect(await page.locator("[data-testid=calls-lane] > div:not([data-testid=still-to-come])").count()).toBe(5);
@@ -101,5 +102,43 @@ describe.skipIf(!browserAvailable())("an agent's day", { timeout: 180_000 }, () 
     await page.waitForURL(/day=\d{4}-\d{2}-\d{2}$/);
     expect(await page.getByText("Tento den žádné hovory.").count()).toBe(1);
     await page.context().close();
+  });
+
+  it("the team's table: an agent sees their own row, an admin everyone's, in the page and as CSV", async () => {
+    const today = dayKey(Date.now(), "UTC");
+    const csvRows = async (page: Page, to = day) => {
+      const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+      const response = await fetch(`${app.url}/api/agents/export?from=${day}&to=${to}&tz=UTC`, { headers: { cookie } });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toContain("text/csv");
+      return parse(await response.text(), { columns: true }) as Record<string, string>[];
+    };
+
+    const agentPage = await signedIn("anna@example.com", "anna-password-1", "en", 390);
+    await agentPage.goto(`${app.url}/history/agents?from=${day}&to=${day}`);
+    expect(await agentPage.locator("[data-testid=team-table] tbody tr").count()).toBe(1);
+    expect(await agentPage.locator(`[data-testid=team-table] tr[data-agent="${anna}"]`).count()).toBe(1);
+    expect(await horizontalOverflow(agentPage)).toBe(0);
+    await agentPage.screenshot({ path: path.join(SCREENSHOTS, "team-agent-390-en.png"), fullPage: true });
+    const own = await csvRows(agentPage);
+    expect(own.map((r) => r.agentId)).toEqual([anna]);
+    expect(own[0]).toMatchObject({ day, ringSeconds: "21", talkSeconds: "45", holdSeconds: "15", answered: "1", missed: "1", handleSeconds: "60", averageHandleSeconds: "60" });
+    await agentPage.context().close();
+
+    const adminPage = await signedIn("admin@example.com", "agent-day-admin-password", "pl", 1440);
+    await adminPage.goto(`${app.url}/history/figures`);
+    await adminPage.getByTestId("team-link").click();
+    await adminPage.waitForURL(/\/history\/agents\?from=/);
+    await adminPage.locator(`[data-testid=team-table] tr[data-agent="${anna}"]`).waitFor();
+    expect(await adminPage.locator(`[data-testid=team-table] tr[data-agent="${petr}"]`).count()).toBe(1);
+    await expectInLocale(adminPage, "pl", "team-1440", SCREENSHOTS);
+    const everyone = await csvRows(adminPage, today);
+    // Anna, Petr and Conpeek's Paweł (an outbound call): everyone with presence or calls.
+    const pawel = (await db.agent.findFirstOrThrow({ where: { externalId: "1" } })).id;
+    expect(new Set(everyone.map((r) => r.agentId))).toEqual(new Set([anna, petr, pawel]));
+    // A name is in its own column; the agent's day opens from the table.
+    await adminPage.locator(`[data-testid=team-table] tr[data-agent="${anna}"] a`).click();
+    await adminPage.waitForURL(new RegExp(`/history/agents/${anna}\\?day=`));
+    await adminPage.context().close();
   });
 });

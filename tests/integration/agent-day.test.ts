@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuthUser } from "@/server/auth/types";
-import { loadAgentDay } from "@/server/history/agent-day";
+import { dayWindows, loadAgentDay, loadTeamDays } from "@/server/history/agent-day";
+import { dayKey } from "@/server/domain/time-zone";
 import { conpeekScenarios, voipexScenarios } from "@/server/simulator/scenarios";
 import { startTestServer, type TestServer } from "../helpers/server";
 
@@ -62,5 +63,30 @@ describe("an agent's day from the stored events", () => {
     expect(await loadAgentDay(server.app.db, asSupervisor(petrQueues), petrId, window, Date.now())).toBeDefined();
     expect(await loadAgentDay(server.app.db, asSupervisor(["another-queue"]), petrId, window, Date.now())).toBeUndefined();
     expect(await loadAgentDay(server.app.db, admin, "no-such-agent", window, Date.now())).toBeUndefined();
+  });
+
+  it("a team's days: every agent the user may see with their totals, each day apart, the range's as their sum", async () => {
+    const today = dayKey(Date.now(), "UTC");
+    const yesterday = dayKey(Date.now() - 86_400_000, "UTC");
+    const { windows } = dayWindows(yesterday, today, "UTC");
+    const annaId = await agentIdOf("7", "conpeek");
+    const petrId = await agentIdOf("petr.novak", "voipex");
+    // A minute on: Petr, paused since the first test, has a minute of it.
+    const later = Date.now() + 60_000;
+    const rows = await loadTeamDays(server.app.db, admin, windows, later);
+    const anna = rows.find((r) => r.agent.id === annaId);
+    // Anna's calls are today's or yesterday's (the test may run just after midnight): the range holds them either way.
+    expect(anna?.totals).toMatchObject({ ringSeconds: 21, talkSeconds: 45, holdSeconds: 15, answered: 1, missed: 1, handleSeconds: 60, averageHandleSeconds: 60 });
+    expect(anna?.days).toHaveLength(2);
+    expect(anna!.days.reduce((sum, d) => sum + d.answered, 0)).toBe(1);
+    expect(rows.find((r) => r.agent.id === petrId)?.totals.pausedSeconds.Oběd).toBeGreaterThanOrEqual(60);
+
+    // An agent: only themselves. A supervisor of Petr's queues: not Anna (Conpeek's project, no queue of theirs).
+    const own = await loadTeamDays(server.app.db, { ...admin, role: "agent", agentIds: [annaId] }, windows, later);
+    expect(own.map((r) => r.agent.id)).toEqual([annaId]);
+    const petr = await server.app.db.agent.findUniqueOrThrow({ where: { id: petrId } });
+    const limited = await loadTeamDays(server.app.db, { ...admin, role: "supervisor", queueIds: JSON.parse(petr.queueIds) as string[], projectIds: [] }, windows, later);
+    expect(limited.map((r) => r.agent.id)).toContain(petrId);
+    expect(limited.map((r) => r.agent.id)).not.toContain(annaId);
   });
 });

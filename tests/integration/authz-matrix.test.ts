@@ -72,6 +72,14 @@ const EXPECTED: Record<string, { cases: Case[]; shows?: Shows }> = {
       { label: "no such agent", path: () => "/history/agents/no-such-agent", expect: signedInPage(404) },
     ],
   },
+  // Every agent the caller may see (agents: themselves); a bad range is answered 400 on the CSV, today's week on the page.
+  "/history/agents": { cases: [{ path: () => "/history/agents?from=2026-02-31&to=x", expect: signedInPage() }] },
+  "/api/agents/export": {
+    cases: [
+      { path: () => "/api/agents/export", expect: historyApi() },
+      { label: "not a day", path: () => "/api/agents/export?from=2026-02-31", expect: { ...historyApi(400), anonymous: 401 } },
+    ],
+  },
   "/admin/users": { cases: [{ path: () => "/admin/users", expect: adminPage }], shows: { admin: ["emails"] } },
   "/admin/connections": { cases: [{ path: () => "/admin/connections", expect: adminPage }], shows: { admin: ["webhookKeys"] } },
   "/admin/tokens": { cases: [{ path: () => "/admin/tokens", expect: adminPage }] },

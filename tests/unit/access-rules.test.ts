@@ -38,8 +38,10 @@ describe("the access rule table", () => {
     expect(accessRule("/history/alertsx").access).toBe("signed-in");
   });
 
-  it("API paths answer as APIs; only the history API takes an integration's bearer token", () => {
+  it("API paths answer as APIs; only the history APIs (calls, agents' days) take an integration's bearer token", () => {
     expect(accessRule("/api/calls/1")).toMatchObject({ api: true, bearer: true });
+    expect(accessRule("/api/agents/export")).toMatchObject({ access: "signed-in", api: true, bearer: true });
+    expect(accessRule("/api/agentsx").bearer).toBeUndefined();
     expect(accessRule("/api/other")).toMatchObject({ api: true });
     expect(accessRule("/api/other").bearer).toBeUndefined();
     expect(accessRule("/history").bearer).toBeUndefined();

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { agentDay, type AgentLegSpan, type PresenceChange } from "@/server/domain/agent-day";
+import { agentDay, sumTotals, type AgentLegSpan, type PresenceChange } from "@/server/domain/agent-day";
+import { dayWindows } from "@/server/history/agent-day";
 import type { Presence } from "@/server/domain/model";
 import { CalendarDay } from "@/server/history/filters";
 
@@ -44,10 +45,12 @@ describe("an agent's day", () => {
       talkSeconds: 200,
       holdSeconds: 60,
       busySeconds: 290,
+      busyAvailableSeconds: 290,
       idleSeconds: 8 * 3600 - 1800 - 290,
       occupancy: 290 / (8 * 3600 - 1800),
       answered: 1,
       missed: 1,
+      handleSeconds: 260,
       averageHandleSeconds: 260,
     });
     expect(presence.map((s) => [s.presence, s.reason, (s.to - s.from) / M])).toEqual([
@@ -180,6 +183,14 @@ describe("an agent's day equals counting second by second", () => {
         expect(totals.holdSeconds).toBe(counted.hold);
         expect(totals.talkSeconds).toBe(counted.talk);
         expect(totals.occupancy).toBe(counted.available === 0 ? null : counted.busyAvailable / counted.available);
+        // Days add up: the window cut in two, each half's totals summed, are the whole window's.
+        const mid = from + Math.floor(WINDOW / 2) * S;
+        const beforeMid = all.filter((c) => c.at < mid).sort((a, b) => b.at - a.at)[0];
+        const halves = [
+          agentDay({ from, to: mid, now, before, changes: within.filter((c) => c.at < mid), legs: spans }),
+          agentDay({ from: mid, to, now, before: beforeMid, changes: within.filter((c) => c.at >= mid), legs: spans }),
+        ];
+        expect(sumTotals(halves.map((h) => h.totals))).toEqual(totals);
         // The timeline covers the window up to now, gap-free.
         let cursor = from;
         for (const segment of result.presence) {
@@ -197,5 +208,23 @@ describe("the day an agent's day page is asked for", () => {
   it("is a real calendar day between 2000 and 2100", () => {
     for (const ok of ["2026-02-28", "2028-02-29", "2000-01-01", "2099-12-31"]) expect(CalendarDay.safeParse(ok).success, ok).toBe(true);
     for (const bad of ["2026-02-31", "2026-02-29", "2026-13-01", "1999-12-31", "2100-01-01", "2026-1-1", "today", ""]) expect(CalendarDay.safeParse(bad).success, bad).toBe(false);
+  });
+});
+
+describe("a team's days", () => {
+  it("a range's days follow each other in the zone, a short day where clocks go forward, at most the last 31", () => {
+    const { windows, clipped } = dayWindows("2026-03-28", "2026-03-30", "Europe/Prague");
+    expect(windows.map((w) => [w.day, (w.to - w.from) / H])).toEqual([
+      ["2026-03-28", 24],
+      ["2026-03-29", 23],
+      ["2026-03-30", 24],
+    ]);
+    for (let i = 1; i < windows.length; i++) expect(windows[i]!.from).toBe(windows[i - 1]!.to);
+    expect(clipped).toBe(false);
+    const long = dayWindows("2000-01-01", "2026-12-06", "UTC");
+    expect(long.windows).toHaveLength(31);
+    expect(long.windows.at(-1)!.day).toBe("2026-12-06");
+    expect(long.windows[0]!.day).toBe("2026-11-06");
+    expect(long.clipped).toBe(true);
   });
 });

@@ -9,17 +9,9 @@ import { dayKey, startOfNextZonedDay, startOfZonedDay } from "@/server/domain/ti
 import { CalendarDay } from "@/server/history/filters";
 import { getRuntime } from "@/server/runtime";
 import { namesOf } from "../../names";
+import { duration } from "../duration";
 
 export const dynamic = "force-dynamic";
-
-/** h:mm:ss (or m:ss under an hour). */
-function duration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const rest = String(s % 60).padStart(2, "0");
-  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${rest}` : `${m}:${rest}`;
-}
 
 /** The day before or after `day` (calendar arithmetic, no zone needed). */
 function shiftDay(day: string, by: number): string {
@@ -35,7 +27,7 @@ const PRESENCE_STYLE: Record<PresenceSegment["presence"], string> = {
 const PHASE_STYLE: Record<CallPhase, string> = {
   ringing: "bg-sky-400",
   talking: "bg-indigo-600",
-  on_hold: "bg-orange-500",
+  on_hold: "bg-fuchsia-600",
 };
 
 /** One lane of the timeline: each segment placed by its share of the day; what is still to come of today hatched. */
