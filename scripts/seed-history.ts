@@ -2,7 +2,8 @@
  * Fills a database with past calls for the history benchmark: `npm run seed:history -- --calls 1000000`.
  * Realistic spread: 90 days, office hours heavier, 5 providers (the default connections), 300 agents, 20 queues,
  * 8 projects, about 70 % answered / 20 % missed / 10 % abandoned inbound, a third outbound. Writes Call and Leg rows
- * (the history list and export read those) in large transactions with prepared statements; migrates first.
+ * (the history list and export read those) with each call's roll-up part (the database's triggers sum them into Rollup,
+ * as for calls the webhooks write) in large transactions with prepared statements; migrates first.
  * Uses DATABASE_URL (default ./data/callboard.db): point it at a scratch file, e.g. DATABASE_URL=file:./data/bench.db.
  */
 import Database from "better-sqlite3";
@@ -10,7 +11,10 @@ import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import { migrateDatabase } from "../server/db/migrate";
 import { databaseUrl, sqliteFileFromUrl } from "../server/db/url";
+import { DEFAULT_SERVICE_LEVEL_SECONDS } from "../server/config";
 import { PROVIDERS } from "../server/domain/events";
+import { callPart, partKey } from "../server/domain/rollup";
+import type { FigureCall } from "../server/domain/stats";
 
 const { values } = parseArgs({ options: { calls: { type: "string", default: "1000000" }, days: { type: "string", default: "90" } } });
 const total = Number(values.calls);
@@ -46,8 +50,11 @@ async function main() {
   })();
 
   const insertCall = db.prepare(`INSERT INTO "Call" (id, connectionId, provider, externalKey, direction, state, fromNumber, toNumber, agentId, queueId, projectId,
-    startedAt, answeredAt, endedAt, endReason, waitSeconds, talkSeconds, recording, detail, version, updatedAt)
-    VALUES (?, ?, ?, ?, ?, 'ended', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, '{"facts":null,"legs":[]}', 3, ?)`);
+    startedAt, answeredAt, endedAt, endReason, waitSeconds, talkSeconds, recording, detail, version, updatedAt, part, partKey)
+    VALUES (?, ?, ?, ?, ?, 'ended', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, '{"facts":null,"legs":[]}', 3, ?, ?, ?)`);
+  // Each call's roll-up part, as the batch writer computes it (the triggers add it to Rollup).
+  const serviceLevelSeconds = Number(process.env.CALLBOARD_SERVICE_LEVEL_SECONDS ?? DEFAULT_SERVICE_LEVEL_SECONDS);
+  const key = partKey(serviceLevelSeconds);
   const insertLeg = db.prepare(`INSERT INTO "Leg" (id, callId, externalKey, role, state, agentId, number, startedAt, answeredAt, endedAt, endReason)
     VALUES (?, ?, ?, ?, 'ended', ?, ?, ?, ?, ?, ?)`);
 
@@ -74,12 +81,19 @@ async function main() {
         const endedAt = start + (wait + talk) * 1000;
         const id = randomUUID();
         const rung = outcome !== "abandoned";
+        const figure: FigureCall = {
+          id, connectionId: agent.connectionId, provider: agent.connectionId as FigureCall["provider"], direction: outbound ? "outbound" : "inbound",
+          state: "ended", agentId: rung ? agent.id : null, queueId: outbound ? null : queue.id, projectId: project.id, startedAt: start, answeredAt,
+          endedAt, endReason: outcome === "completed" ? "completed" : "missed", waitSeconds: wait, talkSeconds: talk,
+          legs: rung ? [{ agentId: agent.id, role: "agent", answeredAt, endedAt, endReason: outcome === "completed" ? "completed" : "missed" }] : [],
+        };
         insertCall.run(
           id, agent.connectionId, agent.connectionId, `seed-${done + i}`, outbound ? "outbound" : "inbound",
           outbound ? "442000000000" : customer, outbound ? customer : "442000000000",
           rung ? agent.id : null, outbound ? null : queue.id, project.id,
           stored(start), answeredAt === null ? null : stored(answeredAt), stored(endedAt),
           outcome === "completed" ? "completed" : "missed", wait, talk, stored(endedAt),
+          JSON.stringify(callPart(figure, serviceLevelSeconds)), key,
         );
         insertLeg.run(`${id}/caller`, id, "caller", "customer", null, customer, stored(start), answeredAt === null ? null : stored(answeredAt), stored(endedAt), outcome === "completed" ? "completed" : "cancelled");
         if (rung) insertLeg.run(`${id}/agent`, id, "agent", "agent", agent.id, null, stored(start + 1000), answeredAt === null ? null : stored(answeredAt), stored(endedAt), outcome === "completed" ? "completed" : "missed");

@@ -3,6 +3,9 @@ import { z } from "zod";
 import { databaseUrl } from "./db/url";
 import { canonicalTimeZone, processTimeZone } from "./domain/time-zone";
 
+/** "Answered in time" means within this many seconds unless CALLBOARD_SERVICE_LEVEL_SECONDS says otherwise. */
+export const DEFAULT_SERVICE_LEVEL_SECONDS = 20;
+
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default("0.0.0.0"),
@@ -32,7 +35,7 @@ const Env = z.object({
   CALLBOARD_RECENT_ENDED_SECONDS: z.coerce.number().int().nonnegative().default(600),
   CALLBOARD_MEMORY_ENDED_MINUTES: z.coerce.number().positive().default(60),
   CALLBOARD_SILENT_MINUTES: z.coerce.number().positive().default(30),
-  CALLBOARD_SERVICE_LEVEL_SECONDS: z.coerce.number().int().positive().default(20),
+  CALLBOARD_SERVICE_LEVEL_SECONDS: z.coerce.number().int().positive().default(DEFAULT_SERVICE_LEVEL_SECONDS),
   CALLBOARD_STUCK_MINUTES: z.coerce.number().positive().default(120),
   CALLBOARD_NO_END_MINUTES: z.coerce.number().positive().default(240),
   CALLBOARD_DELIVERY_RETENTION_DAYS: z.coerce.number().positive().default(90),

@@ -75,6 +75,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
         <h1 className="text-xl">{t("title")}</h1>
         <Link href={`/history/figures?${exportParams}`} className="text-sky-700 underline">{t("figures")}</Link>
         {user.role !== "agent" ? <Link href="/history/alerts" className="text-sky-700 underline">{t("alerts")}</Link> : null}
+        {user.role !== "agent" ? <Link href="/history/reports" className="text-sky-700 underline" data-testid="reports-link">{t("reports")}</Link> : null}
         <span className="text-xs text-slate-500" data-testid="times-in">{t("timesIn", { zone: timeZone })}</span>
         <SignOut user={user} />
       </header>

@@ -11,6 +11,7 @@
  *
  *   npm run bench:memory -- --calls 1000000
  */
+import { DEFAULT_SERVICE_LEVEL_SECONDS } from "../../server/config";
 import { execFileSync, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
@@ -83,7 +84,7 @@ async function seedDay(url: string, since: number, now: number) {
   const db = await openDatabase(url);
   const connections = (await db.connection.findMany({ select: { id: true, provider: true } })).map((c) => ({ id: c.id, provider: c.provider as ProviderId }));
   await db.$disconnect();
-  const writer = new BatchWriter(url);
+  const writer = new BatchWriter(url, DEFAULT_SERVICE_LEVEL_SECONDS);
   const span = now - 10 * 60_000 - since;
   const started = performance.now();
   const chunk = 2_000;

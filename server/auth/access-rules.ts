@@ -40,8 +40,9 @@ export const ACCESS_RULES: readonly AccessRule[] = [
   { pattern: /^\/api\/agents(?:\/|$)/i, access: "signed-in", api: true, bearer: true },
   { pattern: /^\/api\/admin(?:\/|$)/i, access: "admin", api: true },
   { pattern: /^\/admin(?:\/|$)/i, access: "admin", api: false },
-  // Stored alerts: what the supervisors watch (scoped to their queues/projects where they read); not for agents.
+  // Stored alerts and queue reports: what the supervisors watch (scoped to their queues/projects where they read); not for agents.
   { pattern: /^\/history\/alerts(?:\/|$)/i, access: "supervisor", api: false },
+  { pattern: /^\/history\/reports(?:\/|$)/i, access: "supervisor", api: false },
   { pattern: /^\/api(?:\/|$)/i, access: "signed-in", api: true },
   { pattern: /^/, access: "signed-in", api: false },
 ];

@@ -1,5 +1,6 @@
 import { Worker } from "node:worker_threads";
 import type { Agent, Call, Queue } from "../domain/model";
+import { callPart, partKey } from "../domain/rollup";
 import type { EventRecord } from "../live/live-state";
 import type { Batch, DeliveryRow } from "./store";
 import { sqliteFileFromUrl } from "./url";
@@ -18,7 +19,11 @@ export class BatchWriter implements BatchWriting {
   private nextId = 1;
   private failed: WriteError | null = null;
 
-  constructor(databaseUrl: string) {
+  /** `serviceLevelSeconds`: the threshold the calls' roll-up parts count "answered in time" with (config). */
+  constructor(
+    databaseUrl: string,
+    private readonly serviceLevelSeconds: number,
+  ) {
     this.worker = new Worker(new URL("./sql-writer-worker.mjs", import.meta.url), {
       workerData: { file: sqliteFileFromUrl(databaseUrl), statements: STATEMENTS },
     });
@@ -42,7 +47,7 @@ export class BatchWriter implements BatchWriting {
    * it is stored), including when a row cannot even be encoded.
    */
   write(batch: Batch): Promise<void> {
-    const ops = encodeBatch(batch);
+    const ops = encodeBatch(batch, this.serviceLevelSeconds);
     return ops instanceof WriteError ? Promise.reject(ops) : this.send({ ops });
   }
 
@@ -90,7 +95,7 @@ const STATEMENTS = {
   call: upsert("Call", [
     "id", "connectionId", "provider", "externalKey", "direction", "state", "fromNumber", "toNumber", "agentId", "queueId",
     "projectId", "startedAt", "answeredAt", "endedAt", "endReason", "waitSeconds", "talkSeconds", "recording", "detail",
-    "version", "updatedAt",
+    "version", "updatedAt", "part", "partKey",
   ], `excluded."version" >= "Call"."version"`),
   // A leg is written with its call's version: after the call's guarded upsert, only the newest version's legs apply.
   leg: upsert(
@@ -115,8 +120,9 @@ export type BatchOps = [StatementName, Record<string, unknown>[]][];
  * What one batch writes, statement by statement in this order (each statement's rows in order), without the
  * statements that have no rows. Shared by the SQLite and PostgreSQL writers.
  */
-export function batchOps({ deliveries, changes }: Batch): BatchOps {
+export function batchOps({ deliveries, changes }: Batch, serviceLevelSeconds: number): BatchOps {
   const calls = [...changes.calls.values()];
+  const callRow = callRowWith(serviceLevelSeconds);
   const ops: BatchOps = [
     ["delivery", deliveries.map(deliveryRow)],
     ["event", changes.records.map(eventRow)],
@@ -135,9 +141,9 @@ export function batchOps({ deliveries, changes }: Batch): BatchOps {
 }
 
 /** The batch's statements, or the WriteError of a row that cannot be encoded (the rows' fault: not transient). */
-export function encodeBatch(batch: Batch): BatchOps | WriteError {
+export function encodeBatch(batch: Batch, serviceLevelSeconds: number): BatchOps | WriteError {
   try {
-    return batchOps(batch);
+    return batchOps(batch, serviceLevelSeconds);
   } catch (error) {
     return new WriteError(`a row cannot be encoded: ${error instanceof Error ? error.message : String(error)}`, undefined, false);
   }
@@ -180,8 +186,13 @@ function mergeRow({ from, into }: { from: Call; into: string }) {
   return { from: from.id, into };
 }
 
-function callRow(call: Call) {
-  return {
+/**
+ * A call's row, with its part of the roll-ups (server/domain/rollup.ts) under this service-level threshold: the
+ * database's triggers apply the difference to Rollup.
+ */
+const callRowWith = (serviceLevelSeconds: number) => {
+  const key = partKey(serviceLevelSeconds);
+  return (call: Call) => ({
     id: call.id,
     connectionId: call.connectionId,
     provider: call.provider,
@@ -203,8 +214,10 @@ function callRow(call: Call) {
     detail: JSON.stringify({ facts: call.facts, legs: call.legs }),
     version: call.version,
     updatedAt: time(call.updatedAt),
-  };
-}
+    part: JSON.stringify(callPart(call, serviceLevelSeconds)),
+    partKey: key,
+  });
+};
 
 function agentRow(agent: Agent) {
   return {

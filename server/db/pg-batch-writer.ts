@@ -10,7 +10,7 @@ const T = "text[]", TS = "timestamp(3)[]", INT = "integer[]", BOOL = "boolean[]"
 const COLUMNS = {
   delivery: { table: "Delivery", columns: { id: T, connectionId: T, provider: T, receivedAt: TS, method: T, path: T, contentType: T, query: T, bodyText: T, truncated: BOOL, outcome: T, httpStatus: INT, error: T, eventName: T, dedupeKey: T, duplicateOf: T } },
   event: { table: "CallEvent", columns: { id: T, deliveryId: T, connectionId: T, callId: T, agentId: T, kind: T, at: TS, timeSource: T, payload: T } },
-  call: { table: "Call", columns: { id: T, connectionId: T, provider: T, externalKey: T, direction: T, state: T, fromNumber: T, toNumber: T, agentId: T, queueId: T, projectId: T, startedAt: TS, answeredAt: TS, endedAt: TS, endReason: T, waitSeconds: INT, talkSeconds: INT, recording: T, detail: T, version: INT, updatedAt: TS } },
+  call: { table: "Call", columns: { id: T, connectionId: T, provider: T, externalKey: T, direction: T, state: T, fromNumber: T, toNumber: T, agentId: T, queueId: T, projectId: T, startedAt: TS, answeredAt: TS, endedAt: TS, endReason: T, waitSeconds: INT, talkSeconds: INT, recording: T, detail: T, version: INT, updatedAt: TS, part: T, partKey: T } },
   leg: { table: "Leg", columns: { id: T, callId: T, externalKey: T, role: T, state: T, agentId: T, number: T, startedAt: TS, answeredAt: TS, endedAt: TS, endReason: T } },
   agent: { table: "Agent", columns: { id: T, connectionId: T, externalId: T, name: T, extension: T, presence: T, pauseReason: T, presenceSince: TS, queueIds: T, projectIds: T, version: INT } },
   queue: { table: "Queue", columns: { id: T, connectionId: T, externalId: T, name: T } },
@@ -82,15 +82,17 @@ export class PgBatchWriter implements BatchWriting {
    * A batch that applies anything commits only while that session still holds the lease, so a node that lost it
    * (and does not know yet) cannot write state after the next applier started.
    */
+  /** `serviceLevelSeconds`: the threshold the calls' roll-up parts count "answered in time" with (config). */
   constructor(
     databaseUrl: string,
+    private readonly serviceLevelSeconds: number,
     private readonly fence?: () => number | undefined,
   ) {
     this.pool = prismaPgPool(databaseUrl, { max: 2, connectionTimeoutMillis: 10_000 });
   }
 
   write(batch: Batch): Promise<void> {
-    const ops = encodeBatch(batch);
+    const ops = encodeBatch(batch, this.serviceLevelSeconds);
     if (ops instanceof WriteError) return Promise.reject(ops);
     const applies = batchApplies(batch);
     const appends = batch.deliveries.some((delivery) => delivery.outcome === "pending");

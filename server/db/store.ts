@@ -8,6 +8,7 @@ import type { Changes, EventRecord } from "../live/live-state";
 import { DayTally } from "../domain/day-tally";
 import type { FigureCall } from "../domain/stats";
 import { callFromRow, figureCall } from "./call-row";
+import { callPart, DAY_DIMENSIONS, daySums, MEASURES, partKey, QUARTER_MS, zeroSums, type Measure, type RollupRow } from "../domain/rollup";
 import type { Db } from "./client";
 
 /** A webhook request exactly as received, plus what Callboard answered. */
@@ -117,11 +118,20 @@ export class Store {
     const calls = callRows.map(callFromRow);
     // When memory keeps ended calls longer than the day has lasted, every call of the day is held: nothing to count.
     const wholeDayHeld = day !== undefined && now - memory.endedCallMs <= day.since;
-    const tally = day
-      ? wholeDayHeld
-        ? new DayTally().begin(day.since, day.serviceLevelSeconds)
-        : await this.dayTally(day.since, day.serviceLevelSeconds, new Set(calls.map((call) => call.id)), day.scan)
-      : undefined;
+    // Where today's figures of the calls not held came from: none to count, the roll-ups, or the calls' rows.
+    let dayFrom: "held" | "rollups" | "rows" | undefined;
+    let tally: DayTally | undefined;
+    if (day && wholeDayHeld) {
+      tally = new DayTally().begin(day.since, day.serviceLevelSeconds);
+      dayFrom = "held";
+    } else if (day) {
+      tally = await this.dayTallyOfRollups(day.since, day.serviceLevelSeconds);
+      dayFrom = "rollups";
+      if (!tally) {
+        tally = await this.dayTally(day.since, day.serviceLevelSeconds, new Set(calls.map((call) => call.id)), day.scan);
+        dayFrom = "rows";
+      }
+    }
     const linked = await linkedNames(this.db);
     const agents = agentRows.map((row) => agentFromRow(row, linked.get(row.id) ?? null));
     const connectionProviders = new Map(
@@ -154,6 +164,7 @@ export class Store {
       })),
       parked,
       day: tally,
+      dayFrom,
     };
   }
 
@@ -169,6 +180,27 @@ export class Store {
       where: { startedAt: { gte: date(since) }, OR: [{ agentId: { in: ids } }, { id: { in: [...new Set(legs.map((leg) => leg.callId))] } }] },
     });
     return rows.map(callFromRow);
+  }
+
+  /**
+   * Today's figures of every stored call of the day from the roll-ups (the day's 15-minute rows summed per group and
+   * agent: a few thousand rows however many calls), the held ones included (CallMap.beginDay holds them); undefined when
+   * the roll-ups cannot say (the day does not begin on a quarter hour, or some stored call has no part under this
+   * threshold yet), and then the calls are counted from their rows.
+   */
+  async dayTallyOfRollups(since: number, serviceLevelSeconds: number): Promise<DayTally | undefined> {
+    if (since % QUARTER_MS !== 0 || !(await rollupsComplete(this.db, partKey(serviceLevelSeconds)))) return undefined;
+    const groups = await this.db.rollup.groupBy({
+      by: ["dim", "key"],
+      where: { span: "q", dim: { in: [...DAY_DIMENSIONS] }, bucket: { gte: date(since) } },
+      _sum: Object.fromEntries(MEASURES.map((m) => [m, true])) as Record<Measure, true>,
+    });
+    const rows: RollupRow[] = groups.map((g) => {
+      const sums = zeroSums();
+      for (const m of MEASURES) sums[m] = Number(g._sum[m] ?? 0);
+      return { dim: g.dim, key: g.key, sums };
+    });
+    return new DayTally().beginWith(since, serviceLevelSeconds, daySums(rows));
   }
 
   /**
@@ -205,6 +237,67 @@ export class Store {
       cursor = rows[rows.length - 1]!.id;
     }
   }
+}
+
+/** Stored calls whose roll-up part is missing or was computed under another key (indexed: Call(partKey)). */
+export const staleParts = (key: string) => ({ OR: [{ partKey: null }, { partKey: { lt: key } }, { partKey: { gt: key } }] });
+
+/**
+ * Whether every stored call's roll-up part was computed under `key`, so the roll-ups hold every call (reports read them
+ * only then).
+ */
+export async function rollupsComplete(db: Db, key: string): Promise<boolean> {
+  return (await db.call.findFirst({ where: staleParts(key), select: { id: true } })) === null;
+}
+
+/**
+ * Computes the roll-up part of every stored call that has none or one computed under another key (a database from
+ * before roll-ups, another service-level threshold), a page at a time; the triggers move the sums. A row changed
+ * meanwhile is left to its writer, who wrote its part too (the update names the version read). Returns how many rows
+ * it updated.
+ */
+export async function refreshParts(db: Db, serviceLevelSeconds: number, page = DAY_PAGE): Promise<number> {
+  const key = partKey(serviceLevelSeconds);
+  let updated = 0;
+  let after = "";
+  for (;;) {
+    const rows = await db.call.findMany({
+      where: { AND: [staleParts(key), { id: { gt: after } }] },
+      select: { ...FIGURE_COLUMNS, version: true },
+      orderBy: { id: "asc" },
+      take: page,
+    });
+    if (rows.length === 0) return updated;
+    const legsOf = await agentLegsOf(db, rows.map((row) => row.id));
+    const results = await db.$transaction(
+      rows.map((row) =>
+        db.call.updateMany({
+          where: { id: row.id, version: row.version },
+          data: { part: JSON.stringify(callPart(figureCall(row, legsOf.get(row.id) ?? []), serviceLevelSeconds)), partKey: key },
+        }),
+      ),
+    );
+    updated += results.reduce((sum, result) => sum + result.count, 0);
+    after = rows[rows.length - 1]!.id;
+  }
+}
+
+/** The agent legs of these calls, by call (what FigureCall reads of them). */
+async function agentLegsOf(db: Db, callIds: string[]) {
+  const legs = await db.leg.findMany({
+    where: { callId: { in: callIds }, role: "agent" },
+    select: { callId: true, agentId: true, role: true, answeredAt: true, endedAt: true, endReason: true },
+  });
+  const legsOf = new Map<string, typeof legs>();
+  for (const leg of legs) legsOf.set(leg.callId, [...(legsOf.get(leg.callId) ?? []), leg]);
+  return legsOf;
+}
+
+/** These stored calls as the figures read them (columns and agent legs); a page of ids at a time. */
+export async function figureCalls(db: Db, ids: string[]): Promise<FigureCall[]> {
+  const rows = await db.call.findMany({ where: { id: { in: ids } }, select: FIGURE_COLUMNS });
+  const legsOf = await agentLegsOf(db, ids);
+  return rows.map((row) => figureCall(row, legsOf.get(row.id) ?? []));
 }
 
 const FIGURE_COLUMNS = {

@@ -30,6 +30,22 @@ interface AgentSum extends AgentDay {
   parts: number;
 }
 
+/** A group's calls of today and its sums, as the roll-ups give them (rollup.ts daySums). */
+export interface GroupCounts {
+  calls: number;
+  counts: Pick<DayCounts, (typeof COUNTED)[number]>;
+}
+
+/** The day's sums of every stored call, per group and agent (DayTally.beginWith). */
+export interface DaySums {
+  queues: Map<string, GroupCounts>;
+  projects: Map<string, GroupCounts>;
+  /** By project, then none:<connection> (calls with the project and no queue); likewise by queue. */
+  noQueueByProject: Map<string, Map<string, GroupCounts>>;
+  noProjectByQueue: Map<string, Map<string, GroupCounts>>;
+  agents: Map<string, AgentDay>;
+}
+
 const COUNTED = ["answered", "missed", "abandoned", "answeredInTime", "outbound", "outboundAnswered", "handled", "handleSeconds", "waited", "waitSeconds"] as const;
 
 /**
@@ -87,6 +103,46 @@ export class DayTally {
     return this;
   }
 
+  /**
+   * Begins a day with the sums of every stored call of it (the roll-ups: Store.loadLive), the held ones included: they
+   * come with `hold` (CallMap.beginDay), which only learns their parts.
+   */
+  beginWith(since: number, serviceLevelSeconds: number, sums: DaySums): this {
+    this.begin(since, serviceLevelSeconds);
+    const group = (counts: GroupCounts): GroupSum => ({ calls: counts.calls, counts: { ...emptyCounts(), ...counts.counts }, abandoned: new Map() });
+    for (const [key, counts] of sums.queues) this.queues.set(key, group(counts));
+    for (const [key, counts] of sums.projects) this.projects.set(key, group(counts));
+    for (const [target, source] of [
+      [this.noQueueByProject, sums.noQueueByProject],
+      [this.noProjectByQueue, sums.noProjectByQueue],
+    ] as const) {
+      for (const [id, groups] of source) target.set(id, new Map([...groups].map(([key, counts]) => [key, group(counts)])));
+    }
+    for (const [id, day] of sums.agents) this.agents.set(id, { ...day, parts: day.answered + day.missed });
+    this.countsHeld = true;
+    return this;
+  }
+
+  /** Whether the sums already count the calls held (begun with `beginWith`): they are then `hold`, not `set`. */
+  countsHeld = false;
+
+  /**
+   * A held call the sums already count (`beginWith`): its part is known, and an abandoned call's end is noted for
+   * "abandoned in the last hour"; the sums do not change.
+   */
+  hold(id: string, call: FigureCall): void {
+    if (!this.basis || this.parts.has(id)) return;
+    const part = this.partOf(call);
+    if (!part) return;
+    this.parts.set(id, part);
+    if (part.abandonedAt === null) return;
+    const note = (groups: Map<string, GroupSum> | undefined, key: string) => groups?.get(key)?.abandoned.set(id, part.abandonedAt!);
+    note(this.queues, part.queue);
+    note(this.projects, part.project);
+    if (part.noQueueOfProject !== null) note(this.noQueueByProject.get(part.noQueueOfProject), part.queue);
+    if (part.noProjectOfQueue !== null) note(this.noProjectByQueue.get(part.noProjectOfQueue), part.project);
+  }
+
   /** Counts a stored call of the day that is not held (retired from the start). */
   countStored(call: FigureCall): void {
     if (!this.basis || this.parts.has(call.id)) return;
@@ -96,6 +152,7 @@ export class DayTally {
 
   clear(): void {
     this.basis = undefined;
+    this.countsHeld = false;
     this.parts.clear();
     this.queues.clear();
     this.projects.clear();

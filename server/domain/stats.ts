@@ -160,11 +160,17 @@ export const projectKey = (call: FigureCall): string => call.projectId ?? noneKe
 export function agentDays(call: FigureCall): [string, AgentDay][] {
   const days: [string, AgentDay][] = [];
   for (const part of agentParts(call)) {
-    const outcome = agentOutcome(part);
-    if (!outcome) continue;
-    days.push([part.agentId, { answered: outcome === "answered" ? 1 : 0, missed: outcome === "missed" ? 1 : 0, talkSeconds: outcome === "answered" && part.talkSeconds ? part.talkSeconds : 0 }]);
+    const day = partDay(part);
+    if (day) days.push([part.agentId, day]);
   }
   return days;
+}
+
+/** What one agent part adds to the agent's day, if it has an outcome. */
+export function partDay(part: AgentPart): AgentDay | null {
+  const outcome = agentOutcome(part);
+  if (!outcome) return null;
+  return { answered: outcome === "answered" ? 1 : 0, missed: outcome === "missed" ? 1 : 0, talkSeconds: outcome === "answered" && part.talkSeconds ? part.talkSeconds : 0 };
 }
 
 /**

@@ -117,7 +117,7 @@ const QUARTER_HOUR = 900_000;
  * The local day and hour of many instants in one zone (the figures' per-day and per-hour charts), without one Intl call
  * each: the offset is looked up once per quarter hour of UTC, the grain every zone's offsets and transitions have.
  */
-export function zonedClock(timeZone: string): (at: number) => { day: string; hour: number } {
+export function zonedClock(timeZone: string): (at: number) => { day: string; hour: number; minute: number } {
   const offsets = new Map<number, number>();
   return (at) => {
     const slot = Math.floor(at / QUARTER_HOUR);
@@ -127,6 +127,6 @@ export function zonedClock(timeZone: string): (at: number) => { day: string; hou
       offsets.set(slot, offset);
     }
     const local = new Date(at + offset);
-    return { day: local.toISOString().slice(0, 10), hour: local.getUTCHours() };
+    return { day: local.toISOString().slice(0, 10), hour: local.getUTCHours(), minute: local.getUTCMinutes() };
   };
 }

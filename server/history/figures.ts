@@ -7,6 +7,8 @@ import type { HistoryFilters } from "./filters";
 import { sqlDialect, type SqlDialect } from "./sql-dialect";
 import type { CallOutcome } from "../domain/figures";
 import { processTimeZone, zonedClock } from "../domain/time-zone";
+import type { Sums } from "../domain/rollup";
+import { rollupFigures, rollupScope, type RollupFigures } from "./rollup-figures";
 
 /** Counts by each call's outcome (callOutcome in server/domain/figures.ts, the board's). */
 export interface Totals {
@@ -117,7 +119,38 @@ export function figuresQueries(user: AuthUser, f: HistoryFilters, sql: SqlDialec
  * agent.
  * One scan of the matching calls, aggregated here (five GROUP BY queries would read the range five times).
  */
-export async function figures(db: Db, user: AuthUser, f: HistoryFilters): Promise<Figures> {
+export async function figures(db: Db, user: AuthUser, f: HistoryFilters, serviceLevelSeconds?: number): Promise<Figures> {
+  const scope = serviceLevelSeconds === undefined ? undefined : rollupScope(user, f);
+  const rolled = scope && (await rollupFigures(db, scope, f.tz ?? processTimeZone(), serviceLevelSeconds!));
+  return rolled ? figuresOfRollups(rolled) : figuresOfCalls(db, user, f);
+}
+
+/** The same figures from the roll-ups' sums (rollup-figures.ts): what each call's part added, by the same rules. */
+export function figuresOfRollups(rolled: RollupFigures): Figures {
+  const totals = (sums: Sums): Totals => ({
+    calls: sums.calls,
+    answered: sums.answered,
+    missed: sums.missed,
+    abandoned: sums.abandoned,
+    avgWait: sums.answered === 0 ? null : Math.round(sums.answeredWait / sums.answered),
+    avgTalk: sums.answered === 0 ? null : Math.round(sums.answeredTalk / sums.answered),
+  });
+  const byCalls = <K>(map: Map<K, Sums>) => [...map].filter(([, sums]) => sums.calls > 0).map(([key, sums]) => [key, totals(sums)] as const).sort(mostCalls);
+  return {
+    totals: totals(rolled.total),
+    byHour: rolled.byHour.map((sums, hour) => ({ hour, ...totals(sums) })),
+    byDay: [...rolled.byDay].filter(([, sums]) => sums.calls > 0).sort(([a], [b]) => a.localeCompare(b)).map(([day, sums]) => ({ day, ...totals(sums) })),
+    byQueue: byCalls(rolled.byQueue).map(([queueId, t]) => ({ queueId, ...t })),
+    byAgent: byCalls(rolled.byAgent).slice(0, 500).map(([agentId, t]) => ({ agentId, ...t })),
+  };
+}
+
+/** Most calls first; equal counts by id (no queue last). */
+const mostCalls = <K>(a: readonly [K, Totals], b: readonly [K, Totals]) =>
+  b[1].calls - a[1].calls || (a[0] === null ? 1 : b[0] === null ? -1 : String(a[0]).localeCompare(String(b[0])));
+
+/** The figures read from the matching calls themselves: any filter, any viewer. */
+export async function figuresOfCalls(db: Db, user: AuthUser, f: HistoryFilters): Promise<Figures> {
   const queries = figuresQueries(user, f, sqlDialect(db));
   const rows = await db.$queryRaw<ScanRow[]>(queries.calls);
   const total = new Tally();
@@ -142,7 +175,7 @@ export async function figures(db: Db, user: AuthUser, f: HistoryFilters): Promis
     const outcome = agentOutcome({ agentId: part.agentId, answered: Number(part.answered) === 1, endReason: part.endReason, direction: part.direction });
     at(agents, part.agentId).add(part, outcome);
   }
-  const byCalls = <K>(map: Map<K, Tally>) => [...map].map(([key, tally]) => [key, tally.finish()] as const).sort((a, b) => b[1].calls - a[1].calls);
+  const byCalls = <K>(map: Map<K, Tally>) => [...map].map(([key, tally]) => [key, tally.finish()] as const).sort(mostCalls);
   return {
     totals: total.finish(),
     byHour: hours.map((tally, hour) => ({ hour, ...tally.finish() })),

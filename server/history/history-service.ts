@@ -7,13 +7,19 @@ import type { HistoryFilters } from "./filters";
 import { processTimeZone, startOfNextZonedDay, startOfZonedDay } from "../domain/time-zone";
 import { loadAgentDay, loadTeamDays, type DayWindow } from "./agent-day";
 import { figures, type Figures } from "./figures";
+import { loadQueueReport, type QueueReport, type ReportRequest } from "./queue-report";
+import { DEFAULT_SERVICE_LEVEL_SECONDS } from "../config";
 
 /** Past calls as a user may see them: what the history pages and the JSON API read. */
 export class HistoryService {
-  /** `timeZone`: the centre's, for filters that name no zone (`tz`). */
+  /**
+   * `timeZone`: the centre's, for filters that name no zone (`tz`). `serviceLevelSeconds`: the threshold the stored
+   * calls' roll-up parts were written with; without it figures always read the calls.
+   */
   constructor(
     private readonly db: Db,
     private readonly timeZone = processTimeZone(),
+    private readonly serviceLevelSeconds?: number,
   ) {}
 
   private zoned(filters: HistoryFilters): HistoryFilters {
@@ -29,7 +35,12 @@ export class HistoryService {
   }
 
   figures(user: AuthUser, filters: HistoryFilters): Promise<Figures> {
-    return figures(this.db, user, this.zoned(filters));
+    return figures(this.db, user, this.zoned(filters), this.serviceLevelSeconds);
+  }
+
+  /** A queue report over calendar days of `timeZone`; undefined for an agent. */
+  queueReport(user: AuthUser, request: ReportRequest, timeZone = this.timeZone): Promise<QueueReport | undefined> {
+    return loadQueueReport(this.db, user, request, timeZone, this.serviceLevelSeconds ?? DEFAULT_SERVICE_LEVEL_SECONDS);
   }
 
   /** One agent identity's calendar day (`YYYY-MM-DD` in `timeZone`), or undefined when the user may not see the agent. */

@@ -36,11 +36,16 @@ export class CallMap extends Map<string, Call> {
 
   /**
    * Today's figures begin (at a load) from `stored`: a tally begun for the day that counted the day's stored calls not
-   * held (DayTally.countStored); the calls held are added to it.
+   * held (DayTally.countStored), and the calls held are added to it; or one begun from the roll-ups, which count them
+   * all (DayTally.beginWith), and the calls held are only held.
    */
   beginDay(stored: DayTally): void {
     this.tally = stored;
-    for (const [id, call] of this.entries()) stored.set(id, call);
+    // Begun from the roll-ups, the sums count the held calls already: they are held, not added.
+    for (const [id, call] of this.entries()) {
+      if (stored.countsHeld) stored.hold(id, call);
+      else stored.set(id, call);
+    }
   }
 
   override clear(): void {

@@ -172,7 +172,7 @@ describe.skipIf(!browserAvailable())("screens at 390, 1440 and 1920 px, light an
         const db = await openDatabase(appDatabaseUrl(app));
         const petr = await db.agent.findFirstOrThrow({ where: { externalId: "petr.svoboda" } });
         await db.$disconnect();
-        const pages = ["/history", `/history/${callId}`, "/history/figures", "/history/agents", `/history/agents/${petr.id}`, "/history/alerts", "/admin/users", "/admin/names", "/admin/connections", "/admin/tokens", "/admin/thresholds", "/settings"];
+        const pages = ["/history", `/history/${callId}`, "/history/figures", "/history/agents", `/history/agents/${petr.id}`, "/history/alerts", "/history/reports", "/admin/users", "/admin/names", "/admin/connections", "/admin/tokens", "/admin/thresholds", "/settings"];
         const tells = locale === "en" ? [] : englishTells(locale);
         const problems: unknown[] = [];
         for (const size of WIDTHS) {

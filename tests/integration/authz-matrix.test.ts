@@ -53,6 +53,12 @@ const EXPECTED: Record<string, { cases: Case[]; shows?: Shows }> = {
   "/history": { cases: [{ path: () => "/history?limit=200", expect: signedInPage() }] },
   "/history/figures": { cases: [{ path: () => "/history/figures", expect: signedInPage() }] },
   "/history/alerts": { cases: [{ path: () => "/history/alerts", expect: { ...signedInPage(), agent: 403 } }] },
+  "/history/reports": {
+    cases: [
+      { path: () => "/history/reports", expect: { ...signedInPage(), agent: 403 } },
+      { label: "malformed and too long ranges", path: () => "/history/reports?from=2026-02-31&to=1999-01-01&interval=week&queue=%00", expect: { ...signedInPage(), agent: 403 } },
+    ],
+  },
   // Each user's own preferences: every role.
   "/settings": { cases: [{ path: () => "/settings", expect: signedInPage() }] },
   "/history/[id]": {

@@ -13,6 +13,8 @@ import { DEFAULT_LIVE_OPTIONS, LiveState } from "@/server/live/live-state";
 import { allScenarios, voipexScenarios } from "@/server/simulator/scenarios";
 import { onPostgres } from "../helpers/database";
 import { startTestServer, type TestServer } from "../helpers/server";
+import { abandonedScenario } from "../helpers/extra-scenarios";
+import { QUARTER_MS } from "@/server/domain/rollup";
 
 /**
  * Memory holds the live and recently ended calls, not the day (LiveState.evict, Store.loadLive): today's figures
@@ -36,7 +38,8 @@ describe("a day of calls in memory and in the database", () => {
     const now = Date.now();
     // The scenarios' calls begin a few minutes ago, so they are today's whenever the test runs (past 00:10 UTC).
     const since = Math.min(startOfDay(now, ZONE), now - 10 * 60_000);
-    const scenarios = allScenarios(now - 5 * 60_000);
+    // With a caller who gave up a minute later: "abandoned in the last hour" after a start too.
+    const scenarios = [...allScenarios(now - 5 * 60_000), abandonedScenario(now - 4 * 60_000, 40)];
     for (const scenario of scenarios) await server.play(scenario);
     const late = voipexScenarios().find((scenario) => scenario.name === "queue call answered (ring-all)")!;
     await server.play(late);
@@ -88,6 +91,20 @@ describe("a day of calls in memory and in the database", () => {
       // Memory keeping ended calls longer than the day has lasted holds them all: nothing is read.
       const whole = await new Store(server.app.db).loadLive(later, { endedCallMs: later - since, silentCallMs: DEFAULT_LIVE_OPTIONS.silentCallMemoryMs, dedupeMs: 0, parkedMs: 0 }, { since, serviceLevelSeconds: SL, scan: () => { throw new Error("read the day"); } });
       expect(whole.calls).toHaveLength(after.length);
+      // A day beginning on a quarter hour is read from the roll-ups: no call is read, the held ones (an hour after the
+      // calls: the ended ones too, so "abandoned in the last hour" counts them) are only held.
+      const quarter = Math.floor(since / QUARTER_MS) * QUARTER_MS;
+      for (const at of [later, now + HOUR / 2]) {
+        const fromRollups = new LiveState();
+        fromRollups.load(
+          await new Store(server.app.db).loadLive(
+            at,
+            { endedCallMs: HOUR, silentCallMs: DEFAULT_LIVE_OPTIONS.silentCallMemoryMs, dedupeMs: 0, parkedMs: 0 },
+            { since: quarter, serviceLevelSeconds: SL, scan: () => { throw new Error("read the day's calls"); } },
+          ),
+        );
+        expect(fromRollups.calls.dayStats(quarter, SL, at)).toEqual(dayStats(after, quarter, SL, at));
+      }
       // A day that began after every call counts none of them.
       const none = await new Store(server.app.db).dayTally(later, SL, new Set(), scan);
       expect(none.stats(() => [], later, SL, later)).toEqual(dayStats([], later, SL, later));

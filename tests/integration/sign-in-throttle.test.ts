@@ -119,10 +119,14 @@ describe.skipIf(redisUnavailable())("sign-in throttling across nodes (Redis)", (
 
   it("with Redis stopped mid-way, sign-in still answers, throttled per node", async () => {
     await fail(one, "fred@example.com", "10.1.0.4");
+    // A sign-in with Redis up, timed in the same run: the password hash alone takes a while on a busy machine.
+    const baseline = await timed(() => one.app.auth.signIn("fred@example.com", password, "10.1.0.6"));
+    expect(baseline.result).toMatchObject({ ok: true });
     await redis.stop();
     const { result, ms } = await timed(() => one.app.auth.signIn("fred@example.com", password, "10.1.0.4"));
     expect(result).toMatchObject({ ok: true });
-    expect(ms).toBeLessThan(2000);
+    // Not hung on the dead connection: at most the deadline per Redis call on top of a normal sign-in.
+    expect(ms).toBeLessThan(2 * baseline.ms + 3 * REDIS_DEADLINE_MS + 1000);
     for (let i = 0; i < 5; i++) expect(await fail(one, "fred@example.com", "10.1.0.5")).toEqual({ ok: false, reason: "invalid" });
     expect(await one.app.auth.signIn("fred@example.com", password, "10.1.0.5")).toMatchObject({ ok: false, reason: "throttled" });
     // Node two's memory has not seen node one's failures.

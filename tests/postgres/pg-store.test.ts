@@ -62,7 +62,7 @@ describe("PostgreSQL: migrations, the batch writer", () => {
   it("an older version of a call never overwrites a newer one, and its legs are not written either", async () => {
     for (const step of teleCmiScenarios(Date.now() - 60_000)[0]!.steps) await server.send("telecmi", step);
     const call = [...server.app.live.calls.values()][0]!;
-    const writer = new PgBatchWriter(process.env.DATABASE_URL!);
+    const writer = new PgBatchWriter(process.env.DATABASE_URL!, 20);
     try {
       const stale = { ...call, version: call.version - 1, state: "ringing" as const, legs: call.legs.map((leg) => ({ ...leg, state: "ringing" as const })) };
       const changes = emptyChanges();
@@ -85,7 +85,7 @@ describe("PostgreSQL: migrations, the batch writer", () => {
   });
 
   it("a body holding U+0000 (which PostgreSQL text cannot) is kept, with U+FFFD in its place", async () => {
-    const writer = new PgBatchWriter(process.env.DATABASE_URL!);
+    const writer = new PgBatchWriter(process.env.DATABASE_URL!, 20);
     const delivery: DeliveryRow = {
       id: "nul-delivery", connectionId: "c", provider: "telecmi", receivedAt: Date.now(), method: "POST", path: "/x",
       contentType: "application/json", query: "", bodyText: '{"a":"x\u0000y"}', truncated: false, outcome: "accepted",
@@ -160,7 +160,7 @@ describe("PostgreSQL: migrations, the batch writer", () => {
   });
 
   it("an unreachable database is a transient failure (the providers are asked to retry), not the rows' fault", async () => {
-    const writer = new PgBatchWriter("postgresql://callboard@127.0.0.1:1/none");
+    const writer = new PgBatchWriter("postgresql://callboard@127.0.0.1:1/none", 20);
     const failure = await writer.write({ deliveries: [], changes: emptyChanges() }).then(
       () => undefined,
       (error: unknown) => error,

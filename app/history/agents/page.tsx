@@ -45,6 +45,7 @@ export default async function TeamPage({ searchParams }: { searchParams: Promise
         <Link href="/" className="text-xl font-bold">Callboard</Link>
         <Link href="/history" className="text-sky-700 underline">{t("history")}</Link>
         <Link href="/history/figures" className="text-sky-700 underline">{t("figures")}</Link>
+        {user.role !== "agent" ? <Link href={`/history/reports?from=${from}&to=${to}&interval=day`} className="text-sky-700 underline" data-testid="reports-link">{t("reports")}</Link> : null}
         <h1 className="text-xl">{t("teamTitle")}</h1>
         <SignOut user={user} />
       </header>

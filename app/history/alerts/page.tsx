@@ -72,6 +72,7 @@ export default async function AlertHistoryPage({ searchParams }: { searchParams:
         <h1 className="text-xl">{t("history.title")}</h1>
         <Link href="/history" className="text-sky-700 underline">{t("history.calls")}</Link>
         <Link href="/history/figures" className="text-sky-700 underline">{t("history.figures")}</Link>
+        <Link href={`/history/reports${filters.from && filters.to ? `?from=${filters.from}&to=${filters.to}&interval=day` : ""}`} className="text-sky-700 underline" data-testid="reports-link">{t("history.reports")}</Link>
         <span className="text-xs text-slate-500">{t("history.timesIn", { zone: timeZone })}</span>
         <SignOut user={user} />
       </header>

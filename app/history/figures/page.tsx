@@ -93,6 +93,7 @@ export default async function FiguresPage({ searchParams }: { searchParams: Prom
         <Link href="/" className="text-xl font-bold">Callboard</Link>
         <Link href={`/history?${params}`} className="text-sky-700 underline">{t("history")}</Link>
         <Link href={`/history/agents?from=${filters.from}&to=${filters.to}`} className="text-sky-700 underline" data-testid="team-link">{t("agents")}</Link>
+        {user.role !== "agent" ? <Link href={`/history/reports?from=${filters.from}&to=${filters.to}&interval=day`} className="text-sky-700 underline" data-testid="reports-link">{t("reports")}</Link> : null}
         <h1 className="text-xl">{t("title")}</h1>
         <span className="text-xs text-slate-500" data-testid="times-in">{t("timesIn", { zone: timeZone })}</span>
         <form method="get" className="ml-auto flex items-end gap-2 text-sm" aria-label={t("range")}>

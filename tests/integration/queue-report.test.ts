@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AuthUser } from "@/server/auth/types";
+import { figureCalls } from "@/server/db/store";
+import { addSums, callSums, zeroSums } from "@/server/domain/rollup";
+import { reportFigures } from "@/server/domain/report";
+import { dayStats, sumCounts, type FigureCall } from "@/server/domain/stats";
+import { dayKey, startOfNextZonedDay, startOfZonedDay } from "@/server/domain/time-zone";
+import { intervalSums, loadQueueReport, reportRange, ReportRequest, type QueueReport } from "@/server/history/queue-report";
+import { allScenarios } from "@/server/simulator/scenarios";
+import { abandonedScenario } from "../helpers/extra-scenarios";
+import { startTestServer, type TestServer } from "../helpers/server";
+
+const admin: AuthUser = { id: "u-admin", email: "a@x.io", name: "A", role: "admin", queueIds: [], projectIds: [], agentIds: [] };
+const SL = 20;
+const HOUR = 3_600_000;
+
+/** What the report should say of these calls: their sums added up, by the domain's definitions. */
+const expected = (calls: FigureCall[]) => reportFigures(calls.map((call) => callSums(call, SL)).reduce(addSums, zeroSums()));
+
+describe("queue reports", () => {
+  let server: TestServer;
+  let calls: FigureCall[];
+  const zone = "Asia/Kolkata";
+  let today: string;
+
+  beforeAll(async () => {
+    server = await startTestServer({ CALLBOARD_SERVICE_LEVEL_SECONDS: String(SL) });
+    // Calls over the last few hours (within today in the zone when possible), one abandoned within 3 seconds.
+    today = dayKey(Date.now(), zone);
+    const t0 = Math.max(startOfZonedDay(today, zone) + 60_000, Date.now() - 3 * HOUR);
+    for (const scenario of [...allScenarios(t0), abandonedScenario(t0 + 5_000, 3), abandonedScenario(t0 + 9_000, 30)]) await server.play(scenario);
+    await server.app.committer.drain();
+    const ids = (await server.app.db.call.findMany({ select: { id: true } })).map((row) => row.id);
+    calls = await figureCalls(server.app.db, ids);
+  }, 120_000);
+  afterAll(() => server.stop());
+
+  const report = async (user: AuthUser, raw: Record<string, string>): Promise<QueueReport> =>
+    (await loadQueueReport(server.app.db, user, ReportRequest.parse({ from: today, to: today, ...raw }), zone, SL))!;
+
+  it("totals equal the calls' own figures and the board's day figures (offered, abandoned and short abandons, service level, average wait and handle)", async () => {
+    const inRange = calls.filter((c) => c.startedAt >= startOfZonedDay(today, zone) && c.startedAt < startOfNextZonedDay(today, zone));
+    expect(inRange.length).toBeGreaterThan(5);
+    const r = await report(admin, {});
+    expect(r.source).toBe("rollups");
+    expect(r.total).toEqual(expected(inRange));
+    expect(r.total.shortAbandoned).toBe(1);
+    expect(r.total.abandoned).toBeGreaterThanOrEqual(2);
+    // The board's definitions, over the same calls: dayStats summed over every queue.
+    const board = sumCounts(Object.values(dayStats(inRange, 0, SL).queues))!;
+    expect(r.total).toMatchObject({
+      offered: board.answered + board.missed + board.abandoned,
+      answered: board.answered,
+      missed: board.missed,
+      abandoned: board.abandoned,
+      serviceLevel: board.serviceLevel,
+      averageWaitSeconds: board.averageWaitSeconds,
+      averageHandleSeconds: board.averageHandleSeconds,
+    });
+    // Per queue, project and interval the rows add up to the total.
+    for (const rows of [r.byQueue, r.byProject, r.intervals]) {
+      expect(rows.reduce((n, row) => n + row.figures.offered, 0)).toBe(r.total.offered);
+      expect(rows.reduce((n, row) => n + row.figures.abandoned, 0)).toBe(r.total.abandoned);
+    }
+    // Hours of the zone (half an hour off UTC): every row starts on one.
+    for (const row of r.intervals) expect((row.key - startOfZonedDay(today, zone)) % HOUR).toBe(0);
+    // Quarters and the day: the same total.
+    for (const interval of ["quarter", "day"]) {
+      const other = await report(admin, { interval });
+      expect(other.total).toEqual(r.total);
+      expect(other.intervals.reduce((n, row) => n + row.figures.answered, 0)).toBe(r.total.answered);
+    }
+    expect((await report(admin, { interval: "day" })).intervals.map((row) => row.key)).toEqual([startOfZonedDay(today, zone)]);
+  });
+
+  it("a queue's report counts its calls only; a supervisor limited to queues and projects at once gets their calls, read from the calls; an agent gets none", async () => {
+    const queue = calls.find((c) => c.queueId)!.queueId!;
+    const project = calls.find((c) => c.projectId && c.queueId !== queue)?.projectId ?? "p-none";
+    const day = (c: FigureCall) => c.startedAt >= startOfZonedDay(today, zone);
+    const one = await report(admin, { queue });
+    expect(one.total).toEqual(expected(calls.filter((c) => day(c) && c.queueId === queue)));
+    expect(one.byQueue.map((row) => row.key)).toEqual([queue]);
+
+    const mixed: AuthUser = { ...admin, id: "u-mixed", role: "supervisor", queueIds: [queue], projectIds: [project] };
+    const theirs = await report(mixed, {});
+    expect(theirs.source).toBe("calls");
+    expect(theirs.total).toEqual(expected(calls.filter((c) => day(c) && (c.queueId === queue || c.projectId === project))));
+    expect(theirs.byQueue.every((row) => row.key === queue || row.key === null || calls.some((c) => c.queueId === row.key && c.projectId === project))).toBe(true);
+
+    const agent: AuthUser = { ...admin, id: "u-agent", role: "agent", agentIds: [calls.find((c) => c.agentId)!.agentId!] };
+    expect(await loadQueueReport(server.app.db, agent, ReportRequest.parse({ from: today, to: today }), zone, SL)).toBeUndefined();
+  });
+
+  it("refuses ranges longer than the interval allows and ranges that end before they start", () => {
+    expect(ReportRequest.safeParse({ from: "2026-01-01", to: "2026-01-07", interval: "quarter" }).success).toBe(true);
+    expect(ReportRequest.safeParse({ from: "2026-01-01", to: "2026-01-08", interval: "quarter" }).success).toBe(false);
+    expect(ReportRequest.safeParse({ from: "2026-01-01", to: "2026-01-31", interval: "hour" }).success).toBe(true);
+    expect(ReportRequest.safeParse({ from: "2026-01-01", to: "2026-02-01", interval: "hour" }).success).toBe(false);
+    expect(ReportRequest.safeParse({ from: "2025-01-01", to: "2026-01-01", interval: "day" }).success).toBe(true);
+    expect(ReportRequest.safeParse({ from: "2025-01-01", to: "2026-01-02", interval: "day" }).success).toBe(false);
+    expect(ReportRequest.safeParse({ from: "2026-01-02", to: "2026-01-01" }).success).toBe(false);
+    expect(ReportRequest.safeParse({ from: "2026-02-30", to: "2026-03-01" }).success).toBe(false);
+  });
+
+  it("groups quarters into the zone's hours and days, across a change of offset", () => {
+    // Europe/Prague leaves summer time on 2026-10-25 at 03:00 local (01:00 UTC): that day has 25 hours.
+    const quarters = Array.from({ length: 26 * 4 }, (_, i) => ({ at: Date.UTC(2026, 9, 24, 22) + i * 900_000, sums: { ...zeroSums(), calls: 1 } }));
+    const hours = intervalSums(quarters, "hour", "Europe/Prague");
+    const days = intervalSums(quarters, "day", "Europe/Prague");
+    expect(days.map((d) => d.at)).toEqual([Date.UTC(2026, 9, 24, 22), Date.UTC(2026, 9, 25, 23)]);
+    expect(days[0]!.sums.calls).toBe(25 * 4);
+    // The repeated 02:00 hour is one row of two hours; every other hour has its four quarters.
+    expect(hours.reduce((n, h) => n + h.sums.calls, 0)).toBe(26 * 4);
+    expect(hours.filter((h) => h.sums.calls === 8)).toHaveLength(1);
+  });
+});
+
+describe("reportRange: what the page shows for what the URL asks", () => {
+  it("defaults to today by hour, swaps reversed days, widens the interval or keeps the last year", () => {
+    expect(reportRange({}, "2026-12-06")).toEqual({ request: { from: "2026-12-06", to: "2026-12-06", interval: "hour" }, adjusted: null });
+    expect(reportRange({ from: "2026-12-06", to: "2026-12-01", interval: "quarter" }, "2026-12-06").request).toMatchObject({ from: "2026-12-01", to: "2026-12-06", interval: "quarter" });
+    expect(reportRange({ from: "2026-11-01", to: "2026-12-06", interval: "quarter" }, "x")).toMatchObject({ request: { interval: "day" }, adjusted: "interval" });
+    expect(reportRange({ from: "2026-11-20", to: "2026-12-06", interval: "quarter" }, "x")).toMatchObject({ request: { interval: "hour" }, adjusted: "interval" });
+    expect(reportRange({ from: "2020-01-01", to: "2026-12-06", interval: "hour" }, "x")).toEqual({ request: { from: "2025-12-06", to: "2026-12-06", interval: "day" }, adjusted: "range" });
+    expect(reportRange({ from: "garbage", to: ["a"], interval: "week", queue: " " }, "2026-12-06")).toEqual({ request: { from: "2026-12-06", to: "2026-12-06", interval: "hour" }, adjusted: null });
+    expect(reportRange({ queue: "q1", project: "p1" }, "2026-12-06").request).toMatchObject({ queue: "q1", project: "p1" });
+  });
+});
