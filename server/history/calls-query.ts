@@ -68,7 +68,10 @@ export const HAS_AGENT_LEG = Prisma.sql`CASE WHEN c."answeredAt" IS NULL AND c."
 export function outcomeCondition(outcome: HistoryFilters["outcome"] & string): Prisma.Sql {
   if (outcome === "live") return Prisma.sql`c."state" <> 'ended'`;
   if (outcome === "answered") return Prisma.sql`c."answeredAt" IS NOT NULL`;
-  const ended = Prisma.sql`c."state" = 'ended' AND c."answeredAt" IS NULL`;
+  // Nearly every stored call is ended: `|| ''` keeps SQLite off the state index, which would collect them all and sort
+  // them (1.3 s for a first page over 1,000,000 calls) instead of walking the startedAt index newest first until the
+  // page is full.
+  const ended = Prisma.sql`(c."state" || '') = 'ended' AND c."answeredAt" IS NULL`;
   if (outcome === "no_end") return Prisma.sql`(${ended} AND c."endReason" = 'no_end_received')`;
   const known = Prisma.sql`${ended} AND c."endReason" IS DISTINCT FROM 'no_end_received'`;
   const refused = Prisma.sql`c."endReason" IN ('busy', 'rejected', 'failed')`;

@@ -76,6 +76,9 @@ describe.skipIf(!browserAvailable())("queue reports", { timeout: 180_000 }, () =
       missed: String(expected.missed),
       serviceLevel: expected.serviceLevel === null ? "–" : `${expected.serviceLevel}%`,
     });
+    // Outbound calls apart from the offered ones.
+    expect(expected.outbound).toBeGreaterThan(0);
+    expect(await tile(page, "outbound")).toBe(`${expected.outbound} (${expected.outboundAnswered})`);
     expect(await page.locator("[data-testid=report-tiles] [data-tile=abandoned]").textContent()).toContain("of which within 5 s: 1");
     expect(await page.locator("[data-testid=report-tiles] [data-tile=serviceLevel]").textContent()).toContain(`(${SL} s)`);
     // Per hour: the hours with calls; per queue: every queue with calls (and the calls with none).

@@ -46,6 +46,13 @@ describe("history SQL on SQLite: index searches, as benchmarked", () => {
     expect(list({ project: "p", outcome: "missed" })).toMatch(/^SEARCH c USING INDEX Call_projectId_startedAt_idx \(projectId=\?\)/);
   });
 
+  it("an outcome of ended calls walks the startedAt index newest first (the state index would collect every ended call and sort them)", () => {
+    for (const outcome of ["missed", "abandoned", "unanswered", "busy", "no_end"]) {
+      expect(list({ outcome }), outcome).toMatch(/^SCAN c USING INDEX Call_startedAt_idx\n/);
+      expect(list({ outcome }), outcome).not.toMatch(/Call_state_idx|TEMP B-TREE FOR ORDER BY/);
+    }
+  });
+
   it("an agent (the filter, or an agent's own calls): the two agentId indexes, never a walk over every call", () => {
     for (const steps of [list({ agent: "a" }), list({}, { ...admin, role: "agent", agentIds: ["a"] })]) {
       expect(steps).toMatch(/MULTI-INDEX OR\nINDEX 1\nSEARCH c USING INDEX Call_agentId_startedAt_idx \(agentId=\?\)\nINDEX 2\nLIST SUBQUERY \d+\nSEARCH l USING INDEX Leg_agentId_idx \(agentId=\?\)/);

@@ -50,6 +50,8 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
     ["wait", t("avgWait"), secs(total.averageWaitSeconds)],
     ["aht", t("aht"), secs(total.averageHandleSeconds)],
   ];
+  // Outbound calls are no queue's offered calls: a tile of their own when there are any.
+  if (total.outbound > 0) tiles.push(["outbound", t("outbound"), `${format.number(total.outbound)} (${format.number(total.outboundAnswered)})`]);
   const heads = [t("offered"), t("answered"), t("abandoned"), t("short"), t("missed"), t("sl"), t("asaShort"), t("avgWait"), t("aht")];
   const cells = (f: ReportFigures) => [
     format.number(f.offered),
@@ -111,7 +113,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
           {adjusted === "interval" ? t("adjusted.interval", { per: t(`perInterval.${request.interval}`) }) : t("adjusted.range", { to: request.to })}
         </p>
       )}
-      <section className="mb-4 grid grid-cols-2 gap-2 sm:grid-cols-4 lg:grid-cols-8" aria-label={t("totals")} data-testid="report-tiles">
+      <section className={`mb-4 grid grid-cols-2 gap-2 sm:grid-cols-4 ${tiles.length > 8 ? "lg:grid-cols-9" : "lg:grid-cols-8"}`} aria-label={t("totals")} data-testid="report-tiles">
         {tiles.map(([id, label, value, note]) => (
           <div key={id} className="rounded-md border border-slate-200 bg-white px-3 py-2" data-tile={id}>
             <div className="text-xs uppercase tracking-wide text-slate-500">{label}</div>
