@@ -226,12 +226,7 @@ export class Store {
         take: DAY_PAGE,
         ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
       });
-      const legs = await this.db.leg.findMany({
-        where: { callId: { in: rows.map((row) => row.id) }, role: "agent" },
-        select: { callId: true, agentId: true, role: true, answeredAt: true, endedAt: true, endReason: true },
-      });
-      const legsOf = new Map<string, typeof legs>();
-      for (const leg of legs) legsOf.set(leg.callId, [...(legsOf.get(leg.callId) ?? []), leg]);
+      const legsOf = await agentLegsOf(this.db, rows.map((row) => row.id));
       for (const row of rows) count(figureCall(row, legsOf.get(row.id) ?? []));
       if (rows.length < DAY_PAGE) return tally;
       cursor = rows[rows.length - 1]!.id;
@@ -282,20 +277,34 @@ export async function refreshParts(db: Db, serviceLevelSeconds: number, page = D
   }
 }
 
+/**
+ * `ids` in lists of at most IN_LIST: Prisma's SQLite driver refuses a query with more than 999 parameters (P2029), so a
+ * page of 2,000 ids is asked in parts.
+ */
+const IN_LIST = 500;
+function inLists(ids: readonly string[]): string[][] {
+  const lists: string[][] = [];
+  for (let i = 0; i < ids.length; i += IN_LIST) lists.push(ids.slice(i, i + IN_LIST));
+  return lists;
+}
+
+const LEG_COLUMNS = { callId: true, agentId: true, role: true, answeredAt: true, endedAt: true, endReason: true } as const;
+
 /** The agent legs of these calls, by call (what FigureCall reads of them). */
-async function agentLegsOf(db: Db, callIds: string[]) {
-  const legs = await db.leg.findMany({
-    where: { callId: { in: callIds }, role: "agent" },
-    select: { callId: true, agentId: true, role: true, answeredAt: true, endedAt: true, endReason: true },
-  });
-  const legsOf = new Map<string, typeof legs>();
-  for (const leg of legs) legsOf.set(leg.callId, [...(legsOf.get(leg.callId) ?? []), leg]);
+async function agentLegsOf(db: Db, callIds: readonly string[]) {
+  const legsOf = new Map<string, { callId: string; agentId: string | null; role: string; answeredAt: Date | null; endedAt: Date | null; endReason: string | null }[]>();
+  for (const list of inLists(callIds)) {
+    for (const leg of await db.leg.findMany({ where: { callId: { in: list }, role: "agent" }, select: LEG_COLUMNS })) {
+      legsOf.set(leg.callId, [...(legsOf.get(leg.callId) ?? []), leg]);
+    }
+  }
   return legsOf;
 }
 
-/** These stored calls as the figures read them (columns and agent legs); a page of ids at a time. */
-export async function figureCalls(db: Db, ids: string[]): Promise<FigureCall[]> {
-  const rows = await db.call.findMany({ where: { id: { in: ids } }, select: FIGURE_COLUMNS });
+/** These stored calls as the figures read them (columns and agent legs), any number of ids. */
+export async function figureCalls(db: Db, ids: readonly string[]): Promise<FigureCall[]> {
+  const rows = [];
+  for (const list of inLists(ids)) rows.push(...(await db.call.findMany({ where: { id: { in: list } }, select: FIGURE_COLUMNS })));
   const legsOf = await agentLegsOf(db, ids);
   return rows.map((row) => figureCall(row, legsOf.get(row.id) ?? []));
 }
