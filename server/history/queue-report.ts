@@ -14,7 +14,8 @@ export type Interval = (typeof INTERVALS)[number];
 /** The longest range (in days) each interval may cover: at most ~700 rows on a page. */
 export const INTERVAL_MAX_DAYS: Record<Interval, number> = { quarter: 7, hour: 31, day: 366 };
 
-const id = z.string().trim().min(1).max(100).optional();
+/** A queue or project id: no control characters (PostgreSQL refuses a NUL in text). */
+const id = z.string().trim().min(1).max(100).regex(/^[^\u0000-\u001f]*$/, "no control characters").optional();
 
 /** /history/reports?from=&to=&interval=&queue=&project= as the URL gives it. */
 export const ReportRequest = z
@@ -153,6 +154,6 @@ export function reportRange(asked: Record<string, unknown>, today: string): { re
     interval = INTERVALS.find((i) => daysBetween(from, to) + 1 <= INTERVAL_MAX_DAYS[i])!;
     adjusted ??= "interval";
   }
-  const group = (value: unknown) => (typeof value === "string" && value.trim() !== "" ? value : undefined);
+  const group = (value: unknown) => (typeof value === "string" && value.trim() !== "" && !/[\u0000-\u001f]/.test(value) ? value : undefined);
   return { request: ReportRequest.parse({ from, to, interval, queue: group(asked.queue), project: group(asked.project) }), adjusted };
 }

@@ -124,6 +124,9 @@ describe("reportRange: what the page shows for what the URL asks", () => {
     expect(reportRange({ from: "2020-01-01", to: "2026-12-06", interval: "hour" }, "x")).toEqual({ request: { from: "2025-12-06", to: "2026-12-06", interval: "day" }, adjusted: "range" });
     expect(reportRange({ from: "garbage", to: ["a"], interval: "week", queue: " " }, "2026-12-06")).toEqual({ request: { from: "2026-12-06", to: "2026-12-06", interval: "hour" }, adjusted: null });
     expect(reportRange({ queue: "q1", project: "p1" }, "2026-12-06").request).toMatchObject({ queue: "q1", project: "p1" });
+    // A NUL (PostgreSQL refuses it in text) or another control character names no queue.
+    expect(reportRange({ queue: "q\u0000", project: "p\n1" }, "2026-12-06").request).toEqual({ from: "2026-12-06", to: "2026-12-06", interval: "hour" });
+    expect(ReportRequest.safeParse({ from: "2026-01-01", to: "2026-01-01", queue: "\u0000" }).success).toBe(false);
   });
 });
 
