@@ -19,6 +19,7 @@ import { refreshParts, Store } from "./db/store";
 import { GroupCommitter } from "./ingest/group-commit";
 import { HistoryService } from "./history/history-service";
 import { scheduleRetention } from "./history/retention";
+import { scheduleCheckpoints, TimeMachine } from "./history/time-machine";
 import { Ingestor } from "./ingest/ingestor";
 import { openCalls } from "./domain/figures";
 import { startOfDay } from "./domain/stats";
@@ -235,6 +236,20 @@ export async function startCallboard(options: {
     registry,
     live,
     history: new HistoryService(db, config.timeZone, config.serviceLevelSeconds),
+    timeMachine: new TimeMachine({
+      db,
+      live,
+      options: live.options,
+      board: {
+        recentEndedMs: config.recentEndedMs,
+        serviceLevelSeconds: config.serviceLevelSeconds,
+        stuckMs: config.stuckMs,
+        timeZone: config.timeZone,
+        connections: () => registry.all().map(({ id, provider, name }) => ({ id, provider, name })),
+        thresholds: (user) => alerts.thresholdsFor(user),
+      },
+      alertsAt: (user, at) => alerts.alertsOpenAt(user, at),
+    }),
     alerts,
     names,
     bodyLimit: config.bodyLimit,
@@ -311,6 +326,17 @@ export async function startCallboard(options: {
   }, Math.min(60_000, Math.max(250, config.noEndMs / 4)));
   sweepTimer.unref();
   const stopRetention = scheduleRetention(db, config.deliveryRetentionDays, log, () => applying);
+  // Checkpoints of the live state for the time machine, by the applier (once at start, then every 15 minutes).
+  const checkpoints = scheduleCheckpoints({
+    db,
+    live,
+    everyMs: config.checkpointEveryMs,
+    recentMs: config.recentEndedMs,
+    keepDays: config.checkpointDays,
+    touchStats: (now) => void live.calls.dayStats(startOfDay(now, config.timeZone), config.serviceLevelSeconds, now),
+    active: () => applying,
+    log,
+  });
 
   // Becoming the applier: the database is the truth (the last applier's final commits may not have reached this
   // replica), then the open alerts, then intake and the pending deliveries. Losing it: back to a replica.
@@ -352,6 +378,7 @@ export async function startCallboard(options: {
       return 0;
     },
   );
+  const firstCheckpoint = checkpoints.write();
   const address = server.address() as AddressInfo;
   const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   const url = config.publicUrl ?? `http://${host}:${address.port}`;
@@ -387,6 +414,8 @@ export async function startCallboard(options: {
       clearInterval(evictTimer);
       clearInterval(sweepTimer);
       stopRetention();
+      checkpoints.stop();
+      await firstCheckpoint;
       await partsRefreshed;
       await alerts.close();
       await realtime?.close();

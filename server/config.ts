@@ -39,6 +39,8 @@ const Env = z.object({
   CALLBOARD_STUCK_MINUTES: z.coerce.number().positive().default(120),
   CALLBOARD_NO_END_MINUTES: z.coerce.number().positive().default(240),
   CALLBOARD_DELIVERY_RETENTION_DAYS: z.coerce.number().positive().default(90),
+  CALLBOARD_CHECKPOINT_SECONDS: z.coerce.number().positive().max(86_400).default(900),
+  CALLBOARD_CHECKPOINT_DAYS: z.coerce.number().positive().default(90),
   CALLBOARD_ALERT_QUIET_SECONDS: z.coerce.number().nonnegative().max(3600).default(30),
   CALLBOARD_ALERT_WEBHOOK_ALLOW_LOCAL: z.enum(["", "0", "1", "false", "true"]).default(""),
   // The centre's IANA zone: "today" on the board is its day, and it is whose times a viewer with no zone of their own sees.
@@ -87,6 +89,9 @@ export interface Config {
   noEndMs: number;
   /** Raw deliveries older than this many days are pruned (calls are kept). */
   deliveryRetentionDays: number;
+  /** The applier writes a checkpoint of its live state this often (the time machine replays from them), kept this many days. */
+  checkpointEveryMs: number;
+  checkpointDays: number;
   /** An alert ends once its metric has stayed back at "ok" this long (no flapping). */
   alertQuietMs: number;
   /** Alert webhooks may target loopback and link-local addresses (tests; a receiver on the same host). */
@@ -136,6 +141,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stuckMs: e.CALLBOARD_STUCK_MINUTES * 60_000,
     noEndMs: Math.max(e.CALLBOARD_NO_END_MINUTES, e.CALLBOARD_STUCK_MINUTES) * 60_000,
     deliveryRetentionDays: e.CALLBOARD_DELIVERY_RETENTION_DAYS,
+    checkpointEveryMs: e.CALLBOARD_CHECKPOINT_SECONDS * 1000,
+    checkpointDays: e.CALLBOARD_CHECKPOINT_DAYS,
     alertQuietMs: e.CALLBOARD_ALERT_QUIET_SECONDS * 1000,
     alertWebhookAllowLocal: e.CALLBOARD_ALERT_WEBHOOK_ALLOW_LOCAL === "1" || e.CALLBOARD_ALERT_WEBHOOK_ALLOW_LOCAL === "true",
     timeZone: e.CALLBOARD_TIME_ZONE,

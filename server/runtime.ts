@@ -3,6 +3,7 @@ import type { AuthService } from "./auth/auth-service";
 import type { ConnectionRegistry } from "./connections/registry";
 import type { Db } from "./db/client";
 import type { HistoryService } from "./history/history-service";
+import type { TimeMachine } from "./history/time-machine";
 import type { Ingestor } from "./ingest/ingestor";
 import type { LiveState } from "./live/live-state";
 import type { DisplayNames } from "./names/display-names";
@@ -18,6 +19,8 @@ export interface Runtime {
   registry: ConnectionRegistry;
   live: LiveState;
   history: HistoryService;
+  /** The board as it was at a past moment (server/history/time-machine.ts). */
+  timeMachine: TimeMachine;
   /** Thresholds, alerts and their webhooks (server/alerts/service.ts). */
   alerts: AlertService;
   /** Names admins give agents, queues and projects (/admin/names). */

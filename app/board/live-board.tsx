@@ -11,11 +11,13 @@ import { METRICS } from "@/server/domain/thresholds";
 import { useAlerting } from "./alerting";
 import { boardLevel, buildBoard, type BoardView, type Filters, type HeaderRow, type Lens } from "./board-state";
 import { CallList } from "./call-list";
-import { setClockOffset } from "./live-timer";
+import { setClockFrozen, setClockOffset } from "./live-timer";
 import { QueueHeader } from "./queue-header";
 import { Roster, type CallNames } from "./roster";
 import { LINK_STYLE } from "./styles";
+import { ReplayBar } from "./replay-bar";
 import { useBoard, useNow } from "./use-board";
+import { readMoment, useReplay } from "./use-replay";
 import { Wallboard, wallboardOptions } from "./wallboard";
 
 const LENSES: Lens[] = ["queue", "project"];
@@ -54,18 +56,26 @@ function Board({ user }: { user: Viewer }) {
   const lens: Lens = params.get("lens") === "project" ? "project" : "queue";
   const wallboard = params.get("wallboard") === "1";
   const filters = readFilters(params);
-  const { state, status } = useBoard();
+  // `?at=`: the time machine's board of that moment (replay-bar.tsx), the same board rebuilt from stored events.
+  const replayAt = readMoment(params.get("at"));
+  const live = useBoard(replayAt === null);
+  const replay = useReplay(replayAt);
+  const { state } = replayAt === null ? live : replay;
+  const status = live.status;
   setClockOffset(state.clockOffset);
+  setClockFrozen(replayAt);
   // Timers tick by themselves (LiveTimer); the board is recomputed on every update and every two seconds (levels that
-  // move with time, like the longest wait crossing its threshold; ended calls leaving).
-  const now = useNow(state.clockOffset, 2000);
+  // move with time, like the longest wait crossing its threshold; ended calls leaving). A replay stands at its moment.
+  const ticking = useNow(state.clockOffset, 2000);
+  const now = replayAt ?? ticking;
   const view = buildBoard(state, lens, now, filters);
   const level = boardLevel(view);
   useAlerting(
     level,
-    t("tabTitle", { count: view.totals.figures.waiting }),
+    replayAt === null ? t("tabTitle", { count: view.totals.figures.waiting }) : t("replay.tabTitle"),
     breachSummary(view, (metric, level) => `${t(`metric.${metric}`)} ${t(`level.${level}`)}`),
-    { sound: preferences.alertSound, notify: preferences.alertNotify },
+    // A replay never rings or notifies: what it shows is over.
+    { sound: preferences.alertSound && replayAt === null, notify: preferences.alertNotify && replayAt === null },
     { amber: t("notification.amber"), red: t("notification.red") },
   );
   const titleOf = (row: HeaderRow) => (row.id === "total" ? t("header.all") : row.id !== "none" ? row.title : lens === "queue" ? t("header.noQueue") : t("header.noProject"));
@@ -92,11 +102,16 @@ function Board({ user }: { user: Viewer }) {
     handledBy: (call) => agentChain(call).map(agentName).filter(Boolean).join(" → ") || null,
     queueName: (id) => (id ? (state.queues.get(id)?.name ?? null) : null),
   };
-  const linkBadge = (
-    <span className={`rounded-full px-2.5 py-0.5 text-xs font-semibold ${LINK_STYLE[status]}`} data-testid="link-status" data-status={status}>
-      {t(`link.${status}`)}
-    </span>
-  );
+  const linkBadge =
+    replayAt === null ? (
+      <span className={`rounded-full px-2.5 py-0.5 text-xs font-semibold ${LINK_STYLE[status]}`} data-testid="link-status" data-status={status}>
+        {t(`link.${status}`)}
+      </span>
+    ) : (
+      <span className="rounded-full bg-amber-600 px-2.5 py-0.5 text-xs font-semibold text-white" data-testid="link-status" data-status="replay">
+        {t("replay.badge")}
+      </span>
+    );
 
   if (wallboard) {
     return (
@@ -142,6 +157,11 @@ function Board({ user }: { user: Viewer }) {
           >
             {t("nav.wallboard")}
           </button>
+          {replayAt === null ? (
+            <button type="button" onClick={() => setParam("at", new Date(Date.now() - 5 * 60_000).toISOString())} className="rounded-md border border-slate-300 bg-white px-2.5 py-1 text-sm hover:bg-slate-100">
+              {t("nav.lookBack")}
+            </button>
+          ) : null}
           <a href="/history" className="text-sm text-sky-800 underline">
             {t("nav.history")}
           </a>
@@ -153,6 +173,9 @@ function Board({ user }: { user: Viewer }) {
           <SignOut user={user} className="" />
         </div>
       </header>
+      {replayAt !== null ? (
+        <ReplayBar at={replayAt} status={replay.status} timeZone={preferences.timeZone} onMove={(at) => setParam("at", new Date(at).toISOString())} onLive={() => setParam("at", null)} />
+      ) : null}
       <section className="grid grid-cols-2 gap-2 rounded-md border border-slate-200 bg-white p-2 sm:flex sm:flex-wrap sm:items-center" aria-label={t("filters.label")}>
         <select aria-label={t("filters.connection")} className={select} value={filters.connection ?? ""} onChange={(e) => setParam("connection", e.target.value || null)}>
           <option value="">{t("filters.allConnections")}</option>
@@ -179,7 +202,7 @@ function Board({ user }: { user: Viewer }) {
         <input aria-label={t("filters.agent")} placeholder={t("filters.agentPlaceholder")} className={select} defaultValue={filters.agent} onChange={(e) => setParam("agent", e.target.value || null)} />
       </section>
       {!state.ready ? (
-        <p className="text-slate-600">{t("connecting")}</p>
+        <p className="text-slate-600">{replayAt === null ? t("connecting") : t("replay.loading")}</p>
       ) : (
         <>
           <QueueHeader rows={view.header} totals={view.totals} lens={lens} serviceLevelSeconds={state.settings.serviceLevelSeconds} titleOf={titleOf} />

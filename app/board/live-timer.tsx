@@ -18,10 +18,12 @@ export function formatDuration(ms: number): string {
  */
 const timers = new Map<HTMLElement, { since: number; prefix: string }>();
 let clockOffset = 0;
+/** A replayed board's moment: its timers stand still there. */
+let frozenAt: number | null = null;
 let interval: ReturnType<typeof setInterval> | undefined;
 
 function render(element: HTMLElement, since: number, prefix: string) {
-  element.textContent = `${prefix}${formatDuration(Date.now() + clockOffset - since)}`;
+  element.textContent = `${prefix}${formatDuration((frozenAt ?? Date.now() + clockOffset) - since)}`;
 }
 
 function tick() {
@@ -31,6 +33,13 @@ function tick() {
 /** Server time minus browser time, so timers agree with the server. */
 export function setClockOffset(offset: number): void {
   clockOffset = offset;
+}
+
+/** Timers read this moment instead of the clock (null: the clock again). */
+export function setClockFrozen(at: number | null): void {
+  if (frozenAt === at) return;
+  frozenAt = at;
+  tick();
 }
 
 export function LiveTimer({ since, prefix = "", testId }: { since: number; prefix?: string; testId?: string }) {

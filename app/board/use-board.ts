@@ -9,13 +9,14 @@ import { eventArrived, stateCommitted } from "./metrics";
 
 export type LinkStatus = "connecting" | "live" | "reconnecting" | "offline";
 
-/** Subscribes to the live board: snapshot on every (re)connect, deltas after. */
-export function useBoard() {
+/** Subscribes to the live board: snapshot on every (re)connect, deltas after. `enabled` false: no socket (a replay). */
+export function useBoard(enabled = true) {
   const [state, rawDispatch] = useReducer(boardReducer, initialBoard);
   const [status, setStatus] = useState<LinkStatus>("connecting");
   useEffect(stateCommitted, [state]);
 
   useEffect(() => {
+    if (!enabled) return;
     // Updates arriving within one frame's time are applied together: one render for a burst of events instead of one
     // each (a busy centre sends dozens a second). A timer, not requestAnimationFrame, so a board in a background tab keeps
     // its title current.
@@ -58,7 +59,7 @@ export function useBoard() {
       if (flush) clearTimeout(flush);
       socket.disconnect();
     };
-  }, []);
+  }, [enabled]);
 
   return { state, status };
 }

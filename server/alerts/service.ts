@@ -249,6 +249,11 @@ export class AlertService {
     return { ok: result.ok, detail };
   }
 
+  /** The alerts of the user's groups that were open at `at` (the time machine's board; as stored now: peak and level are their last). */
+  alertsOpenAt(user: AuthUser, at: number): Promise<Alert[]> {
+    return this.listAlerts(user, { from: at + 1, to: at + 1, limit: 500 }).then((alerts) => alerts.filter((alert) => alert.startedAt <= at).reverse());
+  }
+
   /** Stored alerts the user may see, newest first (history). */
   listAlerts(user: AuthUser, query: Omit<AlertQuery, "groupIds">): Promise<Alert[]> {
     const scope = groupScope(user);

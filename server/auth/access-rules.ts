@@ -43,6 +43,8 @@ export const ACCESS_RULES: readonly AccessRule[] = [
   // Stored alerts and queue reports: what the supervisors watch (scoped to their queues/projects where they read); not for agents.
   { pattern: /^\/history\/alerts(?:\/|$)/i, access: "supervisor", api: false },
   { pattern: /^\/history\/reports(?:\/|$)/i, access: "supervisor", api: false },
+  // The time machine's boards: supervisors and admins (scoped where the board is built).
+  { pattern: /^\/api\/board(?:\/|$)/i, access: "supervisor", api: true },
   { pattern: /^\/api(?:\/|$)/i, access: "signed-in", api: true },
   { pattern: /^/, access: "signed-in", api: false },
 ];

@@ -46,6 +46,23 @@ export interface DaySums {
   agents: Map<string, AgentDay>;
 }
 
+interface SavedGroup {
+  calls: number;
+  counts: DayCounts;
+  abandoned: [string, number][];
+}
+
+/** DayTally.save's plain data. */
+export interface SavedTally {
+  since: number;
+  serviceLevelSeconds: number;
+  queues: [string, SavedGroup][];
+  projects: [string, SavedGroup][];
+  noQueueByProject: [string, [string, SavedGroup][]][];
+  noProjectByQueue: [string, [string, SavedGroup][]][];
+  agents: [string, AgentSum][];
+}
+
 const COUNTED = ["answered", "missed", "abandoned", "answeredInTime", "outbound", "outboundAnswered", "handled", "handleSeconds", "waited", "waitSeconds"] as const;
 
 /**
@@ -121,6 +138,42 @@ export class DayTally {
     for (const [id, day] of sums.agents) this.agents.set(id, { ...day, parts: day.answered + day.missed });
     this.countsHeld = true;
     return this;
+  }
+
+  /**
+   * The sums as plain data (a checkpoint of the live state: server/history/time-machine.ts), abandoned ends included so
+   * "abandoned in the last hour" keeps the calls that left memory; undefined before the first `stats`. `DayTally.from`
+   * takes it back, with the held calls then `hold` (it counts them already).
+   */
+  save(): SavedTally | undefined {
+    if (!this.basis) return undefined;
+    const group = (sum: GroupSum): SavedGroup => ({ calls: sum.calls, counts: { ...sum.counts }, abandoned: [...sum.abandoned] });
+    const groups = (map: Map<string, GroupSum>) => [...map].map(([key, sum]) => [key, group(sum)] as [string, SavedGroup]);
+    return {
+      since: this.basis.since,
+      serviceLevelSeconds: this.basis.serviceLevelSeconds,
+      queues: groups(this.queues),
+      projects: groups(this.projects),
+      noQueueByProject: [...this.noQueueByProject].map(([id, map]) => [id, groups(map)]),
+      noProjectByQueue: [...this.noProjectByQueue].map(([id, map]) => [id, groups(map)]),
+      agents: [...this.agents].map(([id, sum]) => [id, { ...sum }]),
+    };
+  }
+
+  static from(saved: SavedTally): DayTally {
+    const tally = new DayTally().begin(saved.since, saved.serviceLevelSeconds);
+    const group = (sum: SavedGroup): GroupSum => ({ calls: sum.calls, counts: { ...emptyCounts(), ...sum.counts }, abandoned: new Map(sum.abandoned) });
+    for (const [key, sum] of saved.queues) tally.queues.set(key, group(sum));
+    for (const [key, sum] of saved.projects) tally.projects.set(key, group(sum));
+    for (const [target, source] of [
+      [tally.noQueueByProject, saved.noQueueByProject],
+      [tally.noProjectByQueue, saved.noProjectByQueue],
+    ] as const) {
+      for (const [id, groups] of source) target.set(id, new Map(groups.map(([key, sum]) => [key, group(sum)])));
+    }
+    for (const [id, sum] of saved.agents) tally.agents.set(id, { ...sum });
+    tally.countsHeld = true;
+    return tally;
   }
 
   /** Whether the sums already count the calls held (begun with `beginWith`): they are then `hold`, not `set`. */

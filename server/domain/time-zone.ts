@@ -130,3 +130,18 @@ export function zonedClock(timeZone: string): (at: number) => { day: string; hou
     return { day: local.toISOString().slice(0, 10), hour: local.getUTCHours(), minute: local.getUTCMinutes() };
   };
 }
+
+/**
+ * The instant a wall clock (`2026-12-06T10:32` or with `:15` seconds) reads in `timeZone`; in a repeated hour the first
+ * of the two, in a skipped one as read with the offset from before the jump (02:30 → 03:30). Undefined if it is not a wall clock.
+ */
+export function instantOfWallClock(text: string, timeZone: string): number | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(text);
+  if (!match) return undefined;
+  const [y, mo, d, h, mi, s] = match.slice(1).map((part) => Number(part ?? 0)) as [number, number, number, number, number, number];
+  const wall = Date.UTC(y, mo - 1, d, h, mi, s);
+  if (!Number.isFinite(wall)) return undefined;
+  const offsets = [...new Set([-86_400_000, 0, 86_400_000].map((shift) => zoneOffsetMs(wall + shift, timeZone)))];
+  const fits = offsets.map((offset) => wall - offset).filter((at) => at + zoneOffsetMs(at, timeZone) === wall);
+  return fits.length > 0 ? Math.min(...fits) : wall - Math.min(...offsets);
+}

@@ -1,4 +1,4 @@
-import { DayTally } from "../domain/day-tally";
+import { DayTally, type SavedTally } from "../domain/day-tally";
 import type { Call } from "../domain/model";
 import type { DayStats } from "../domain/stats";
 
@@ -46,6 +46,11 @@ export class CallMap extends Map<string, Call> {
       if (stored.countsHeld) stored.hold(id, call);
       else stored.set(id, call);
     }
+  }
+
+  /** Today's sums as plain data (DayTally.save). */
+  savedTally(): SavedTally | undefined {
+    return this.tally.save();
   }
 
   override clear(): void {

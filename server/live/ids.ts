@@ -17,3 +17,9 @@ export function eventId(now = Date.now()): string {
 }
 
 export const newId = (): string => randomUUID();
+
+/** When an event with this id was applied (ms; its first 10 characters). */
+export const timeOfEventId = (id: string): number => parseInt(id.slice(0, 10), 36);
+
+/** Every event applied at or before `ms` has an id below this, every later one not (ids compare as strings). */
+export const eventIdAfter = (ms: number): string => (ms + 1).toString(36).padStart(10, "0");

@@ -6,7 +6,7 @@ import { callIdentities, eventIdentities, opensCall, withIdentities, type Identi
 import { mergeCalls, newAgent, newCall, reduceAgent, reduceCall, touchAgent, type Refs } from "../domain/reducer";
 import { callAgents, withMembership } from "../domain/membership";
 import { withAgentNames, type NameKind } from "../domain/names";
-import type { DayTally } from "../domain/day-tally";
+import { DayTally, type SavedTally } from "../domain/day-tally";
 import { BoardIndex } from "./board-index";
 import { CallMap } from "./call-map";
 import { eventId, newId } from "./ids";
@@ -80,6 +80,35 @@ export const DEFAULT_LIVE_OPTIONS: LiveStateOptions = {
 const k = (connectionId: string, key: string) => `${connectionId}|${key}`;
 
 /**
+ * What a replay of stored events (server/history/time-machine.ts) changes in how the state works: its clock is the
+ * time each stored delivery was applied, and new calls, agents, queues and projects take the ids they were stored
+ * under, so the replayed board names the same things the live one did. The live state uses the defaults.
+ */
+export interface LiveHooks {
+  now?: () => number;
+  /** The stored id of the call this event opened; undefined (or in use already): a new id. */
+  callId?(event: CallEvent): string | undefined;
+  agentId?(connectionId: string, externalId: string): string | undefined;
+  namedId?(kind: "queue" | "project", connectionId: string, externalId: string): string | undefined;
+}
+
+/**
+ * The live state as plain data at a moment (LiveState.checkpoint), what the time machine replays stored events from:
+ * the calls a board could show (open, or changed within the window asked for) with when each last changed here,
+ * every agent, queue and project, the events waiting for a leg, today's sums, and the last event applied before it.
+ */
+export interface Checkpoint {
+  at: number;
+  lastEventId: string;
+  calls: { call: Call; changedAt: number }[];
+  agents: Agent[];
+  queues: Queue[];
+  projects: Project[];
+  parked: { record: EventRecord; provider: ProviderId }[];
+  tally: SavedTally | undefined;
+}
+
+/**
  * The stored calls, for events of a call that is not in memory (ended more than a day ago, or silent that long, or
  * never reloaded): the event must find its stored call, never open a second one with the same key.
  */
@@ -121,6 +150,8 @@ export class LiveState {
   private readonly dedupe = new Map<string, { deliveryId: string; at: number }>();
   /** What `fetchFor` found for the delivery being applied (asynchronous stores only). */
   private fetched: FetchedCalls | undefined;
+  /** When the delivery being applied is applied (its events' ids carry it: a replay's clock reads it back from them). */
+  private appliedAt = 0;
   /** The changes of the delivery being applied (stored calls taken back are noted there). */
   private applying: Changes | undefined;
   /** Wall-clock time each call last changed here: provider clocks can be far off, this is what "just ended" uses. */
@@ -128,10 +159,17 @@ export class LiveState {
   /** The calls a board shows (boardCalls), kept as calls change. */
   private readonly board = new BoardIndex();
 
+  /** The id of the last event applied (time-ordered: server/live/ids.ts); "" before any. */
+  lastEventId = "";
+  private readonly now: () => number;
+
   constructor(
     readonly options: LiveStateOptions = DEFAULT_LIVE_OPTIONS,
     private readonly stored?: StoredCalls,
-  ) {}
+    private readonly hooks: LiveHooks = {},
+  ) {
+    this.now = hooks.now ?? Date.now;
+  }
 
   /** The delivery that already carried this event, if any. */
   findDuplicate(connectionId: string, dedupeKey: string | null): string | undefined {
@@ -175,11 +213,12 @@ export class LiveState {
     deliveryId: string,
     events: CanonicalEvent[],
     changes = emptyChanges(),
-    receivedAt = Date.now(),
+    receivedAt = this.now(),
     fetched?: FetchedCalls,
   ): Changes {
     this.fetched = fetched;
     this.applying = changes;
+    this.appliedAt = this.now();
     try {
       this.applyEvents(connection, deliveryId, events, changes, receivedAt);
     } finally {
@@ -192,7 +231,7 @@ export class LiveState {
   private applyEvents(connection: ConnectionRef, deliveryId: string, events: CanonicalEvent[], changes: Changes, receivedAt: number) {
     for (const event of events) {
       const record: EventRecord = {
-        id: eventId(),
+        id: eventId(this.appliedAt),
         deliveryId,
         connectionId: connection.id,
         callId: null,
@@ -200,6 +239,7 @@ export class LiveState {
         event,
       };
       changes.records.push(record);
+      this.lastEventId = record.id;
       if (isCallEvent(event)) this.applyCallEvent(connection, record, event, changes, receivedAt);
       else {
         const agent = this.agentFor(connection.id, event.agent, event.at, changes);
@@ -233,7 +273,7 @@ export class LiveState {
     const call =
       found.length === 0
         ? newCall({
-            id: newId(),
+            id: this.newCallId(event),
             connectionId: connection.id,
             provider: connection.provider,
             key: ctx.key ?? (ctx.leg as { key: string }).key,
@@ -244,7 +284,7 @@ export class LiveState {
     // News of the call, by our clock (Callboard's own expiry is not news).
     if (event.kind !== "call.expired") next.facts = { ...next.facts, receivedAt: Math.max(next.facts.receivedAt ?? 0, receivedAt) };
     this.learnMembership(next, changes);
-    this.hold(next, Date.now());
+    this.hold(next, this.appliedAt);
     changes.calls.set(next.id, next);
     record.callId = next.id;
     record.agentId = refs.agentId;
@@ -333,7 +373,7 @@ export class LiveState {
     const id = this.agentByExternal.get(key);
     let agent = id ? this.agents.get(id) : undefined;
     if (!agent) {
-      agent = newAgent({ id: newId(), connectionId, externalId: ref.externalId, at });
+      agent = newAgent({ id: this.hooks.agentId?.(connectionId, ref.externalId) ?? newId(), connectionId, externalId: ref.externalId, at });
       this.agentByExternal.set(key, agent.id);
       touch = true;
     }
@@ -358,7 +398,7 @@ export class LiveState {
     const existing = id ? map.get(id) : undefined;
     if (existing && existing.name === ref.name) return existing;
     // The provider renames it: the admin's display name stays (it is the admin's, not the provider's).
-    const next = { id: existing?.id ?? newId(), connectionId, externalId: ref.externalId, name: ref.name, displayName: existing?.displayName ?? null };
+    const next = { id: existing?.id ?? this.hooks.namedId?.(kind, connectionId, ref.externalId) ?? newId(), connectionId, externalId: ref.externalId, name: ref.name, displayName: existing?.displayName ?? null };
     index.set(key, next.id);
     map.set(next.id, next);
     changed.set(next.id, next);
@@ -403,6 +443,54 @@ export class LiveState {
     return changes;
   }
 
+  /** A new call's id: the one a replay says it was stored under, unless a call held has it (one merged into it later). */
+  private newCallId(event: CallEvent): string {
+    const stored = this.hooks.callId?.(event);
+    return stored !== undefined && !this.calls.has(stored) ? stored : newId();
+  }
+
+  /**
+   * The state as plain data (see Checkpoint): the calls open, or changed here since `now - recentMs`, and everything
+   * else but the de-duplication identities (a replay applies stored events, already unique).
+   */
+  checkpoint(now: number, recentMs: number): Checkpoint {
+    const calls: Checkpoint["calls"] = [];
+    for (const call of this.calls.values()) {
+      const changedAt = this.changedAt(call);
+      if (call.endedAt === null || changedAt >= now - recentMs) calls.push({ call, changedAt });
+    }
+    const parked = [...this.parked.values()].flat().map(({ record, provider }) => ({ record, provider }));
+    return {
+      at: now,
+      lastEventId: this.lastEventId,
+      calls,
+      agents: [...this.agents.values()],
+      queues: [...this.queues.values()],
+      projects: [...this.projects.values()],
+      parked,
+      tally: this.calls.savedTally(),
+    };
+  }
+
+  /** Starts from a checkpoint (an empty state: a replay's). */
+  restore(checkpoint: Checkpoint) {
+    this.load({ ...checkpoint, calls: [], dedupe: [] });
+    for (const { call, changedAt } of checkpoint.calls) this.indexCall(call, changedAt);
+    if (checkpoint.tally) this.calls.beginDay(DayTally.from(checkpoint.tally));
+    this.lastEventId = checkpoint.lastEventId;
+  }
+
+  /**
+   * Holds calls as they were stored at the moment replayed from (a replay's calls that the checkpoint did not keep
+   * and later events change): like calls taken back from the database, today's figures count them already.
+   */
+  holdStored(calls: readonly Call[]) {
+    for (const call of calls) {
+      if (this.calls.has(call.id) || callIdentities(call).some((identity) => this.callByIdentity.has(k(call.connectionId, identity)))) continue;
+      this.indexCall(call, call.updatedAt, true);
+    }
+  }
+
   /** Takes a stored call back into memory, as stored; returns its id. */
   private adopt(call: Call | undefined): string | undefined {
     if (!call) return undefined;
@@ -435,6 +523,7 @@ export class LiveState {
       map.clear();
     }
     this.board.clear();
+    this.lastEventId = "";
   }
 
   /**

@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { AuthService } from "../auth/auth-service";
 import { sessionToken } from "../auth/gate";
 import type { AlertService } from "../alerts/service";
-import { ALL, agentAudience, audienceKey, agentFilter, agentRoom as agentRoomOf, callForAgents, callRooms, canSeeCall, filterLists, groupRooms, isLimited, roomsOf, scopeAgent, scopeKey, scopeStats, seesEverything, supervisorCallRooms } from "../auth/scope";
+import { ALL, agentAudience, audienceKey, agentRoom as agentRoomOf, callForAgents, callRooms, groupRooms, roomsOf, scopeAgent, scopeStats, seesEverything, supervisorCallRooms } from "../auth/scope";
 import { callAgents } from "../domain/membership";
 import { NamesChange } from "../names/display-names";
 import { shownAgent, shownNamed } from "../domain/names";
@@ -20,6 +20,7 @@ import type { Logger } from "../log";
 import type { RedisConnection } from "../redis/client";
 import { originAllowed } from "./origin";
 import { packBoard, type SnapshotBoard, type SnapshotOwn } from "./snapshot-codec";
+import { boardStats, boardView, visibleStats, type BoardSource } from "./board-view";
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, Snapshot, SocketData } from "./protocol";
 
 export type CallboardIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -31,7 +32,8 @@ const SNAPSHOT_REUSE_MS = 1000;
 export interface Realtime {
   io: CallboardIo;
   publish(batch: Batch): void;
-  snapshot(user: AuthUser): Snapshot;
+  /** What a (re)connecting socket of this user gets, as of `now`. */
+  snapshot(user: AuthUser, now?: number): Snapshot;
   /**
    * Forgets a user's cached sessions and disconnects their sockets, on every node (through the adapter); the browser
    * reconnects and is admitted with the user's current rights.
@@ -125,25 +127,17 @@ export function createRealtime(
       .catch(next);
   });
 
-  const computeStats = (): DayStats => {
-    const now = Date.now();
-    return deps.live.calls.dayStats(startOfDay(now, deps.timeZone), deps.serviceLevelSeconds, now);
-  };
-  /**
-   * Today's "No queue"/"No project" figures of the calls a limited supervisor may see (the rest of their figures are
-   * the global ones of their queues and projects), once per scope: read from the live state's sums, not its calls.
-   */
-  const visibleStats = (user: AuthUser, cache: Map<string, Pick<DayStats, "queues" | "projects">>): Pick<DayStats, "queues" | "projects"> | undefined => {
-    const key = scopeKey(user);
-    if (key === null) return undefined;
-    let stats = cache.get(key);
-    if (!stats) {
-      const now = Date.now();
-      stats = deps.live.calls.visibleNone(startOfDay(now, deps.timeZone), deps.serviceLevelSeconds, now, user.queueIds, user.projectIds);
-      cache.set(key, stats);
-    }
-    return stats;
-  };
+  const source = (): BoardSource => ({
+    live: deps.live,
+    recentEndedMs: deps.recentEndedMs,
+    serviceLevelSeconds: deps.serviceLevelSeconds,
+    stuckMs: deps.stuckMs,
+    timeZone: deps.timeZone,
+    connections: deps.connections(),
+    thresholds: (user) => deps.alerts.thresholdsFor(user),
+    alerts: (user) => deps.alerts.openAlertsFor(user),
+  });
+  const computeStats = (): DayStats => boardStats(deps, Date.now());
 
   // Today's figures are recomputed at most once a second while calls change, and every minute (midnight resets them).
   let statsTimer: NodeJS.Timeout | undefined;
@@ -156,7 +150,7 @@ export function createRealtime(
     for (const socket of io.sockets.sockets.values()) {
       const user = socket.data.user;
       if (seesEverything(user)) continue;
-      socket.emit("stats:updated", scopeStats(user, stats, deps.live.agents, visibleStats(user, cache)));
+      socket.emit("stats:updated", scopeStats(user, stats, deps.live.agents, visibleStats(deps, user, Date.now(), cache)));
     }
   };
   const scheduleStats = () => {
@@ -165,44 +159,10 @@ export function createRealtime(
   const minuteTimer = setInterval(scheduleStats, 60_000);
   minuteTimer.unref();
 
-  /**
-   * What a snapshot shows of the board to this user: everything in it but who they are and the clock. `stored`: an
-   * agent's stored calls of today (those held win: they are newer or the same).
-   */
-  const boardFor = (user: AuthUser, now: number, stored: readonly Call[] = []): SnapshotBoard => {
-    const today = startOfDay(now, deps.timeZone);
-    const ofToday = (call: Call) => canSeeCall(user, call) && (call.state !== "ended" || call.startedAt >= today);
-    // Agents get all of their calls of today (their view lists them); everyone else the board's live window.
-    const calls =
-      user.role === "agent"
-        ? [...deps.live.calls.values(), ...stored.filter((call) => !deps.live.calls.has(call.id))]
-            .filter(ofToday)
-            .map((call) => toBoardCall(callForAgents(user.agentIds, call)))
-        : deps.live
-            .boardCalls(now, deps.recentEndedMs)
-            .filter((call) => canSeeCall(user, call))
-            .map(toBoardCall);
-    const everything = user.role !== "agent" && !isLimited(user);
-    const queueIds = new Set([...user.queueIds, ...calls.map((c) => c.queueId)]);
-    const projectIds = new Set([...user.projectIds, ...calls.map((c) => c.projectId)]);
-    const visibleAgent = agentFilter(user);
-    return {
-      recentEndedMs: deps.recentEndedMs,
-      settings: { stuckMs: deps.stuckMs, serviceLevelSeconds: deps.serviceLevelSeconds, timeZone: deps.timeZone },
-      stats: scopeStats(user, computeStats(), deps.live.agents, visibleStats(user, new Map())),
-      calls,
-      // Each with `name` = the name to show (server/domain/names.ts).
-      agents: [...deps.live.agents.values()].filter(visibleAgent).map((agent) => shownAgent(scopeAgent(user, agent))),
-      queues: [...deps.live.queues.values()].filter((q) => everything || queueIds.has(q.id)).map(shownNamed),
-      projects: [...deps.live.projects.values()].filter((p) => everything || projectIds.has(p.id)).map(shownNamed),
-      // Limited supervisors: the connections of their queues/projects and agents; agents: none.
-      connections: filterLists(user, { agents: deps.live.agents.values(), queues: deps.live.queues.values(), projects: deps.live.projects.values(), connections: deps.connections() }).connections,
-      thresholds: deps.alerts.thresholdsFor(user),
-      alerts: deps.alerts.openAlertsFor(user),
-    };
-  };
+  /** What a snapshot shows of the board to this user (board-view.ts). */
+  const boardFor = (user: AuthUser, now: number, stored: readonly Call[] = []): SnapshotBoard => boardView(source(), user, now, boardStats(deps, now), stored);
   const ownPart = (user: AuthUser): SnapshotOwn => ({ serverTime: Date.now(), user: { name: user.name, email: user.email, role: user.role } });
-  const snapshot = (user: AuthUser): Snapshot => ({ ...boardFor(user, Date.now()), ...ownPart(user) });
+  const snapshot = (user: AuthUser, now = Date.now()): Snapshot => ({ ...boardFor(user, now), ...ownPart(user), serverTime: now });
 
   // A snapshot's board part is built and packed once per audience (users who may see the same things) and shared by
   // every socket of it that connects before anything changes: a storm of reconnecting browsers costs one build, one

@@ -168,11 +168,11 @@ describe.skipIf(!browserAvailable())("screens at 390, 1440 and 1920 px, light an
         const context = contexts.get(locale)!;
         const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
         const callId = ((await (await fetch(`${app.url}/api/calls?limit=1`, { headers: { cookie } })).json()) as { calls: { id: string }[] }).calls[0]!.id;
-        // An agent's day: Petr, logged in and paused for lunch, with the day's calls of VOIPEX's scenarios.
+        // The time machine's board (a minute ago) is among them. An agent's day: Petr, logged in and paused for lunch, with the day's calls of VOIPEX's scenarios.
         const db = await openDatabase(appDatabaseUrl(app));
         const petr = await db.agent.findFirstOrThrow({ where: { externalId: "petr.svoboda" } });
         await db.$disconnect();
-        const pages = ["/history", `/history/${callId}`, "/history/figures", "/history/agents", `/history/agents/${petr.id}`, "/history/alerts", "/history/reports", "/admin/users", "/admin/names", "/admin/connections", "/admin/tokens", "/admin/thresholds", "/settings"];
+        const pages = ["/history", `/history/${callId}`, "/history/figures", "/history/agents", `/history/agents/${petr.id}`, "/history/alerts", "/history/reports", `/?at=${new Date(Date.now() - 60_000).toISOString()}`, "/admin/users", "/admin/names", "/admin/connections", "/admin/tokens", "/admin/thresholds", "/settings"];
         const tells = locale === "en" ? [] : englishTells(locale);
         const problems: unknown[] = [];
         for (const size of WIDTHS) {
@@ -183,7 +183,7 @@ describe.skipIf(!browserAvailable())("screens at 390, 1440 and 1920 px, light an
             const response = await page.goto(`${app.url}${url}`);
             if (response?.status() !== 200) problems.push(`${url} answered ${response?.status()}`);
             await page.waitForLoadState("networkidle");
-            await page.screenshot({ path: path.join(SCREENSHOTS, `page${url.replace(/\/agents\/[^/]+$/, "/agent-day").replace(/\/[0-9a-f-]{36}/, "/call").replace(/\W+/g, "-")}-${size.width}-${theme}-${locale}.png`), fullPage: true });
+            await page.screenshot({ path: path.join(SCREENSHOTS, `page${url.replace(/^\/\?at=.*/, "/replay").replace(/\/agents\/[^/]+$/, "/agent-day").replace(/\/[0-9a-f-]{36}/, "/call").replace(/\W+/g, "-")}-${size.width}-${theme}-${locale}.png`), fullPage: true });
             const overflow = await horizontalOverflow(page);
             if (overflow > 0) problems.push(`${url} at ${size.width} px scrolls sideways by ${overflow} px`);
             if (locale === "en") for (const violation of await axeViolations(page)) problems.push({ url, width: size.width, theme, ...violation });

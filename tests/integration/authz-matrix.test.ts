@@ -86,6 +86,16 @@ const EXPECTED: Record<string, { cases: Case[]; shows?: Shows }> = {
       { label: "not a day", path: () => "/api/agents/export?from=2026-02-31", expect: { ...historyApi(400), anonymous: 401 } },
     ],
   },
+  // The time machine's board of a past moment: supervisors and admins, scoped like their live board (the world's calls
+  // are minutes old, so a moment a second ago shows them); a session only.
+  "/api/board/at": {
+    cases: [
+      { path: () => `/api/board/at?at=${new Date(Date.now() - 1000).toISOString()}`, expect: { anonymous: 401, agent: 403, limitedSupervisor: 200, supervisor: 200, admin: 200, token: 401 } },
+      { label: "not a moment", path: () => "/api/board/at?at=%00", expect: { anonymous: 401, agent: 403, limitedSupervisor: 400, supervisor: 400, admin: 400, token: 401 } },
+      { label: "a moment in the future", path: () => "/api/board/at?at=2099-01-01T00:00:00Z", expect: { anonymous: 401, agent: 403, limitedSupervisor: 400, supervisor: 400, admin: 400, token: 401 } },
+      { label: "epoch milliseconds, far back", path: () => "/api/board/at?at=946684800000", expect: { anonymous: 401, agent: 403, limitedSupervisor: 200, supervisor: 200, admin: 200, token: 401 } },
+    ],
+  },
   "/admin/users": { cases: [{ path: () => "/admin/users", expect: adminPage }], shows: { admin: ["emails"] } },
   "/admin/connections": { cases: [{ path: () => "/admin/connections", expect: adminPage }], shows: { admin: ["webhookKeys"] } },
   "/admin/tokens": { cases: [{ path: () => "/admin/tokens", expect: adminPage }] },

@@ -123,7 +123,8 @@ type MemoryOp =
   | { kind: "retire"; call: number }
   | { kind: "drop"; call: number }
   | { kind: "read"; by: number }
-  | { kind: "load" };
+  | { kind: "load" }
+  | { kind: "checkpoint"; keep: number };
 const memoryOp = (calls: number): fc.Arbitrary<MemoryOp> =>
   fc.oneof(
     { arbitrary: fc.record({ kind: fc.constant("next" as const), call: fc.nat({ max: calls - 1 }) }), weight: 8 },
@@ -132,6 +133,8 @@ const memoryOp = (calls: number): fc.Arbitrary<MemoryOp> =>
     // The clock only moves on (a retired call's abandoned end is let go once out of the hour).
     { arbitrary: fc.record({ kind: fc.constant("read" as const), by: fc.integer({ min: 0, max: LAST_HOUR_MS / 2 }) }), weight: 3 },
     { arbitrary: fc.record({ kind: fc.constant("load" as const) }), weight: 1 },
+    // A checkpoint (the time machine's): the sums saved as JSON, some held calls kept, taken back as LiveState.restore does.
+    { arbitrary: fc.record({ kind: fc.constant("checkpoint" as const), keep: fc.nat() }), weight: 3 },
   );
 
 describe("today's figures when calls leave memory", () => {
@@ -181,6 +184,14 @@ describe("today's figures when calls leave memory", () => {
             at[o.call] = -1;
           } else if (o.kind === "read") {
             now += o.by;
+            check();
+          } else if (o.kind === "checkpoint") {
+            const saved = map.savedTally();
+            if (!saved) continue;
+            const kept = [...map.values()].filter((_, i) => (o.keep >> i % 30) & 1);
+            map = new CallMap();
+            for (const call of kept) map.set(call.id, call);
+            map.beginDay(DayTally.from(JSON.parse(JSON.stringify(saved)) as typeof saved));
             check();
           } else {
             map = load([...map.values()]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "@/server/config";
 import { startOfDay } from "@/server/domain/stats";
-import { canonicalTimeZone, dayKey, startOfNextZonedDay, startOfZonedDay, zoneOffsetMs } from "@/server/domain/time-zone";
+import { canonicalTimeZone, dayKey, instantOfWallClock, startOfNextZonedDay, startOfZonedDay, zoneOffsetMs } from "@/server/domain/time-zone";
 
 const utc = (iso: string) => Date.parse(iso);
 const HOUR = 3_600_000;
@@ -73,5 +73,19 @@ describe("IANA zone names", () => {
     expect(loadConfig({ NODE_ENV: "test", CALLBOARD_TIME_ZONE: "europe/prague" }).timeZone).toBe("Europe/Prague");
     expect(loadConfig({ NODE_ENV: "test" }).timeZone).toBe(new Intl.DateTimeFormat().resolvedOptions().timeZone);
     expect(() => loadConfig({ NODE_ENV: "test", CALLBOARD_TIME_ZONE: "Central European Time" })).toThrow(/CALLBOARD_TIME_ZONE: not an IANA time zone/);
+  });
+});
+
+describe("instantOfWallClock: what a picked date and time means in the viewer's zone (the time machine's picker)", () => {
+  it("reads a wall clock in a zone, through both daylight-saving changes, and refuses what is not one", () => {
+    expect(instantOfWallClock("2026-12-06T10:32", "Europe/Prague")).toBe(utc("2026-12-06T09:32:00Z"));
+    expect(instantOfWallClock("2026-07-06T10:32:15", "Europe/Prague")).toBe(utc("2026-07-06T08:32:15Z"));
+    expect(instantOfWallClock("2026-12-06T10:32", "Asia/Kolkata")).toBe(utc("2026-12-06T05:02:00Z"));
+    expect(instantOfWallClock("2026-12-06T00:00", "Pacific/Kiritimati")).toBe(utc("2026-12-05T10:00:00Z"));
+    // Clocks fall back in Prague on 2026-10-25 at 03:00 → 02:00: 02:30 happens twice, the first is taken.
+    expect(instantOfWallClock("2026-10-25T02:30", "Europe/Prague")).toBe(utc("2026-10-25T00:30:00Z"));
+    // They jump 02:00 → 03:00 on 2026-03-29: 02:30 does not exist, it reads as 03:30.
+    expect(instantOfWallClock("2026-03-29T02:30", "Europe/Prague")).toBe(utc("2026-03-29T01:30:00Z"));
+    for (const bad of ["", "2026-12-06", "2026-12-06 10:32", "2026-12-06T10:32Z", "x"]) expect(instantOfWallClock(bad, "UTC")).toBeUndefined();
   });
 });

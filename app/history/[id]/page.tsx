@@ -65,6 +65,12 @@ export default async function CallPage({ params, searchParams }: { params: Promi
       <header className="mb-4 flex flex-wrap items-center gap-4">
         <Link href={backToHistory((await searchParams).back)} className="text-sky-700 underline">{t("back")}</Link>
         <h1 className="text-xl font-bold">{t("title", { from: call.from ?? "", to: call.to ?? "" })}</h1>
+        {user.role !== "agent" ? (
+          // The time machine: the board a second into the call (the moment it rang).
+          <Link href={`/?at=${encodeURIComponent(new Date(Date.parse(call.startedAt) + 1000).toISOString())}`} className="text-sky-700 underline" data-testid="board-then-link">
+            {t("boardThen")}
+          </Link>
+        ) : null}
         <SignOut user={user} />
       </header>
       <p className="mb-2 text-xs text-slate-500" data-testid="times-in">

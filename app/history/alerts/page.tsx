@@ -19,6 +19,11 @@ function boardLink(alert: Alert): string {
   return alert.groupKind === "queue" ? `/?lens=queue&queue=${encodeURIComponent(alert.groupId)}` : "/?lens=project";
 }
 
+/** The same board as it was when the alert opened (the time machine). */
+function boardThenLink(alert: Alert): string {
+  return `${boardLink(alert)}&at=${encodeURIComponent(new Date(alert.startedAt).toISOString())}`;
+}
+
 /** The call history of the alert's group, limited to calls in progress while the alert was open. */
 function callsLink(alert: Alert, now: number): string {
   const params = new URLSearchParams({
@@ -131,6 +136,7 @@ export default async function AlertHistoryPage({ searchParams }: { searchParams:
                 <td className="pr-3 tabular-nums">{clock((alert.endedAt ?? now) - alert.startedAt)}</td>
                 <td className="flex gap-3 py-1.5">
                   <Link href={boardLink(alert)} className="text-sky-700 underline" data-testid="alert-board-link">{t("history.board")}</Link>
+                  <Link href={boardThenLink(alert)} className="text-sky-700 underline" data-testid="alert-board-then-link">{t("history.boardThen")}</Link>
                   <Link href={callsLink(alert, now)} className="text-sky-700 underline" data-testid="alert-calls-link">{t("history.callsThen")}</Link>
                 </td>
               </tr>

@@ -1,0 +1,47 @@
+"use client";
+
+import { useEffect, useReducer, useState } from "react";
+import type { Snapshot } from "@/server/realtime/protocol";
+import { boardReducer, initialBoard } from "./board-state";
+
+export type ReplayStatus = { kind: "loading" } | { kind: "ready"; at: number } | { kind: "error"; message: string };
+
+/**
+ * The board as it was at `at` (the time machine: GET /api/board/at), into the same state the live board keeps; each
+ * new moment replaces it. Null: nothing (the live board).
+ */
+export function useReplay(at: number | null) {
+  const [state, dispatch] = useReducer(boardReducer, initialBoard);
+  const [status, setStatus] = useState<ReplayStatus>({ kind: "loading" });
+  useEffect(() => {
+    if (at === null) return;
+    const controller = new AbortController();
+    setStatus({ kind: "loading" });
+    fetch(`/api/board/at?at=${encodeURIComponent(new Date(at).toISOString())}`, { signal: controller.signal, headers: { accept: "application/json" } })
+      .then(async (response) => {
+        if (response.status === 401) {
+          window.location.assign(`/sign-in?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+          return;
+        }
+        const body = (await response.json().catch(() => null)) as { ok: true; snapshot: Snapshot } | { ok: false; error: string } | null;
+        if (!body || !body.ok) {
+          setStatus({ kind: "error", message: body?.error ?? `HTTP ${response.status}` });
+          return;
+        }
+        dispatch({ type: "snapshot", snapshot: body.snapshot, receivedAt: Date.now() });
+        setStatus({ kind: "ready", at });
+      })
+      .catch((error: unknown) => {
+        if (!controller.signal.aborted) setStatus({ kind: "error", message: error instanceof Error ? error.message : String(error) });
+      });
+    return () => controller.abort();
+  }, [at]);
+  return { state, status };
+}
+
+/** The moment a board URL names (`?at=` ISO 8601 or epoch ms), or null. */
+export function readMoment(value: string | null): number | null {
+  if (!value) return null;
+  const ms = /^\d{1,15}$/.test(value) ? Number(value) : Date.parse(value);
+  return Number.isFinite(ms) && ms >= Date.UTC(2000, 0, 1) && ms < Date.UTC(2100, 0, 1) ? Math.floor(ms) : null;
+}

@@ -1,0 +1,240 @@
+import { promisify } from "node:util";
+import { gunzip, gzip } from "node:zlib";
+import { z } from "zod";
+import type { Alert } from "../alerts/types";
+import type { AuthUser } from "../auth/types";
+import type { Db } from "../db/client";
+import { CanonicalEvent, type ProviderId } from "../domain/events";
+import { withAgentNames } from "../domain/names";
+import { eventIdAfter, timeOfEventId } from "../live/ids";
+import { LiveState, type Checkpoint, type LiveHooks, type LiveStateOptions } from "../live/live-state";
+import type { Logger } from "../log";
+import { boardView, type BoardSource } from "../realtime/board-view";
+import type { SnapshotBoard } from "../realtime/snapshot-codec";
+
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
+
+/** At most this many stored events are replayed for one moment (a moment before every checkpoint kept: refused). */
+export const MAX_REPLAY_EVENTS = 250_000;
+/** Ids per IN list (Prisma's SQLite driver refuses more than 999 parameters). */
+const CHUNK = 500;
+
+/** A moment as the time machine's URL names it: ISO 8601 with its offset (or Z), or epoch milliseconds; 2000–2100. */
+export const Moment = z
+  .string()
+  .trim()
+  .max(40)
+  .transform((text, ctx) => {
+    const ms = /^\d{1,15}$/.test(text) ? Number(text) : /^\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)$/i.test(text) ? Date.parse(text) : NaN;
+    if (!Number.isFinite(ms) || ms < Date.UTC(2000, 0, 1) || ms >= Date.UTC(2100, 0, 1)) {
+      ctx.addIssue({ code: "custom", message: "a moment like 2026-12-06T10:32:00Z (or epoch milliseconds), between 2000 and 2100" });
+      return z.NEVER;
+    }
+    return Math.floor(ms);
+  });
+
+/** The moment cannot be rebuilt within MAX_REPLAY_EVENTS (it is older than every checkpoint kept). */
+export class TooFarBack extends Error {}
+
+const chunks = <T>(list: readonly T[]): T[][] => Array.from({ length: Math.ceil(list.length / CHUNK) }, (_, i) => list.slice(i * CHUNK, (i + 1) * CHUNK));
+
+/** A checkpoint as stored: gzip'd JSON. */
+export async function saveCheckpoint(db: Db, checkpoint: Checkpoint): Promise<number> {
+  const state = await gzipAsync(JSON.stringify(checkpoint));
+  const at = new Date(checkpoint.at);
+  await db.checkpoint.upsert({ where: { at }, create: { at, lastEventId: checkpoint.lastEventId, state }, update: { lastEventId: checkpoint.lastEventId, state } });
+  return state.byteLength;
+}
+
+/** The latest checkpoint written at or before `at`. */
+export async function checkpointBefore(db: Db, at: number): Promise<Checkpoint | undefined> {
+  const row = await db.checkpoint.findFirst({ where: { at: { lte: new Date(at) } }, orderBy: { at: "desc" } });
+  if (!row) return undefined;
+  return JSON.parse((await gunzipAsync(row.state)).toString("utf8")) as Checkpoint;
+}
+
+export async function pruneCheckpoints(db: Db, olderThan: number): Promise<number> {
+  return (await db.checkpoint.deleteMany({ where: { at: { lt: new Date(olderThan) } } })).count;
+}
+
+/**
+ * The applier writes a checkpoint of its live state every `everyMs` (and once at start): the calls a board could show
+ * until the next one (open, or changed within `recentMs + everyMs`), agents, queues, projects, waiting events and
+ * today's sums. Nothing is written while nothing was applied. Checkpoints older than `keepDays` go. Returns a stop.
+ */
+export function scheduleCheckpoints(o: {
+  db: Db;
+  live: LiveState;
+  everyMs: number;
+  recentMs: number;
+  keepDays: number;
+  /** Reads today's figures once (their sums start at the first read): the checkpoint keeps them. */
+  touchStats: (now: number) => void;
+  active: () => boolean;
+  log: Logger;
+}): { stop(): void; write(): Promise<void> } {
+  let written: string | undefined;
+  let running: Promise<void> | undefined;
+  const write = async () => {
+    if (!o.active()) return;
+    // After a start the state was loaded, not applied: it stands after the last event stored.
+    if (o.live.lastEventId === "") o.live.lastEventId = (await o.db.callEvent.findFirst({ orderBy: { id: "desc" }, select: { id: true } }))?.id ?? "";
+    if (written !== undefined && written === o.live.lastEventId) return;
+    const now = Date.now();
+    o.touchStats(now);
+    const checkpoint = o.live.checkpoint(now, o.recentMs + o.everyMs);
+    const bytes = await saveCheckpoint(o.db, checkpoint);
+    written = checkpoint.lastEventId;
+    o.log.debug({ calls: checkpoint.calls.length, agents: checkpoint.agents.length, bytes }, "checkpoint written");
+    await pruneCheckpoints(o.db, now - o.keepDays * 86_400_000);
+  };
+  const run = () => {
+    running ??= write()
+      .catch((error: unknown) => o.log.error({ err: error }, "writing a checkpoint failed"))
+      .finally(() => (running = undefined));
+    return running;
+  };
+  const timer = setInterval(run, o.everyMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer), write: run };
+}
+
+interface StoredEvent {
+  id: string;
+  deliveryId: string;
+  connectionId: string;
+  callId: string | null;
+  payload: string;
+}
+
+const EVENT_COLUMNS = { id: true, deliveryId: true, connectionId: true, callId: true, payload: true } as const;
+
+/**
+ * The board as it was at any past moment, rebuilt by the live state's own code: the latest checkpoint before the
+ * moment, then every event stored after it and applied at or before the moment (ids are time-ordered in the order
+ * they were applied: server/live/ids.ts), delivery by delivery, with the clock each was applied at. Calls the
+ * checkpoint did not keep that these events change are rebuilt first from their own earlier events. Calls, agents,
+ * queues and projects keep the ids they were stored under. Names are shown as they are now (an admin's renaming is
+ * not history).
+ */
+export class TimeMachine {
+  constructor(
+    private readonly o: {
+      db: Db;
+      /** The running state: the names shown now. */
+      live: LiveState;
+      options: LiveStateOptions;
+      board: Omit<BoardSource, "live" | "alerts" | "connections"> & { connections: () => BoardSource["connections"] };
+      /** The alerts of the user's groups that were open at the moment. */
+      alertsAt: (user: AuthUser, at: number) => Promise<Alert[]>;
+      /** Benchmarks only: false replays the log from its start (the path without checkpoints), `maxEvents` its cap. */
+      checkpoints?: boolean;
+      maxEvents?: number;
+    },
+  ) {}
+
+  /** The same machine replaying the log from its start, without checkpoints (benches and tests compare the two). */
+  fromLogStart(maxEvents = 100_000_000): TimeMachine {
+    return new TimeMachine({ ...this.o, checkpoints: false, maxEvents });
+  }
+
+  /** The live state as it was at `at` (every event applied by then, none after). */
+  async stateAt(at: number): Promise<LiveState> {
+    const { db } = this.o;
+    const checkpoint = this.o.checkpoints === false ? undefined : await checkpointBefore(db, at);
+    const since = checkpoint?.lastEventId ?? "";
+    const max = this.o.maxEvents ?? MAX_REPLAY_EVENTS;
+    const events = await db.callEvent.findMany({ where: { id: { gt: since, lt: eventIdAfter(at) } }, orderBy: { id: "asc" }, take: max + 1, select: EVENT_COLUMNS });
+    if (events.length > max) throw new TooFarBack(`more than ${max} events to replay: the moment is older than every checkpoint kept`);
+    const [connections, ids, receivedAt] = await Promise.all([this.connections(), this.storedIds(), this.receivedAt(events)]);
+
+    const storedCall = new WeakMap<object, string>();
+    let clock = 0;
+    const hooks: LiveHooks = {
+      now: () => clock,
+      callId: (event) => storedCall.get(event),
+      agentId: (connectionId, externalId) => ids.agents.get(`${connectionId}|${externalId}`),
+      namedId: (kind, connectionId, externalId) => (kind === "queue" ? ids.queues : ids.projects).get(`${connectionId}|${externalId}`),
+    };
+    /** Applies stored events in order, one delivery at a time, each at the time it was applied. */
+    const replay = (state: LiveState, list: readonly StoredEvent[]) => {
+      for (let i = 0; i < list.length; ) {
+        const first = list[i]!;
+        const batch: CanonicalEvent[] = [];
+        // One delivery's events of one connection (Callboard's own no-end delivery closes calls of every connection).
+        for (; i < list.length && list[i]!.deliveryId === first.deliveryId && list[i]!.connectionId === first.connectionId; i++) {
+          const parsed = CanonicalEvent.safeParse(JSON.parse(list[i]!.payload));
+          if (!parsed.success) continue;
+          if (list[i]!.callId) storedCall.set(parsed.data, list[i]!.callId!);
+          batch.push(parsed.data);
+        }
+        const provider = connections.get(first.connectionId);
+        if (!provider || batch.length === 0) continue;
+        clock = timeOfEventId(first.id);
+        state.apply({ id: first.connectionId, provider }, first.deliveryId, batch, undefined, receivedAt.get(first.deliveryId) ?? clock);
+      }
+    };
+
+    const state = new LiveState(this.o.options, undefined, hooks);
+    if (checkpoint) state.restore(checkpoint);
+    // Calls these events change that the checkpoint did not keep: as they were when it was written.
+    const missing = [...new Set(events.flatMap((e) => (e.callId && !state.calls.has(e.callId) ? [e.callId] : [])))];
+    if (checkpoint && missing.length > 0) {
+      const earlier: StoredEvent[] = [];
+      for (const part of chunks(missing)) earlier.push(...(await db.callEvent.findMany({ where: { callId: { in: part }, id: { lte: since } }, select: EVENT_COLUMNS })));
+      earlier.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      for (const [id, at] of await this.receivedAt(earlier)) receivedAt.set(id, at);
+      const scratch = new LiveState(this.o.options, undefined, hooks);
+      replay(scratch, earlier);
+      state.holdStored([...scratch.calls.values()]);
+    }
+    replay(state, events);
+    this.withNamesOfNow(state);
+    return state;
+  }
+
+  /** The board this user sees as it was at `at` (like the live board's snapshot, alerts those open then). */
+  async boardAt(user: AuthUser, at: number): Promise<SnapshotBoard> {
+    const [state, alerts] = await Promise.all([this.stateAt(at), this.o.alertsAt(user, at)]);
+    return boardView({ ...this.o.board, live: state, connections: this.o.board.connections(), alerts: () => alerts }, user, at);
+  }
+
+  private withNamesOfNow(state: LiveState) {
+    const now = this.o.live;
+    for (const [id, agent] of state.agents) {
+      const current = now.agents.get(id);
+      if (current) state.agents.set(id, withAgentNames(agent, { displayName: current.displayName, linkedName: current.linkedName }));
+    }
+    for (const [map, current] of [
+      [state.queues, now.queues],
+      [state.projects, now.projects],
+    ] as const) {
+      for (const [id, entity] of map) {
+        const name = current.get(id)?.displayName;
+        if (name !== undefined && name !== entity.displayName) map.set(id, { ...entity, displayName: name });
+      }
+    }
+  }
+
+  private async connections(): Promise<Map<string, ProviderId>> {
+    return new Map((await this.o.db.connection.findMany({ select: { id: true, provider: true } })).map((c) => [c.id, c.provider as ProviderId]));
+  }
+
+  /** The ids agents, queues and projects were stored under, by connection and external id. */
+  private async storedIds() {
+    const select = { id: true, connectionId: true, externalId: true } as const;
+    const [agents, queues, projects] = await Promise.all([this.o.db.agent.findMany({ select }), this.o.db.queue.findMany({ select }), this.o.db.project.findMany({ select })]);
+    const byKey = (rows: { id: string; connectionId: string; externalId: string }[]) => new Map(rows.map((r) => [`${r.connectionId}|${r.externalId}`, r.id]));
+    return { agents: byKey(agents), queues: byKey(queues), projects: byKey(projects) };
+  }
+
+  /** When each delivery behind these events was received (raw deliveries pruned, or Callboard's own: undefined). */
+  private async receivedAt(events: readonly StoredEvent[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (const part of chunks([...new Set(events.map((e) => e.deliveryId))])) {
+      for (const row of await this.o.db.delivery.findMany({ where: { id: { in: part } }, select: { id: true, receivedAt: true } })) out.set(row.id, row.receivedAt.getTime());
+    }
+    return out;
+  }
+}

@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { Moment } from "@/server/history/time-machine";
+import { eventId, eventIdAfter, timeOfEventId } from "@/server/live/ids";
+
+describe("the time machine's moments", () => {
+  it("a moment is ISO 8601 with its offset, or epoch milliseconds, between 2000 and 2100; anything else says what it wants", () => {
+    expect(Moment.parse("2026-12-06T10:32:00Z")).toBe(Date.UTC(2026, 11, 6, 10, 32));
+    expect(Moment.parse("2026-12-06T11:32:00.250+01:00")).toBe(Date.UTC(2026, 11, 6, 10, 32, 0, 250));
+    expect(Moment.parse("1796587178864")).toBe(1796587178864);
+    for (const bad of ["", "\u0000", "2026-12-06T10:32:00", "2026-12-06", "1999-12-31T23:59:59Z", "2100-01-01T00:00:00Z", "x".repeat(41), "12e12", "-1"]) {
+      const parsed = Moment.safeParse(bad);
+      expect(parsed.success, bad).toBe(false);
+    }
+    expect(Moment.safeParse("tomorrow").error?.issues[0]?.message).toMatch(/2026-12-06T10:32:00Z/);
+  });
+
+  it("event ids carry the millisecond they were applied in, and eventIdAfter(ms) splits them there", () => {
+    const t = Date.now() + 10_000;
+    const ids = [eventId(t), eventId(t), eventId(t + 1), eventId(t + 5)];
+    expect(ids.map(timeOfEventId)).toEqual([t, t, t + 1, t + 5]);
+    expect(ids.filter((id) => id < eventIdAfter(t))).toEqual(ids.slice(0, 2));
+    expect(ids.filter((id) => id < eventIdAfter(t + 1))).toEqual(ids.slice(0, 3));
+    expect([...ids].sort()).toEqual(ids);
+  });
+});
