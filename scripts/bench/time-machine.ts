@@ -70,7 +70,7 @@ async function main() {
   const batchEvery = (3_600_000 * perBatch) / perHour;
   const deliveries: { at: number; provider: ProviderId; step: Step }[] = [];
   for (let t = start; t < end - 5 * 60_000; t += batchEvery) {
-    for (const scenario of allScenarios(t)) for (const step of scenario.steps) deliveries.push({ at: t + step.offsetMs, provider: scenario.provider, step });
+    for (const scenario of allScenarios(Math.round(t))) for (const step of scenario.steps) deliveries.push({ at: Math.round(t + step.offsetMs), provider: scenario.provider, step });
   }
   deliveries.sort((a, b) => a.at - b.at);
 
@@ -83,6 +83,7 @@ async function main() {
   let nextCheckpoint = start + everyMs;
   let nextMinute = start + 60_000;
   let events = 0;
+  let skipped = 0;
   const checkpointBytes: number[] = [];
   const checkpointMs: number[] = [];
   const generated = performance.now();
@@ -110,9 +111,15 @@ async function main() {
     const connectionId = connections.get(provider);
     if (!connectionId) throw new Error(`no ${provider} connection: run npm run seed:history first`);
     const fields = parseFields(step.method, step.contentType ?? null, step.query ?? "", step.body ?? "");
-    if (!fields.ok) continue;
+    if (!fields.ok) {
+      skipped++;
+      continue;
+    }
     const result = normalizeDelivery(providerAdapter(provider), { fields: fields.fields, receivedAt: at, urlEvent: urlEventOf(`/api/webhooks/${provider}/key${step.suffix}`), options: {} });
-    if (result.outcome !== "events") continue;
+    if (result.outcome !== "events") {
+      skipped++;
+      continue;
+    }
     const deliveryId = `tm-bench-${randomUUID()}`;
     const changes = live.apply({ id: connectionId, provider }, deliveryId, result.events, undefined, at);
     for (const record of changes.records) {
@@ -152,7 +159,7 @@ async function main() {
   const mean = (list: number[]) => list.reduce((a, b) => a + b, 0) / Math.max(1, list.length);
 
   console.log(`database: ${url} (${calls.toLocaleString("en")} calls)`);
-  console.log(`traffic: ${hours} h at ${perHour} calls/h: ${deliveries.length.toLocaleString("en")} deliveries, ${events.toLocaleString("en")} events stored (${(generatedMs / 1000).toFixed(1)} s)`);
+  console.log(`traffic: ${hours} h at ${perHour} calls/h: ${deliveries.length.toLocaleString("en")} deliveries (${skipped} not normalized), ${events.toLocaleString("en")} events stored (${(generatedMs / 1000).toFixed(1)} s)`);
   console.log(`checkpoints: ${checkpointBytes.length} every ${everyMs / 60_000} min, ${Math.round(mean(checkpointBytes)).toLocaleString("en")} bytes on average, written in ${ms(mean(checkpointMs))} on average`);
   console.log("");
   console.log("| first frame of a past moment | runs | p50 | p95 | max |");

@@ -185,7 +185,9 @@ export class TimeMachine {
       for (const part of chunks(missing)) earlier.push(...(await db.callEvent.findMany({ where: { callId: { in: part }, id: { lte: since } }, select: EVENT_COLUMNS })));
       earlier.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       for (const [id, at] of await this.receivedAt(earlier)) receivedAt.set(id, at);
+      // With the checkpoint's agents, queues and projects, so the rebuilt calls name them by the same ids.
       const scratch = new LiveState(this.o.options, undefined, hooks);
+      scratch.restore({ ...checkpoint, calls: [], parked: [], tally: undefined });
       replay(scratch, earlier);
       state.holdStored([...scratch.calls.values()]);
     }
