@@ -347,6 +347,8 @@ export async function startCallboard(options: {
       await reloadLive();
       await alerts.engine.takeOver();
       applying = true;
+      // The state was reloaded, not applied: the time machine starts from it for what comes next.
+      await checkpoints.write();
       pending.start();
     })().catch((error: unknown) => log.error({ err: error }, "taking over as the applier failed"));
   });
@@ -362,6 +364,9 @@ export async function startCallboard(options: {
   }
   log.info({ calls: live.calls.size, agents: live.agents.size, parked: live.parkedCount(), applier: applying }, "live state restored");
 
+  // The state as loaded is where the time machine starts for every moment after this start (a loaded call is held as
+  // changed when its row says, which is not how the state before the restart held it): written before any traffic.
+  await checkpoints.write();
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());
@@ -378,7 +383,6 @@ export async function startCallboard(options: {
       return 0;
     },
   );
-  const firstCheckpoint = checkpoints.write();
   const address = server.address() as AddressInfo;
   const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   const url = config.publicUrl ?? `http://${host}:${address.port}`;
@@ -415,7 +419,6 @@ export async function startCallboard(options: {
       clearInterval(sweepTimer);
       stopRetention();
       checkpoints.stop();
-      await firstCheckpoint;
       await partsRefreshed;
       await alerts.close();
       await realtime?.close();

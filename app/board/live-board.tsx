@@ -58,6 +58,8 @@ function Board({ user }: { user: Viewer }) {
   const filters = readFilters(params);
   // `?at=`: the time machine's board of that moment (replay-bar.tsx), the same board rebuilt from stored events.
   const replayAt = readMoment(params.get("at"));
+  // A link naming no moment (no zone, no such date) shows the live board, and says so.
+  const badMoment = params.has("at") && replayAt === null;
   const live = useBoard(replayAt === null);
   const replay = useReplay(replayAt);
   const { state } = replayAt === null ? live : replay;
@@ -173,6 +175,11 @@ function Board({ user }: { user: Viewer }) {
           <SignOut user={user} className="" />
         </div>
       </header>
+      {badMoment ? (
+        <p role="alert" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-950 ring-1 ring-amber-300" data-testid="replay-bad-moment">
+          {t("replay.badMoment")}
+        </p>
+      ) : null}
       {replayAt !== null ? (
         <ReplayBar at={replayAt} status={replay.status} timeZone={preferences.timeZone} onMove={(at) => setParam("at", new Date(at).toISOString())} onLive={() => setParam("at", null)} />
       ) : null}

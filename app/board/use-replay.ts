@@ -2,6 +2,7 @@
 
 import { useEffect, useReducer, useState } from "react";
 import type { Snapshot } from "@/server/realtime/protocol";
+import { parseMoment } from "@/server/domain/time-zone";
 import { boardReducer, initialBoard } from "./board-state";
 
 export type ReplayStatus = { kind: "loading" } | { kind: "ready"; at: number } | { kind: "error"; message: string };
@@ -39,9 +40,7 @@ export function useReplay(at: number | null) {
   return { state, status };
 }
 
-/** The moment a board URL names (`?at=` ISO 8601 or epoch ms), or null. */
+/** The moment a board URL names (`?at=`: what the API takes, parseMoment), or null. */
 export function readMoment(value: string | null): number | null {
-  if (!value) return null;
-  const ms = /^\d{1,15}$/.test(value) ? Number(value) : Date.parse(value);
-  return Number.isFinite(ms) && ms >= Date.UTC(2000, 0, 1) && ms < Date.UTC(2100, 0, 1) ? Math.floor(ms) : null;
+  return value ? (parseMoment(value) ?? null) : null;
 }

@@ -251,7 +251,8 @@ export class AlertService {
 
   /** The alerts of the user's groups that were open at `at` (the time machine's board; as stored now: peak and level are their last). */
   alertsOpenAt(user: AuthUser, at: number): Promise<Alert[]> {
-    return this.listAlerts(user, { from: at + 1, to: at + 1, limit: 500 }).then((alerts) => alerts.filter((alert) => alert.startedAt <= at).reverse());
+    const scope = groupScope(user);
+    return this.store.alertsOpenAt(at, scope.all ? undefined : [...scope.ids]);
   }
 
   /** Stored alerts the user may see, newest first (history). */

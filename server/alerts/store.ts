@@ -176,6 +176,21 @@ export class AlertStore {
     return rows.map(toAlert);
   }
 
+  /**
+   * The alerts that were open at `at` as the engine listed them then: started by then and not yet ended. An alert's
+   * end is dated back to when its figure came back (`endedAt`), but it is listed open until the quiet period is over,
+   * when it is ended (its last `lastAt`).
+   */
+  async alertsOpenAt(at: number, groupIds?: string[]): Promise<Alert[]> {
+    const moment = new Date(at);
+    const rows = await this.db.alert.findMany({
+      where: { AND: [{ startedAt: { lte: moment } }, { OR: [{ endedAt: null }, { lastAt: { gt: moment } }] }, ...(groupIds ? [{ groupId: { in: groupIds } }] : [])] },
+      orderBy: [{ startedAt: "asc" }, { id: "asc" }],
+      take: 500,
+    });
+    return rows.map(toAlert);
+  }
+
   /** The admin page's list: open alerts first (newest first), then the latest ended ones. */
   async recentAlerts(limit: number): Promise<Alert[]> {
     const open = await this.db.alert.findMany({ where: { endedAt: null }, orderBy: { startedAt: "desc" }, take: limit });

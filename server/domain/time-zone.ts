@@ -145,3 +145,24 @@ export function instantOfWallClock(text: string, timeZone: string): number | und
   const fits = offsets.map((offset) => wall - offset).filter((at) => at + zoneOffsetMs(at, timeZone) === wall);
   return fits.length > 0 ? Math.min(...fits) : wall - Math.min(...offsets);
 }
+
+const MOMENT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:?\d{2})$/i;
+
+/**
+ * A moment as a URL names it (the time machine's `?at=`): ISO 8601 with its offset (or Z), a real calendar date and
+ * clock time, or epoch milliseconds; between 2000 and 2100. Undefined otherwise (a time without a zone means different
+ * moments to different viewers, so it is not one).
+ */
+export function parseMoment(text: string): number | undefined {
+  let ms: number;
+  if (/^\d{1,15}$/.test(text)) ms = Number(text);
+  else {
+    const match = MOMENT.exec(text);
+    if (!match) return undefined;
+    const [y, mo, d, h, mi, s] = match.slice(1, 7).map((part) => Number(part ?? 0)) as [number, number, number, number, number, number];
+    const wall = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+    if (wall.getUTCFullYear() !== y || wall.getUTCMonth() !== mo - 1 || wall.getUTCDate() !== d || wall.getUTCHours() !== h || wall.getUTCMinutes() !== mi || wall.getUTCSeconds() !== s) return undefined;
+    ms = Date.parse(text);
+  }
+  return Number.isFinite(ms) && ms >= Date.UTC(2000, 0, 1) && ms < Date.UTC(2100, 0, 1) ? Math.floor(ms) : undefined;
+}

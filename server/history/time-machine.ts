@@ -1,11 +1,13 @@
 import { promisify } from "node:util";
 import { gunzip, gzip } from "node:zlib";
+import pLimit from "p-limit";
 import { z } from "zod";
 import type { Alert } from "../alerts/types";
 import type { AuthUser } from "../auth/types";
 import type { Db } from "../db/client";
 import { CanonicalEvent, type ProviderId } from "../domain/events";
 import { withAgentNames } from "../domain/names";
+import { parseMoment } from "../domain/time-zone";
 import { eventIdAfter, timeOfEventId } from "../live/ids";
 import { LiveState, type Checkpoint, type LiveHooks, type LiveStateOptions } from "../live/live-state";
 import type { Logger } from "../log";
@@ -26,16 +28,43 @@ export const Moment = z
   .trim()
   .max(40)
   .transform((text, ctx) => {
-    const ms = /^\d{1,15}$/.test(text) ? Number(text) : /^\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)$/i.test(text) ? Date.parse(text) : NaN;
-    if (!Number.isFinite(ms) || ms < Date.UTC(2000, 0, 1) || ms >= Date.UTC(2100, 0, 1)) {
+    const ms = parseMoment(text);
+    if (ms === undefined) {
       ctx.addIssue({ code: "custom", message: "a moment like 2026-12-06T10:32:00Z (or epoch milliseconds), between 2000 and 2100" });
       return z.NEVER;
     }
-    return Math.floor(ms);
+    return ms;
   });
 
+/**
+ * Replays run this many at once (each is work on the main thread, done in slices so intake keeps its turn); more wait
+ * their turn, and past REPLAY_QUEUE waiting a request is refused as busy (503) instead of piling up.
+ */
+const REPLAYS_AT_ONCE = 1;
+const REPLAY_QUEUE = 16;
+/** Events replayed between two turns given back to the event loop. */
+const REPLAY_SLICE = 250;
+
+/** Too many replays asked for at once. */
+export class Busy extends Error {
+  override name = "TimeMachineBusy";
+}
+
 /** The moment cannot be rebuilt within MAX_REPLAY_EVENTS (it is older than every checkpoint kept). */
-export class TooFarBack extends Error {}
+export class TooFarBack extends Error {
+  override name = "TimeMachineTooFarBack";
+}
+
+/**
+ * The answer for a replay the machine refused (busy: 503, too far back: 422), else undefined. By the error's name: the
+ * route handlers are Next.js's copy of these modules, the machine the custom server's (instanceof cannot tell).
+ */
+export function refusal(error: unknown): { status: 422 | 503; message: string } | undefined {
+  if (!(error instanceof Error)) return undefined;
+  if (error.name === "TimeMachineBusy") return { status: 503, message: error.message };
+  if (error.name === "TimeMachineTooFarBack") return { status: 422, message: error.message };
+  return undefined;
+}
 
 const chunks = <T>(list: readonly T[]): T[][] => Array.from({ length: Math.ceil(list.length / CHUNK) }, (_, i) => list.slice(i * CHUNK, (i + 1) * CHUNK));
 
@@ -79,7 +108,11 @@ export function scheduleCheckpoints(o: {
   const write = async () => {
     if (!o.active()) return;
     // After a start the state was loaded, not applied: it stands after the last event stored.
-    if (o.live.lastEventId === "") o.live.lastEventId = (await o.db.callEvent.findFirst({ orderBy: { id: "desc" }, select: { id: true } }))?.id ?? "";
+    if (o.live.lastEventId === "") {
+      const last = (await o.db.callEvent.findFirst({ orderBy: { id: "desc" }, select: { id: true } }))?.id ?? "";
+      // Unless something was applied meanwhile (its id is newer).
+      if (o.live.lastEventId === "") o.live.lastEventId = last;
+    }
     if (written !== undefined && written === o.live.lastEventId) return;
     const now = Date.now();
     o.touchStats(now);
@@ -119,6 +152,8 @@ const EVENT_COLUMNS = { id: true, deliveryId: true, connectionId: true, callId: 
  * not history).
  */
 export class TimeMachine {
+  private readonly limit = pLimit(REPLAYS_AT_ONCE);
+
   constructor(
     private readonly o: {
       db: Db;
@@ -158,8 +193,12 @@ export class TimeMachine {
       namedId: (kind, connectionId, externalId) => (kind === "queue" ? ids.queues : ids.projects).get(`${connectionId}|${externalId}`),
     };
     /** Applies stored events in order, one delivery at a time, each at the time it was applied. */
-    const replay = (state: LiveState, list: readonly StoredEvent[]) => {
-      for (let i = 0; i < list.length; ) {
+    const replay = async (state: LiveState, list: readonly StoredEvent[]) => {
+      for (let i = 0, slice = 0; i < list.length; ) {
+        if (i >= slice + REPLAY_SLICE) {
+          slice = i;
+          await new Promise((resolve) => setImmediate(resolve));
+        }
         const first = list[i]!;
         const batch: CanonicalEvent[] = [];
         // One delivery's events of one connection (Callboard's own no-end delivery closes calls of every connection).
@@ -188,17 +227,18 @@ export class TimeMachine {
       // With the checkpoint's agents, queues and projects, so the rebuilt calls name them by the same ids.
       const scratch = new LiveState(this.o.options, undefined, hooks);
       scratch.restore({ ...checkpoint, calls: [], parked: [], tally: undefined });
-      replay(scratch, earlier);
+      await replay(scratch, earlier);
       state.holdStored([...scratch.calls.values()]);
     }
-    replay(state, events);
+    await replay(state, events);
     this.withNamesOfNow(state);
     return state;
   }
 
   /** The board this user sees as it was at `at` (like the live board's snapshot, alerts those open then). */
   async boardAt(user: AuthUser, at: number): Promise<SnapshotBoard> {
-    const [state, alerts] = await Promise.all([this.stateAt(at), this.o.alertsAt(user, at)]);
+    if (this.limit.activeCount + this.limit.pendingCount >= REPLAYS_AT_ONCE + REPLAY_QUEUE) throw new Busy("too many boards of the past asked for at once: try again in a moment");
+    const [state, alerts] = await Promise.all([this.limit(() => this.stateAt(at)), this.o.alertsAt(user, at)]);
     return boardView({ ...this.o.board, live: state, connections: this.o.board.connections(), alerts: () => alerts }, user, at);
   }
 

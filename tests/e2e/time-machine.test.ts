@@ -134,6 +134,27 @@ describe.skipIf(!browserAvailable())("the time machine", { timeout: 180_000 }, (
     }
   });
 
+  it("a burst of replays beyond those waiting is answered 503 with a reason; a link naming no moment says so on the live board", async () => {
+    const page = await signedIn("admin@example.com", "time-machine-admin", "en", 1440);
+    const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => fetch(`${app.url}/api/board/at?at=${iso(moment - i * 1000)}`, { headers: { cookie } })));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(17);
+    const busy = answers.filter((a) => a.status === 503);
+    expect(busy.length).toBeGreaterThan(0);
+    expect(statuses.filter((s) => s !== 200 && s !== 503)).toEqual([]);
+    expect(busy[0]!.headers.get("retry-after")).toBe("2");
+    expect(await busy[0]!.json()).toEqual({ ok: false, error: expect.stringMatching(/too many boards of the past/) });
+    for (const answer of answers.filter((a) => a.status === 200)) await answer.body?.cancel();
+
+    // No zone: not a moment (it would mean another moment in every zone). The live board, and why.
+    await page.goto(`${app.url}/?at=2026-12-06T10:32:00`);
+    await page.getByTestId("replay-bad-moment").waitFor();
+    expect(await page.getByTestId("replay-bar").count()).toBe(0);
+    await expect.poll(() => page.getByTestId("link-status").getAttribute("data-status")).toBe("live");
+    await page.context().close();
+  });
+
   it("a call's page opens the board as it was a second into the call; an agent's board is never a replay", async () => {
     const call = await db.call.findFirstOrThrow({ orderBy: { startedAt: "asc" } });
     const page = await signedIn("admin@example.com", "time-machine-admin", "en", 1440);

@@ -1,7 +1,11 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuthUser } from "@/server/auth/types";
 import type { Snapshot } from "@/server/realtime/protocol";
 import type { SnapshotBoard } from "@/server/realtime/snapshot-codec";
+import { Busy } from "@/server/history/time-machine";
 import { getRuntime } from "@/server/runtime";
 import { allScenarios, type Scenario } from "@/server/simulator/scenarios";
 import { startTestServer, type TestServer } from "../helpers/server";
@@ -136,5 +140,42 @@ describe("the time machine rebuilds the board as it was (issue 12)", () => {
       expect(canonical(await machine.boardAt(admin, at)), new Date(at).toISOString()).toEqual(canonical(board));
       expect(canonical(await machine.fromLogStart().boardAt(admin, at)), `from the start, ${new Date(at).toISOString()}`).toEqual(canonical(board));
     }
+
+    // Asked for 30 times at once: one replays, 16 wait their turn, the rest are told the machine is busy.
+    const answers = await Promise.allSettled(Array.from({ length: 30 }, () => machine.boardAt(admin, captures[0]!.at)));
+    expect(answers.filter((a) => a.status === "fulfilled")).toHaveLength(17);
+    expect(answers.filter((a) => a.status === "rejected").map((a) => (a as PromiseRejectedResult).reason)).toEqual(Array.from({ length: 13 }, () => expect.any(Busy)));
   }, 60_000);
+
+  it("across a restart: moments before it replay from the first run's checkpoints, moments after it from the one written at start", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "callboard-tm-restart-"));
+    const env = { CALLBOARD_CHECKPOINT_SECONDS: "1", CALLBOARD_RECENT_ENDED_SECONDS: "3" };
+    let node = await startTestServer(env, dir);
+    try {
+      const { user: admin } = await node.session({ email: "admin-restart@example.com", name: "Admin", role: "admin" });
+      const scenarios = allScenarios(Date.now() - 60_000);
+      const captures: { at: number; board: Snapshot }[] = [];
+      const capture = async () => {
+        const at = Date.now();
+        captures.push({ at, board: node.app.realtime!.snapshot(admin, at) });
+        await sleep(3);
+      };
+      for (const scenario of scenarios) for (const step of scenario.steps.slice(0, 2)) await node.send(scenario.provider, step);
+      await sleep(1500);
+      await capture();
+      await node.app.committer.drain();
+      await node.stop();
+      node = await startTestServer(env, dir);
+      await capture();
+      for (const scenario of scenarios) for (const step of scenario.steps.slice(2)) await node.send(scenario.provider, step);
+      await capture();
+      await node.app.committer.drain();
+      expect(captures[0]!.board.calls.filter((c) => c.state !== "ended").length).toBeGreaterThanOrEqual(8);
+      const machine = getRuntime()!.timeMachine;
+      for (const { at, board } of captures) expect(canonical(await machine.boardAt(admin, at)), new Date(at).toISOString()).toEqual(canonical(board));
+    } finally {
+      await node.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

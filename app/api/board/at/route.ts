@@ -1,5 +1,5 @@
 import { apiCaller } from "@/app/lib/api-user";
-import { Moment, TooFarBack } from "@/server/history/time-machine";
+import { Moment, refusal } from "@/server/history/time-machine";
 import type { Snapshot } from "@/server/realtime/protocol";
 
 export const dynamic = "force-dynamic";
@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
  * `GET /api/board/at?at=2026-12-06T10:32:00Z` (or epoch ms): the board the caller would have seen at that moment, as a
  * snapshot (`serverTime` = the moment), rebuilt by the time machine (server/history/time-machine.ts). Supervisors and
  * admins (the gate and this route's rule); scoped like their live board. 400 for a moment that is not one or is in the
- * future, 422 for one older than every checkpoint kept.
+ * future, 422 for one older than every checkpoint kept, 503 while too many replays are asked for at once.
  */
 export async function GET(request: Request): Promise<Response> {
   const caller = await apiCaller(request);
@@ -23,7 +23,8 @@ export async function GET(request: Request): Promise<Response> {
     const snapshot: Snapshot = { ...board, serverTime: at, user: { name, email, role } };
     return Response.json({ ok: true, snapshot }, { headers: { "cache-control": "no-store" } });
   } catch (error) {
-    if (error instanceof TooFarBack) return Response.json({ ok: false, error: error.message }, { status: 422 });
-    throw error;
+    const refused = refusal(error);
+    if (!refused) throw error;
+    return Response.json({ ok: false, error: refused.message }, { status: refused.status, headers: refused.status === 503 ? { "retry-after": "2" } : {} });
   }
 }
