@@ -347,8 +347,10 @@ export async function startCallboard(options: {
       await reloadLive();
       await alerts.engine.takeOver();
       applying = true;
-      // The state was reloaded, not applied: the time machine starts from it for what comes next.
-      await checkpoints.write();
+      // The state was reloaded, not applied: the time machine starts from it for what comes next (taken at once,
+      // stored in the background).
+      await checkpoints.prepare();
+      void checkpoints.write();
       pending.start();
     })().catch((error: unknown) => log.error({ err: error }, "taking over as the applier failed"));
   });
@@ -365,8 +367,9 @@ export async function startCallboard(options: {
   log.info({ calls: live.calls.size, agents: live.agents.size, parked: live.parkedCount(), applier: applying }, "live state restored");
 
   // The state as loaded is where the time machine starts for every moment after this start (a loaded call is held as
-  // changed when its row says, which is not how the state before the restart held it): written before any traffic.
-  await checkpoints.write();
+  // changed when its row says, which is not how the state before the restart held it): taken before any traffic (stored in the background).
+  await checkpoints.prepare();
+  const firstCheckpoint = checkpoints.write();
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());
@@ -419,6 +422,7 @@ export async function startCallboard(options: {
       clearInterval(sweepTimer);
       stopRetention();
       checkpoints.stop();
+      await firstCheckpoint;
       await partsRefreshed;
       await alerts.close();
       await realtime?.close();

@@ -64,6 +64,11 @@ export function ReplayBar({ at, status, timeZone, onMove, onLive }: { at: number
           {t("replay.live")}
         </button>
       </div>
+      {status.kind === "ready" && (status.recordedFrom === null || at < status.recordedFrom) ? (
+        <p className="text-sm" data-testid="replay-nothing-recorded">
+          {status.recordedFrom === null ? t("replay.nothingRecorded") : t("replay.recordedFrom", { first: format.dateTime(new Date(status.recordedFrom), { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", timeZoneName: "short", timeZone }) })}
+        </p>
+      ) : null}
       <div className="flex flex-wrap items-center gap-1.5">
         <form
           className="flex items-center gap-1.5"

@@ -5,7 +5,8 @@ import type { Snapshot } from "@/server/realtime/protocol";
 import { parseMoment } from "@/server/domain/time-zone";
 import { boardReducer, initialBoard } from "./board-state";
 
-export type ReplayStatus = { kind: "loading" } | { kind: "ready"; at: number } | { kind: "error"; message: string };
+/** `recordedFrom`: when the first stored event was applied (null: none yet). */
+export type ReplayStatus = { kind: "loading" } | { kind: "ready"; at: number; recordedFrom: number | null } | { kind: "error"; message: string };
 
 /**
  * The board as it was at `at` (the time machine: GET /api/board/at), into the same state the live board keeps; each
@@ -24,13 +25,13 @@ export function useReplay(at: number | null) {
           window.location.assign(`/sign-in?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
           return;
         }
-        const body = (await response.json().catch(() => null)) as { ok: true; snapshot: Snapshot } | { ok: false; error: string } | null;
+        const body = (await response.json().catch(() => null)) as { ok: true; snapshot: Snapshot; recordedFrom: number | null } | { ok: false; error: string } | null;
         if (!body || !body.ok) {
           setStatus({ kind: "error", message: body?.error ?? `HTTP ${response.status}` });
           return;
         }
         dispatch({ type: "snapshot", snapshot: body.snapshot, receivedAt: Date.now() });
-        setStatus({ kind: "ready", at });
+        setStatus({ kind: "ready", at, recordedFrom: body.recordedFrom });
       })
       .catch((error: unknown) => {
         if (!controller.signal.aborted) setStatus({ kind: "error", message: error instanceof Error ? error.message : String(error) });

@@ -12,7 +12,9 @@ const day = z
   .optional();
 /** One real calendar day (no 31 February), within the years Callboard stores: a page about one day (an agent's day). */
 export const CalendarDay = z.iso.date().refine((text) => text >= "2000-01-01" && text < "2100-01-01", "a day between 2000 and 2100");
-const id = z.string().trim().min(1).max(100).optional();
+/** An agent, queue or project id: no control characters (PostgreSQL refuses a NUL in text: the query would fail). */
+export const EntityId = z.string().trim().min(1).max(100).regex(/^[^\u0000-\u001f]*$/, "no control characters");
+const id = EntityId.optional();
 /** An instant (ISO 8601 with its offset, as an alert's link writes it), bounded like every stored time. */
 const instant = z.iso
   .datetime({ offset: true })

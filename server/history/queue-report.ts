@@ -4,7 +4,7 @@ import type { Db } from "../db/client";
 import { addSums, DAY_MS, zeroSums, type Sums } from "../domain/rollup";
 import { agentReportFigures, reportFigures, type AgentReportFigures, type ReportFigures } from "../domain/report";
 import { startOfNextZonedDay, startOfZonedDay, zonedClock } from "../domain/time-zone";
-import { CalendarDay, HistoryFilters } from "./filters";
+import { CalendarDay, EntityId, HistoryFilters } from "./filters";
 import { callPartFigures, rollupFigures, rollupScope, type RollupFigures } from "./rollup-figures";
 
 /** A report's rows: per 15 minutes, per hour or per day of the viewer's calendar. */
@@ -14,8 +14,7 @@ export type Interval = (typeof INTERVALS)[number];
 /** The longest range (in days) each interval may cover: at most ~700 rows on a page. */
 export const INTERVAL_MAX_DAYS: Record<Interval, number> = { quarter: 7, hour: 31, day: 366 };
 
-/** A queue or project id: no control characters (PostgreSQL refuses a NUL in text). */
-const id = z.string().trim().min(1).max(100).regex(/^[^\u0000-\u001f]*$/, "no control characters").optional();
+const id = EntityId.optional();
 
 /** /history/reports?from=&to=&interval=&queue=&project= as the URL gives it. */
 export const ReportRequest = z

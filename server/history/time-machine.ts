@@ -102,17 +102,20 @@ export function scheduleCheckpoints(o: {
   touchStats: (now: number) => void;
   active: () => boolean;
   log: Logger;
-}): { stop(): void; write(): Promise<void> } {
+}): { stop(): void; prepare(): Promise<void>; write(): Promise<void> } {
   let written: string | undefined;
   let running: Promise<void> | undefined;
+  /** After a start (or a reload) the state was loaded, not applied: it stands after the last event stored. */
+  const prepare = async () => {
+    if (o.live.lastEventId !== "") return;
+    const last = (await o.db.callEvent.findFirst({ orderBy: { id: "desc" }, select: { id: true } }))?.id ?? "";
+    // Unless something was applied meanwhile (its id is newer).
+    if (o.live.lastEventId === "") o.live.lastEventId = last;
+  };
+  /** The state is taken at once (prepared: before the first turn given away); storing it comes after. */
   const write = async () => {
     if (!o.active()) return;
-    // After a start the state was loaded, not applied: it stands after the last event stored.
-    if (o.live.lastEventId === "") {
-      const last = (await o.db.callEvent.findFirst({ orderBy: { id: "desc" }, select: { id: true } }))?.id ?? "";
-      // Unless something was applied meanwhile (its id is newer).
-      if (o.live.lastEventId === "") o.live.lastEventId = last;
-    }
+    if (o.live.lastEventId === "") await prepare();
     if (written !== undefined && written === o.live.lastEventId) return;
     const now = Date.now();
     o.touchStats(now);
@@ -130,7 +133,7 @@ export function scheduleCheckpoints(o: {
   };
   const timer = setInterval(run, o.everyMs);
   timer.unref();
-  return { stop: () => clearInterval(timer), write: run };
+  return { stop: () => clearInterval(timer), prepare, write: run };
 }
 
 interface StoredEvent {
@@ -172,6 +175,12 @@ export class TimeMachine {
   /** The same machine replaying the log from its start, without checkpoints (benches and tests compare the two). */
   fromLogStart(maxEvents = 100_000_000): TimeMachine {
     return new TimeMachine({ ...this.o, checkpoints: false, maxEvents });
+  }
+
+  /** When the first event stored was applied (null: none yet): before it, a replay has nothing to show. */
+  async firstRecordedAt(): Promise<number | null> {
+    const first = await this.o.db.callEvent.findFirst({ orderBy: { id: "asc" }, select: { id: true } });
+    return first ? timeOfEventId(first.id) : null;
   }
 
   /** The live state as it was at `at` (every event applied by then, none after). */

@@ -50,7 +50,13 @@ const json = (value: unknown) => () => ({ contentType: "application/json", text:
 const EXPECTED: Record<string, { cases: Case[]; shows?: Shows }> = {
   "/": { cases: [{ path: () => "/", expect: signedInPage() }] },
   "/sign-in": { cases: [{ path: () => "/sign-in?next=/history", expect: { ...signedInPage(307), anonymous: 200, token: 200 } }] },
-  "/history": { cases: [{ path: () => "/history?limit=200", expect: signedInPage() }] },
+  "/history": {
+    cases: [
+      { path: () => "/history?limit=200", expect: signedInPage() },
+      // A NUL in an id names nothing (PostgreSQL refuses it in text: it would fail the query); the page says what is wrong.
+      { label: "control characters in ids", path: () => "/history?queue=%00&agent=a%00&project=%01", expect: signedInPage() },
+    ],
+  },
   "/history/figures": { cases: [{ path: () => "/history/figures", expect: signedInPage() }] },
   "/history/alerts": { cases: [{ path: () => "/history/alerts", expect: { ...signedInPage(), agent: 403 } }] },
   "/history/reports": {
@@ -107,7 +113,12 @@ const EXPECTED: Record<string, { cases: Case[]; shows?: Shows }> = {
     cases: [{ method: "POST", path: () => "/api/auth/sign-in", body: (caller) => json({ email: `nobody-${caller}@example.com`, password: "wrong-password" })(), expect: all(401) }],
   },
   "/api/auth/sign-out": { cases: [{ method: "POST", path: () => "/api/auth/sign-out", endsSession: true, expect: all(303) }] },
-  "/api/calls": { cases: [{ path: () => "/api/calls?limit=200", expect: historyApi() }] },
+  "/api/calls": {
+    cases: [
+      { path: () => "/api/calls?limit=200", expect: historyApi() },
+      { label: "control characters in ids", path: () => "/api/calls?queue=%00", expect: { ...historyApi(400), anonymous: 401 } },
+    ],
+  },
   "/api/calls/export": { cases: [{ path: () => "/api/calls/export", expect: historyApi() }] },
   "/api/calls/[id]": {
     cases: [

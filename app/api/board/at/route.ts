@@ -18,10 +18,11 @@ export async function GET(request: Request): Promise<Response> {
   const at = parsed.data;
   if (at > Date.now()) return Response.json({ ok: false, error: "at: the moment is in the future" }, { status: 400 });
   try {
-    const board = await caller.runtime.timeMachine.boardAt(caller.user, at);
+    const [board, recordedFrom] = await Promise.all([caller.runtime.timeMachine.boardAt(caller.user, at), caller.runtime.timeMachine.firstRecordedAt()]);
     const { name, email, role } = caller.user;
     const snapshot: Snapshot = { ...board, serverTime: at, user: { name, email, role } };
-    return Response.json({ ok: true, snapshot }, { headers: { "cache-control": "no-store" } });
+    // `recordedFrom`: when the first stored event was applied (null: none), so a board before it can say it is empty for that.
+    return Response.json({ ok: true, snapshot, recordedFrom }, { headers: { "cache-control": "no-store" } });
   } catch (error) {
     const refused = refusal(error);
     if (!refused) throw error;
