@@ -249,6 +249,7 @@ export async function startCallboard(options: {
         thresholds: (user) => alerts.thresholdsFor(user),
       },
       alertsAt: (user, at) => alerts.alertsOpenAt(user, at),
+      queue: config.replayQueue,
     }),
     alerts,
     names,

@@ -41,6 +41,7 @@ const Env = z.object({
   CALLBOARD_DELIVERY_RETENTION_DAYS: z.coerce.number().positive().default(90),
   CALLBOARD_CHECKPOINT_SECONDS: z.coerce.number().positive().max(86_400).default(900),
   CALLBOARD_CHECKPOINT_DAYS: z.coerce.number().positive().default(90),
+  CALLBOARD_REPLAY_QUEUE: z.coerce.number().int().nonnegative().max(1000).default(16),
   CALLBOARD_ALERT_QUIET_SECONDS: z.coerce.number().nonnegative().max(3600).default(30),
   CALLBOARD_ALERT_WEBHOOK_ALLOW_LOCAL: z.enum(["", "0", "1", "false", "true"]).default(""),
   // The centre's IANA zone: "today" on the board is its day, and it is whose times a viewer with no zone of their own sees.
@@ -92,6 +93,8 @@ export interface Config {
   /** The applier writes a checkpoint of its live state this often (the time machine replays from them), kept this many days. */
   checkpointEveryMs: number;
   checkpointDays: number;
+  /** Time-machine replays that may wait their turn (one runs at a time); beyond, 503. */
+  replayQueue: number;
   /** An alert ends once its metric has stayed back at "ok" this long (no flapping). */
   alertQuietMs: number;
   /** Alert webhooks may target loopback and link-local addresses (tests; a receiver on the same host). */
@@ -143,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     deliveryRetentionDays: e.CALLBOARD_DELIVERY_RETENTION_DAYS,
     checkpointEveryMs: e.CALLBOARD_CHECKPOINT_SECONDS * 1000,
     checkpointDays: e.CALLBOARD_CHECKPOINT_DAYS,
+    replayQueue: e.CALLBOARD_REPLAY_QUEUE,
     alertQuietMs: e.CALLBOARD_ALERT_QUIET_SECONDS * 1000,
     alertWebhookAllowLocal: e.CALLBOARD_ALERT_WEBHOOK_ALLOW_LOCAL === "1" || e.CALLBOARD_ALERT_WEBHOOK_ALLOW_LOCAL === "true",
     timeZone: e.CALLBOARD_TIME_ZONE,

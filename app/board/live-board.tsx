@@ -110,7 +110,7 @@ function Board({ user }: { user: Viewer }) {
         {t(`link.${status}`)}
       </span>
     ) : (
-      <span className="rounded-full bg-amber-600 px-2.5 py-0.5 text-xs font-semibold text-white" data-testid="link-status" data-status="replay">
+      <span className="rounded-full bg-amber-800 px-2.5 py-0.5 text-xs font-semibold text-white" data-testid="link-status" data-status="replay">
         {t("replay.badge")}
       </span>
     );

@@ -162,7 +162,10 @@ export function Roster({ rows, names }: { rows: RosterRow[]; names: CallNames })
           })}
         </div>
         {sorted.length === 0 ? (
-          <p className="px-3 py-6 text-center text-sm text-slate-600">{rows.length === 0 ? t("roster.noAgents") : t("roster.noneInState")}</p>
+          // A row of its own: at 390 px the header row is hidden, and a table needs a row (an empty board in a replay showed it).
+          <div role="row">
+            <p role="cell" className="px-3 py-6 text-center text-sm text-slate-600">{rows.length === 0 ? t("roster.noAgents") : t("roster.noneInState")}</p>
+          </div>
         ) : (
           <div ref={scroller} className="max-h-[70vh] overflow-y-auto" data-testid="roster-scroller">
             <div style={{ height: virtual.getTotalSize(), position: "relative" }}>

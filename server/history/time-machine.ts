@@ -41,7 +41,7 @@ export const Moment = z
  * their turn, and past REPLAY_QUEUE waiting a request is refused as busy (503) instead of piling up.
  */
 const REPLAYS_AT_ONCE = 1;
-const REPLAY_QUEUE = 16;
+export const REPLAY_QUEUE = 16;
 /** Events replayed between two turns given back to the event loop. */
 const REPLAY_SLICE = 250;
 
@@ -166,6 +166,8 @@ export class TimeMachine {
       board: Omit<BoardSource, "live" | "alerts" | "connections"> & { connections: () => BoardSource["connections"] };
       /** The alerts of the user's groups that were open at the moment. */
       alertsAt: (user: AuthUser, at: number) => Promise<Alert[]>;
+      /** How many replays may wait their turn (default REPLAY_QUEUE; CALLBOARD_REPLAY_QUEUE). */
+      queue?: number;
       /** Benchmarks only: false replays the log from its start (the path without checkpoints), `maxEvents` its cap. */
       checkpoints?: boolean;
       maxEvents?: number;
@@ -246,7 +248,7 @@ export class TimeMachine {
 
   /** The board this user sees as it was at `at` (like the live board's snapshot, alerts those open then). */
   async boardAt(user: AuthUser, at: number): Promise<SnapshotBoard> {
-    if (this.limit.activeCount + this.limit.pendingCount >= REPLAYS_AT_ONCE + REPLAY_QUEUE) throw new Busy("too many boards of the past asked for at once: try again in a moment");
+    if (this.limit.activeCount + this.limit.pendingCount >= REPLAYS_AT_ONCE + (this.o.queue ?? REPLAY_QUEUE)) throw new Busy("too many boards of the past asked for at once: try again in a moment");
     const [state, alerts] = await Promise.all([this.limit(() => this.stateAt(at)), this.o.alertsAt(user, at)]);
     return boardView({ ...this.o.board, live: state, connections: this.o.board.connections(), alerts: () => alerts }, user, at);
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readMoment } from "@/app/board/use-replay";
-import { Moment } from "@/server/history/time-machine";
+import { Busy, Moment, refusal, TooFarBack } from "@/server/history/time-machine";
 import { eventId, eventIdAfter, timeOfEventId } from "@/server/live/ids";
 
 describe("the time machine's moments", () => {
@@ -27,5 +27,15 @@ describe("the time machine's moments", () => {
     expect(ids.filter((id) => id < eventIdAfter(t))).toEqual(ids.slice(0, 2));
     expect(ids.filter((id) => id < eventIdAfter(t + 1))).toEqual(ids.slice(0, 3));
     expect([...ids].sort()).toEqual(ids);
+  });
+
+  it("a refused replay is told by its error's name, so the route's copy of the module (Next.js's) still answers 503 or 422", () => {
+    expect(refusal(new Busy("busy"))).toEqual({ status: 503, message: "busy" });
+    expect(refusal(new TooFarBack("far"))).toEqual({ status: 422, message: "far" });
+    // Errors of another copy of these classes: the same names, not the same classes.
+    expect(refusal(Object.assign(new Error("busy elsewhere"), { name: "TimeMachineBusy" }))).toEqual({ status: 503, message: "busy elsewhere" });
+    expect(refusal(Object.assign(new Error("far elsewhere"), { name: "TimeMachineTooFarBack" }))).toEqual({ status: 422, message: "far elsewhere" });
+    expect(refusal(new Error("boom"))).toBeUndefined();
+    expect(refusal("busy")).toBeUndefined();
   });
 });
