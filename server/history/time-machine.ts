@@ -116,6 +116,8 @@ export function scheduleCheckpoints(o: {
   const write = async () => {
     if (!o.active()) return;
     if (o.live.lastEventId === "") await prepare();
+    // Nothing ever applied or stored: the log from its start (empty) says the same, and nothing is written.
+    if (o.live.lastEventId === "") return;
     if (written !== undefined && written === o.live.lastEventId) return;
     const now = Date.now();
     o.touchStats(now);
