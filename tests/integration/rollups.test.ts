@@ -4,7 +4,7 @@ import type { AuthUser } from "@/server/auth/types";
 import { figureCall } from "@/server/db/call-row";
 import type { Db } from "@/server/db/client";
 import { rollupsComplete } from "@/server/db/store";
-import { callPart, MEASURES, partKey, type Sums } from "@/server/domain/rollup";
+import { callPart, MEASURES, partKey, vectorSums, type Sums } from "@/server/domain/rollup";
 import { dayKey } from "@/server/domain/time-zone";
 import { HistoryFilters } from "@/server/history/filters";
 import { figuresOfCalls } from "@/server/history/figures";
@@ -32,7 +32,7 @@ async function storedRollups(db: Db): Promise<Map<string, Row>> {
 }
 
 /** The same sums recomputed from scratch: every stored call's part (from its row and its agent legs), added up. */
-async function recomputedRollups(db: Db, serviceLevelSeconds: number): Promise<Map<string, Row>> {
+async function recomputedRollups(db: Db, serviceLevelSeconds: number, waits?: Map<string, number[]>): Promise<Map<string, Row>> {
   const calls = await db.call.findMany();
   const legs = await db.leg.findMany({ where: { role: "agent" } });
   const out = new Map<string, Row>();
@@ -43,6 +43,8 @@ async function recomputedRollups(db: Db, serviceLevelSeconds: number): Promise<M
         const id = `${span}|${dim}|${key}|${new Date(bucket).toISOString()}`;
         const sums = out.get(id) ?? out.set(id, {}).get(id)!;
         MEASURES.forEach((m, i) => (sums[m] = (sums[m] ?? 0) + (values[i] as number)));
+        const wait = vectorSums(values).longestWait;
+        (waits?.get(id) ?? waits?.set(id, []).get(id))?.push(wait);
       }
     }
   }
@@ -103,7 +105,12 @@ describe("roll-ups: kept by the database as calls are written, equal to a recomp
         }),
         async ({ startHoursAgo, pick, seed, duplicates, corrections }) => {
           const t0 = Date.now() - startHoursAgo * HOUR + (seed % 1000) * 1000;
-          const scenarios = [...allScenarios(t0), abandonedScenario(t0 + 5_000, 2 + (seed & 7))].filter((_, i) => pick[i % pick.length]);
+          // Every run holds one caller who gave up within the first seconds (short abandons count inbound calls only:
+          // the random pick alone could leave the coverage check below without one).
+          const scenarios = [
+            ...[...allScenarios(t0), abandonedScenario(t0 + 5_000, 2 + (seed & 7))].filter((_, i) => pick[i % pick.length]),
+            abandonedScenario(t0 + 9_000, 1 + (seed & 3)),
+          ];
           // The merge needs the agent's CDR to come first: it opens with it, the rest in any order.
           const [cdr, ...rest] = mergedScenario(t0 + 7_000).steps;
           const steps: [ProviderId, Step][] = [
@@ -130,7 +137,17 @@ describe("roll-ups: kept by the database as calls are written, equal to a recomp
           await server.app.committer.drain();
 
           expect(await rollupsComplete(db(), partKey(20))).toBe(true);
-          expect(await storedRollups(db())).toEqual(await recomputedRollups(db(), 20));
+          const waits = new Map<string, number[]>();
+          expect(await storedRollups(db())).toEqual(await recomputedRollups(db(), 20, waits));
+          // Each row's longest wait: the longest of its parts' and how many are at it, or (none left at it, after a part
+          // was taken back) an upper bound above every part's.
+          for (const row of await db().rollup.findMany()) {
+            const parts = waits.get(`${row.span}|${row.dim}|${row.key}|${row.bucket.toISOString()}`) ?? [];
+            const longest = parts.length === 0 ? 0 : Math.max(...parts);
+            expect(row.longestWaitParts).toBeGreaterThanOrEqual(0);
+            if (row.longestWaitParts > 0) expect([row.longestWait, row.longestWaitParts]).toEqual([longest, parts.filter((w) => w === longest).length]);
+            else expect(parts.length === 0 || row.longestWait > longest).toBe(true);
+          }
 
           // The history figures over the roll-ups equal those over the calls: everything, one queue, a limited
           // supervisor, in a zone half an hour off UTC.
