@@ -22,6 +22,8 @@ export interface ReportFigures {
   /** The board's average wait (until answered or until the caller left) and handle (talk) time. */
   averageWaitSeconds: number | null;
   averageHandleSeconds: number | null;
+  /** The longest of those waits (seconds); null when no call waited. */
+  longestWaitSeconds: number | null;
   /** Outbound calls with an outcome, and of those answered. */
   outbound: number;
   outboundAnswered: number;
@@ -51,6 +53,7 @@ export function reportFigures(sums: Sums): ReportFigures {
     averageAnswerSeconds: counts.answered === 0 ? null : Math.round(sums.answerDelay / counts.answered),
     averageWaitSeconds: counts.averageWaitSeconds,
     averageHandleSeconds: counts.averageHandleSeconds,
+    longestWaitSeconds: counts.waited === 0 ? null : sums.longestWait,
     outbound: counts.outbound,
     outboundAnswered: counts.outboundAnswered,
   };

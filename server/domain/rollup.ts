@@ -38,7 +38,17 @@ export const MEASURES = [
   "waitSeconds",
 ] as const;
 export type Measure = (typeof MEASURES)[number];
-export type Sums = Record<Measure, number>;
+
+/**
+ * The maxima kept per roll-up row, after the sums in a part's vector: the longest wait (whole seconds) of the calls
+ * counted in `waited`. A maximum cannot be taken back by subtraction: each row also keeps how many of its parts are at
+ * that maximum (`longestWaitParts`), and a row whose last part at its maximum was taken back (a late CDR lowered the
+ * wait, the call moved to another queue) knows only that its maximum is lower: it is read exactly from its calls then
+ * (rollup-figures.ts: exactMaxima).
+ */
+export const MAXIMA = ["longestWait"] as const;
+export type Maximum = (typeof MAXIMA)[number];
+export type Sums = Record<Measure | Maximum, number>;
 
 /**
  * Roll-up dimensions: every call counts once in `all`, its queue (queueKey: none:<connection> for none), its project
@@ -59,12 +69,12 @@ export const SHORT_ABANDON_SECONDS = 5;
  * What the stored parts were computed with. A row whose `partKey` differs (stored before roll-ups, or under another
  * service-level threshold) is computed again at start (Store.refreshParts), and reports read rows until none is left.
  */
-export const partKey = (serviceLevelSeconds: number): string => `r1;sl=${serviceLevelSeconds};short=${SHORT_ABANDON_SECONDS}`;
+export const partKey = (serviceLevelSeconds: number): string => `r2;sl=${serviceLevelSeconds};short=${SHORT_ABANDON_SECONDS}`;
 
 /** Where a queue/agent pair (or project/agent, queue/project) is kept: the two keys joined by a character ids never hold. */
 export const pairKey = (group: string, agentId: string): string => `${group}\u001f${agentId}`;
 
-/** One roll-up row's contribution: [dimension, key, ...the MEASURES in order]. */
+/** One roll-up row's contribution: [dimension, key, ...the MEASURES in order, ...the MAXIMA in order]. */
 export type PartRow = [Dimension, string, ...number[]];
 
 /** A call's part as stored on its row: its buckets (stored-time text) and its rows. */
@@ -75,7 +85,7 @@ export interface CallPart {
   r: PartRow[];
 }
 
-export const zeroSums = (): Sums => Object.fromEntries(MEASURES.map((m) => [m, 0])) as Sums;
+export const zeroSums = (): Sums => Object.fromEntries([...MEASURES, ...MAXIMA].map((m) => [m, 0])) as Sums;
 
 const whole = (seconds: number | null): number => (seconds === null ? 0 : Math.round(seconds));
 
@@ -106,6 +116,8 @@ export function callSums(call: FigureCall, serviceLevelSeconds: number): Sums {
   sums.handleSeconds = day.handleSeconds;
   sums.waited = day.waited;
   sums.waitSeconds = day.waitSeconds;
+  // The one wait `waited` counted (the same rounding as waitSeconds).
+  sums.longestWait = day.waitSeconds;
   if (day.answered === 1 && call.answeredAt !== null) sums.answerDelay = Math.max(0, Math.round((call.answeredAt - call.startedAt) / 1000));
   return sums;
 }
@@ -133,7 +145,7 @@ export function agentSums(call: FigureCall): [string, Sums][] {
   });
 }
 
-const vector = (sums: Sums): number[] => MEASURES.map((m) => sums[m]);
+const vector = (sums: Sums): number[] => [...MEASURES, ...MAXIMA].map((m) => sums[m]);
 
 /** A stored time as the database keeps it (ISO text with `+00:00`, as Prisma writes DateTime in SQLite). */
 const stored = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
@@ -145,7 +157,7 @@ export function callPart(call: FigureCall, serviceLevelSeconds: number): CallPar
     const id = `${dim}\u001f${key}`;
     const row = rows.get(id);
     if (!row) rows.set(id, [dim, key, ...vector(sums)]);
-    else MEASURES.forEach((m, i) => (row[i + 2] = (row[i + 2] as number) + sums[m]));
+    else addInto(row, 2, sums);
   };
   const own = callSums(call, serviceLevelSeconds);
   const queue = queueKey(call);
@@ -217,8 +229,23 @@ export function daySums(rows: Iterable<RollupRow>): DaySums {
 /** The dimensions daySums reads. */
 export const DAY_DIMENSIONS = ["queue", "project", "projectNoQueue", "queueNoProject", "agent"] as const satisfies readonly Dimension[];
 
-/** Adds `b` into `a`. */
+/** Adds `b` into `a` (the sums added, the maxima the larger). */
 export function addSums(a: Sums, b: Sums): Sums {
   for (const m of MEASURES) a[m] += b[m];
+  for (const m of MAXIMA) a[m] = Math.max(a[m], b[m]);
   return a;
+}
+
+/** Adds `sums` into a part vector whose MEASURES start at `at`, as addSums does. */
+function addInto(vector: (string | number)[], at: number, sums: Sums): void {
+  MEASURES.forEach((m, i) => (vector[at + i] = (vector[at + i] as number) + sums[m]));
+  MAXIMA.forEach((m, i) => (vector[at + MEASURES.length + i] = Math.max(vector[at + MEASURES.length + i] as number, sums[m])));
+}
+
+/** A part vector's values (after its dimension and key) as sums. */
+export function vectorSums(values: readonly (string | number)[]): Sums {
+  const sums = zeroSums();
+  MEASURES.forEach((m, i) => (sums[m] = values[i] as number));
+  MAXIMA.forEach((m, i) => (sums[m] = values[MEASURES.length + i] as number));
+  return sums;
 }

@@ -2,7 +2,7 @@ import type { AuthUser } from "../auth/types";
 import type { Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import { figureCalls, rollupsComplete } from "../db/store";
-import { callPart, DAY_MS, MEASURES, pairKey, partKey, QUARTER_MS, zeroSums, addSums, type Dimension, type Sums } from "../domain/rollup";
+import { callPart, DAY_MS, MEASURES, pairKey, partKey, QUARTER_MS, zeroSums, addSums, vectorSums, type CallPart, type Dimension, type Sums } from "../domain/rollup";
 import { processTimeZone, startOfNextZonedDay, startOfZonedDay, zonedClock } from "../domain/time-zone";
 import { whereClause } from "./calls-query";
 import type { HistoryFilters } from "./filters";
@@ -48,13 +48,74 @@ export function rollupScope(user: AuthUser, f: HistoryFilters): RollupScope | un
 
 type SumRow = { key: string; bucket?: string | Date } & Record<string, number | bigint | null>;
 
-const SUMS = Prisma.raw(MEASURES.map((m) => `SUM("${m}") AS "${m}"`).join(", "));
+/** A row whose last part at its longest wait was taken back: its maximum is lower than stored, and read from its calls. */
+const UNSURE = Prisma.sql`"longestWaitParts" <= 0 AND "longestWait" > 0`;
+
+/** The sums of the rows grouped, their longest wait where it is known, and how many rows only bound it (`unsure`). */
+const SUMS = Prisma.sql`${Prisma.raw(MEASURES.map((m) => `SUM("${m}") AS "${m}"`).join(", "))},
+  MAX(CASE WHEN "longestWaitParts" > 0 THEN "longestWait" ELSE 0 END) AS "longestWait", SUM(CASE WHEN ${UNSURE} THEN 1 ELSE 0 END) AS "unsure"`;
 
 const toSums = (row: SumRow): Sums => {
   const sums = zeroSums();
   for (const m of MEASURES) sums[m] = Number(row[m] ?? 0);
+  sums.longestWait = Number(row.longestWait ?? 0);
   return sums;
 };
+
+type Span = "q" | "d";
+
+/**
+ * The exact longest wait of roll-up rows that only bound it (UNSURE), from their calls' parts: a 15-minute row from the
+ * calls started in it, a day's row from its 15-minute rows (each exact). Rare: only where a late CDR lowered the wait of
+ * the call that was the longest, or that call moved elsewhere.
+ */
+async function exactLongestWait(db: Db, sql: SqlDialect, span: Span, dim: Dimension, key: string, bucket: number): Promise<number> {
+  if (span === "d") {
+    const rows = await db.$queryRaw<{ bucket: string | Date; longestWait: number | bigint; longestWaitParts: number | bigint }[]>(Prisma.sql`
+      SELECT "bucket", "longestWait", "longestWaitParts" FROM "Rollup"
+      WHERE "span" = 'q' AND "dim" = ${dim} AND "key" = ${key} AND "bucket" >= ${sql.time(bucket)} AND "bucket" < ${sql.time(bucket + DAY_MS)}`);
+    let longest = 0;
+    for (const row of rows) {
+      const known = Number(row.longestWaitParts) > 0 || Number(row.longestWait) === 0;
+      const wait = known ? Number(row.longestWait) : await exactLongestWait(db, sql, "q", dim, key, new Date(row.bucket).getTime());
+      longest = Math.max(longest, wait);
+    }
+    return longest;
+  }
+  const calls = await db.$queryRaw<{ part: string }[]>(Prisma.sql`
+    SELECT "part" FROM "Call" WHERE "startedAt" >= ${sql.time(bucket)} AND "startedAt" < ${sql.time(bucket + QUARTER_MS)} AND "part" IS NOT NULL`);
+  let longest = 0;
+  for (const { part } of calls) {
+    const row = (JSON.parse(part) as CallPart).r.find(([d, k]) => d === dim && k === key);
+    if (row) longest = Math.max(longest, vectorSums(row.slice(2)).longestWait);
+  }
+  return longest;
+}
+
+/**
+ * Puts the exact longest wait into the groups read with SUMS that counted unsure rows: the unsure rows of the same
+ * query (`span`, `dim`, range and `where`), each read exactly, folded into its group (`groupOf`).
+ */
+async function settleLongestWaits(
+  db: Db,
+  sql: SqlDialect,
+  span: Span,
+  dim: Dimension,
+  from: number,
+  to: number,
+  where: Prisma.Sql,
+  groups: Map<string, Sums>,
+  groupOf: (row: { key: string; bucket: number }) => string,
+): Promise<void> {
+  const rows = await db.$queryRaw<{ key: string; bucket: string | Date }[]>(Prisma.sql`
+    SELECT "key", "bucket" FROM "Rollup"
+    WHERE "span" = ${span} AND "dim" = ${dim} AND "bucket" >= ${sql.time(from)} AND "bucket" < ${sql.time(to)} AND ${where} AND ${UNSURE}`);
+  for (const row of rows) {
+    const at = { key: row.key, bucket: new Date(row.bucket).getTime() };
+    const sums = groups.get(groupOf(at));
+    if (sums) sums.longestWait = Math.max(sums.longestWait, await exactLongestWait(db, sql, span, dim, at.key, at.bucket));
+  }
+}
 
 /**
  * Rows of `dim` whose key is one of `keys` (null: any), or starts with one of `prefixes` + the pair separator (a
@@ -78,22 +139,24 @@ async function sumsByKey(db: Db, sql: SqlDialect, dim: Dimension, keys: string[]
   const firstDay = Math.ceil(from / DAY_MS) * DAY_MS;
   const lastDay = Math.floor(to / DAY_MS) * DAY_MS;
   const where = keyCondition(keys, prefixed);
-  const quarter = (a: number, b: number) =>
-    Prisma.sql`SELECT "key", ${SUMS} FROM "Rollup" WHERE "span" = 'q' AND "dim" = ${dim} AND "bucket" >= ${sql.time(a)} AND "bucket" < ${sql.time(b)} AND ${where} GROUP BY "key"`;
-  const queries =
+  const parts: [Span, number, number][] =
     firstDay < lastDay
-      ? [
-          Prisma.sql`SELECT "key", ${SUMS} FROM "Rollup" WHERE "span" = 'd' AND "dim" = ${dim} AND "bucket" >= ${sql.time(firstDay)} AND "bucket" < ${sql.time(lastDay)} AND ${where} GROUP BY "key"`,
-          ...(from < firstDay ? [quarter(from, firstDay)] : []),
-          ...(lastDay < to ? [quarter(lastDay, to)] : []),
-        ]
-      : [quarter(from, to)];
+      ? [["d", firstDay, lastDay], ...(from < firstDay ? [["q", from, firstDay] as [Span, number, number]] : []), ...(lastDay < to ? [["q", lastDay, to] as [Span, number, number]] : [])]
+      : [["q", from, to]];
   const out = new Map<string, Sums>();
-  for (const query of queries) {
+  for (const [span, a, b] of parts) {
+    const sumsOf = new Map<string, Sums>();
+    let unsure = 0;
+    const query = Prisma.sql`SELECT "key", ${SUMS} FROM "Rollup" WHERE "span" = ${span} AND "dim" = ${dim} AND "bucket" >= ${sql.time(a)} AND "bucket" < ${sql.time(b)} AND ${where} GROUP BY "key"`;
     for (const row of await db.$queryRaw<SumRow[]>(query)) {
-      const sums = out.get(row.key);
-      if (sums) addSums(sums, toSums(row));
-      else out.set(row.key, toSums(row));
+      sumsOf.set(row.key, toSums(row));
+      unsure += Number(row.unsure ?? 0);
+    }
+    if (unsure > 0) await settleLongestWaits(db, sql, span, dim, a, b, where, sumsOf, (row) => row.key);
+    for (const [key, sums] of sumsOf) {
+      const into = out.get(key);
+      if (into) addSums(into, sums);
+      else out.set(key, sums);
     }
   }
   return out;
@@ -101,12 +164,16 @@ async function sumsByKey(db: Db, sql: SqlDialect, dim: Dimension, keys: string[]
 
 /** The sums per 15 minutes of the scope's rows over its range. */
 async function sumsByQuarter(db: Db, sql: SqlDialect, scope: RollupScope): Promise<{ at: number; sums: Sums }[]> {
+  const where = keyCondition(scope.keys, false);
   const rows = await db.$queryRaw<SumRow[]>(Prisma.sql`
     SELECT "bucket", '' AS "key", ${SUMS} FROM "Rollup"
-    WHERE "span" = 'q' AND "dim" = ${scope.dim} AND "bucket" >= ${sql.time(scope.from)} AND "bucket" < ${sql.time(scope.to)}
-      AND ${keyCondition(scope.keys, false)}
+    WHERE "span" = 'q' AND "dim" = ${scope.dim} AND "bucket" >= ${sql.time(scope.from)} AND "bucket" < ${sql.time(scope.to)} AND ${where}
     GROUP BY "bucket"`);
-  return rows.map((row) => ({ at: new Date(row.bucket as string | Date).getTime(), sums: toSums(row) }));
+  const byBucket = new Map(rows.map((row) => [String(new Date(row.bucket as string | Date).getTime()), toSums(row)]));
+  if (rows.some((row) => Number(row.unsure ?? 0) > 0)) {
+    await settleLongestWaits(db, sql, "q", scope.dim, scope.from, scope.to, where, byBucket, (row) => String(row.bucket));
+  }
+  return [...byBucket].map(([at, sums]) => ({ at: Number(at), sums }));
 }
 
 export interface RollupFigures {
@@ -195,8 +262,7 @@ export async function callPartFigures(db: Db, user: AuthUser, f: HistoryFilters,
     for (const call of await figureCalls(db, ids.slice(i, i + PAGE))) {
       const part = callPart(call, serviceLevelSeconds);
       for (const [dim, key, ...values] of part.r) {
-        const sums = zeroSums();
-        MEASURES.forEach((m, j) => (sums[m] = values[j] as number));
+        const sums = vectorSums(values);
         if (dim === "all") into(quarters, Date.parse(part.b), sums);
         else if (dim === "queue") into(byQueue, groupId(key), sums);
         else if (dim === "project") into(byProject, groupId(key), sums);

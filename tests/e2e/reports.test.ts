@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { duration } from "@/app/history/agents/duration";
 import { Users } from "@/server/auth/users";
 import { openDatabase, type Db } from "@/server/db/client";
 import { figureCalls } from "@/server/db/store";
@@ -81,6 +82,10 @@ describe.skipIf(!browserAvailable())("queue reports", { timeout: 180_000 }, () =
     expect(await tile(page, "outbound")).toBe(`${expected.outbound} (${expected.outboundAnswered})`);
     expect(await page.locator("[data-testid=report-tiles] [data-tile=abandoned]").textContent()).toContain("of which within 5 s: 1");
     expect(await page.locator("[data-testid=report-tiles] [data-tile=serviceLevel]").textContent()).toContain(`(${SL} s)`);
+    // The longest wait: the longest of the waits the board counts, each call's alone (the 40 s caller at least).
+    const longest = Math.max(...calls.map((call) => sumCounts(Object.values(dayStats([call], 0, SL).queues))?.waitSeconds ?? 0));
+    expect(longest).toBeGreaterThanOrEqual(40);
+    expect(await tile(page, "longestWait")).toBe(duration(longest));
     // Per hour: the hours with calls; per queue: every queue with calls (and the calls with none).
     expect(await page.locator("[data-testid=report-intervals] tbody tr").count()).toBe(new Set(calls.map((c) => Math.floor(c.startedAt / 3_600_000))).size);
     const queues = new Set(calls.map((c) => c.queueId));

@@ -6,7 +6,7 @@ import { reportFigures } from "@/server/domain/report";
 import { dayStats, sumCounts, type FigureCall } from "@/server/domain/stats";
 import { dayKey, startOfNextZonedDay, startOfZonedDay } from "@/server/domain/time-zone";
 import { intervalSums, loadQueueReport, reportRange, ReportRequest, type QueueReport } from "@/server/history/queue-report";
-import { allScenarios } from "@/server/simulator/scenarios";
+import { allScenarios, type Step } from "@/server/simulator/scenarios";
 import { abandonedScenario } from "../helpers/extra-scenarios";
 import { startTestServer, type TestServer } from "../helpers/server";
 
@@ -100,6 +100,43 @@ describe("queue reports", () => {
     expect(ReportRequest.safeParse({ from: "2025-01-01", to: "2026-01-02", interval: "day" }).success).toBe(false);
     expect(ReportRequest.safeParse({ from: "2026-01-02", to: "2026-01-01" }).success).toBe(false);
     expect(ReportRequest.safeParse({ from: "2026-02-30", to: "2026-03-01" }).success).toBe(false);
+  });
+
+  it("the longest wait is the longest of the waits counted, over any range and interval; a late answer that lowers it leaves rows that only bound it, and those are read from their calls", async () => {
+    const inDay = (list: FigureCall[]) => list.filter((c) => c.startedAt >= startOfZonedDay(today, zone) && c.startedAt < startOfNextZonedDay(today, zone));
+    const longest = (list: FigureCall[]) => {
+      const waits = list.filter((c) => callSums(c, SL).waited === 1).map((c) => Math.round(c.waitSeconds!));
+      return waits.length === 0 ? null : Math.max(...waits);
+    };
+    const before = await report(admin, {});
+    expect(before.total.longestWaitSeconds).toBe(longest(inDay(calls)));
+    expect(before.total.longestWaitSeconds).toBeGreaterThanOrEqual(30);
+    // Per interval and per queue: each row's own longest, and the longest of them is the total's.
+    for (const rows of [before.intervals, before.byQueue]) expect(Math.max(...rows.map((row) => row.figures.longestWaitSeconds ?? 0))).toBe(before.total.longestWaitSeconds);
+
+    // A caller whose hang-up came five minutes after they called (so they waited five minutes, the longest), and then,
+    // late, the answer 4 seconds in: they waited 4 seconds.
+    const t1 = Math.max(startOfZonedDay(today, zone) + 60_000, Date.now() - 3 * HOUR) + 11_000;
+    const caller = { type: "event", direction: "inbound", conversation_uuid: `late-answer-${t1}`, cmiuuid: `late-answer-${t1}`, from: "440000000778", to: "440000000001", app_id: 2222223 };
+    const step = (fields: Record<string, unknown>): Step => ({ suffix: "", method: "POST", contentType: "application/json", body: JSON.stringify({ ...caller, ...fields }), offsetMs: 0 });
+    for (const fields of [{ status: "waiting", time: t1 }, { status: "hangup", time: t1 + 300_000 }]) expect((await server.send("telecmi", step(fields))).status).toBe(200);
+    await server.app.committer.drain();
+    expect((await report(admin, {})).total.longestWaitSeconds).toBe(300);
+    expect((await server.send("telecmi", step({ status: "answered", time: t1 + 4_000 }))).status).toBe(200);
+    await server.app.committer.drain();
+    const now = await figureCalls(server.app.db, (await server.app.db.call.findMany({ select: { id: true } })).map((row) => row.id));
+    expect(longest(inDay(now))).toBe(before.total.longestWaitSeconds);
+    // The quarter's and the day's rows of every call only know their longest wait was at most 300 s.
+    const unsure = await server.app.db.rollup.count({ where: { dim: "all", longestWait: 300, longestWaitParts: { lte: 0 } } });
+    expect(unsure).toBe(2);
+    for (const interval of ["quarter", "hour", "day"]) {
+      const after = await report(admin, { interval });
+      expect(after.source).toBe("rollups");
+      expect(after.total).toEqual(expected(inDay(now)));
+      expect(Math.max(...after.intervals.map((row) => row.figures.longestWaitSeconds ?? 0))).toBe(before.total.longestWaitSeconds);
+    }
+    const queue = (await report(admin, {})).byQueue.find((row) => row.key === "Sales_2222223" || row.figures.shortAbandoned > 0)!;
+    expect(queue.figures.longestWaitSeconds).toBe(expected(inDay(now).filter((c) => c.queueId === queue.key)).longestWaitSeconds);
   });
 
   it("groups quarters into the zone's hours and days, across a change of offset", () => {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { callOutcome } from "@/server/domain/figures";
-import { addSums, callPart, callSums, agentSums, MEASURES, pairKey, QUARTER_MS, DAY_MS, SHORT_ABANDON_SECONDS, zeroSums, type Sums } from "@/server/domain/rollup";
+import { addSums, callPart, callSums, agentSums, MAXIMA, MEASURES, pairKey, QUARTER_MS, DAY_MS, SHORT_ABANDON_SECONDS, zeroSums, type Sums } from "@/server/domain/rollup";
 import { dayStats, emptyCounts, queueKey, sumCounts, withAverages } from "@/server/domain/stats";
 import { callSpec, SL, versions } from "../helpers/call-versions";
 
@@ -44,6 +44,9 @@ describe("a call's roll-up part", () => {
           waited: board.waited,
           waitSeconds: board.waitSeconds,
         });
+        // The longest wait: the longest of the waits the board counts, each call's alone.
+        const waits = list.map((call) => sumCounts(Object.values(dayStats([call], -Infinity, SL, 0).queues))?.waitSeconds ?? 0);
+        expect(total.longestWait).toBe(Math.max(0, ...waits));
         // The history's: by each call's outcome, any direction.
         const outcomes = list.map(callOutcome);
         expect(total.calls).toBe(list.length);
@@ -69,7 +72,7 @@ describe("a call's roll-up part", () => {
         for (const call of list) {
           const part = callPart(call, SL);
           const own = callSums(call, SL);
-          const vector = MEASURES.map((m) => own[m]);
+          const vector = [...MEASURES, ...MAXIMA].map((m) => own[m]);
           const rows = new Map(part.r.map(([dim, key, ...values]) => [`${dim}|${key}`, values]));
           expect(rows.get("all|")).toEqual(vector);
           expect(rows.get(`queue|${queueKey(call)}`)).toEqual(vector);

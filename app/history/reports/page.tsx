@@ -19,7 +19,7 @@ const secs = (s: number | null) => (s === null ? "–" : duration(s));
 
 /**
  * Queue reports: offered, answered, abandoned (short abandons apart), missed, service level, average speed of answer,
- * average wait and handle time over a range of the viewer's days, per 15 minutes, hour or day and per queue, project
+ * average and longest wait and handle time over a range of the viewer's days, per 15 minutes, hour or day and per queue, project
  * and agent, with the period's alerts beside them. Supervisors (their own queues and projects) and admins; agents 403.
  */
 export default async function ReportsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -48,11 +48,12 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
     ["serviceLevel", t("serviceLevel", { seconds: sl }), percent(total.serviceLevel)],
     ["asa", t("asa"), secs(total.averageAnswerSeconds)],
     ["wait", t("avgWait"), secs(total.averageWaitSeconds)],
+    ["longestWait", t("longestWait"), secs(total.longestWaitSeconds)],
     ["aht", t("aht"), secs(total.averageHandleSeconds)],
   ];
   // Outbound calls are no queue's offered calls: a tile of their own when there are any.
   if (total.outbound > 0) tiles.push(["outbound", t("outbound"), `${format.number(total.outbound)} (${format.number(total.outboundAnswered)})`]);
-  const heads = [t("offered"), t("answered"), t("abandoned"), t("short"), t("missed"), t("sl"), t("asaShort"), t("avgWait"), t("aht")];
+  const heads = [t("offered"), t("answered"), t("abandoned"), t("short"), t("missed"), t("sl"), t("asaShort"), t("avgWait"), t("longestWait"), t("aht")];
   const cells = (f: ReportFigures) => [
     format.number(f.offered),
     format.number(f.answered),
@@ -62,6 +63,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
     percent(f.serviceLevel),
     secs(f.averageAnswerSeconds),
     secs(f.averageWaitSeconds),
+    secs(f.longestWaitSeconds),
     secs(f.averageHandleSeconds),
   ];
   const start = (at: number) =>
@@ -113,7 +115,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
           {adjusted === "interval" ? t("adjusted.interval", { per: t(`perInterval.${request.interval}`) }) : t("adjusted.range", { to: request.to })}
         </p>
       )}
-      <section className={`mb-4 grid grid-cols-2 gap-2 sm:grid-cols-4 ${tiles.length > 8 ? "lg:grid-cols-9" : "lg:grid-cols-8"}`} aria-label={t("totals")} data-testid="report-tiles">
+      <section className={`mb-4 grid grid-cols-2 gap-2 sm:grid-cols-4 ${tiles.length > 9 ? "lg:grid-cols-5 xl:grid-cols-10" : "lg:grid-cols-9"}`} aria-label={t("totals")} data-testid="report-tiles">
         {tiles.map(([id, label, value, note]) => (
           <div key={id} className="rounded-md border border-slate-200 bg-white px-3 py-2" data-tile={id}>
             <div className="text-xs uppercase tracking-wide text-slate-500">{label}</div>
@@ -130,7 +132,8 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
         empty={t("none")}
         rows={report.intervals.map((row) => ({ key: String(row.key), label: start(row.key), cells: cells(row.figures) }))}
       />
-      <div className="mt-4 grid min-w-0 gap-4 xl:grid-cols-2">
+      {/* Per queue and per project at full width: ten figures do not fit half a wide screen. */}
+      <div className="mt-4 grid min-w-0 gap-4">
         <ReportTable
           title={t("perQueue")}
           testId="report-queues"
@@ -147,6 +150,8 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
           empty={t("none")}
           rows={report.byProject.map((row) => ({ key: row.key ?? "", label: (row.key && names.project(row.key)) || t("noProject"), cells: cells(row.figures) }))}
         />
+      </div>
+      <div className="mt-4 grid min-w-0 gap-4 xl:grid-cols-2">
         {/* An agent the viewer may not see (a colleague on their queue's calls) is counted without a name or an id. */}
         <ReportTable
           title={t("perAgent")}
