@@ -74,6 +74,7 @@ export interface Callboard {
   readonly liveLoads: number;
   /** Resolves with how many stored calls were given their roll-up part at start (Store refreshParts). */
   partsRefreshed: Promise<number>;
+  checkpoints: { write(): Promise<void> };
   pending: PendingApplier;
   close(): Promise<void>;
 }
@@ -330,6 +331,7 @@ export async function startCallboard(options: {
   // Checkpoints of the live state for the time machine, by the applier (once at start, then every 15 minutes).
   const checkpoints = scheduleCheckpoints({
     db,
+    store: (row, pruneBefore) => writer.storeCheckpoint(row, pruneBefore),
     live,
     everyMs: config.checkpointEveryMs,
     recentMs: config.recentEndedMs,
@@ -412,6 +414,8 @@ export async function startCallboard(options: {
     pending,
     /** Resolves with how many stored calls were given their roll-up part at start. */
     partsRefreshed,
+    /** The time machine's checkpoints: `write()` takes one now (if this node applies and something changed). */
+    checkpoints: { write: checkpoints.write },
     get liveLoads() {
       return loads.count;
     },

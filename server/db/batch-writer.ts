@@ -51,6 +51,20 @@ export class BatchWriter implements BatchWriting {
     return ops instanceof WriteError ? Promise.reject(ops) : this.send({ ops });
   }
 
+  /**
+   * Stores a checkpoint (and drops those before `pruneBefore`) on the writer thread, after the batches handed over
+   * before it: SQLite's busy wait on a database another process holds then never stops the event loop (Prisma's
+   * SQLite adapter waits on the main thread).
+   */
+  storeCheckpoint(row: CheckpointRow, pruneBefore: number): Promise<void> {
+    return this.send({
+      ops: [
+        ["checkpoint", [{ at: time(row.at), lastEventId: row.lastEventId, state: row.state }]],
+        ["pruneCheckpoints", [{ before: time(pruneBefore) }]],
+      ],
+    });
+  }
+
   /** Resolves when the writer thread can take the database's write lock (readiness); rejects otherwise. */
   ping(): Promise<void> {
     return this.send({ ping: true });
@@ -112,6 +126,9 @@ const STATEMENTS = {
   ),
   queue: upsert("Queue", ["id", "connectionId", "externalId", "name"]),
   project: upsert("Project", ["id", "connectionId", "externalId", "name"]),
+  // The time machine's checkpoints (storeCheckpoint): not part of a batch.
+  checkpoint: `INSERT INTO "Checkpoint" ("at", "lastEventId", "state") VALUES (@at, @lastEventId, @state) ON CONFLICT ("at") DO UPDATE SET "lastEventId" = excluded."lastEventId", "state" = excluded."state"`,
+  pruneCheckpoints: `DELETE FROM "Checkpoint" WHERE "at" < @before`,
 };
 export type StatementName = keyof typeof STATEMENTS;
 export type BatchOps = [StatementName, Record<string, unknown>[]][];
@@ -149,10 +166,19 @@ export function encodeBatch(batch: Batch, serviceLevelSeconds: number): BatchOps
   }
 }
 
+/** A checkpoint of the live state as stored (server/history/time-machine.ts): its moment, last event, gzip'd JSON. */
+export interface CheckpointRow {
+  at: number;
+  lastEventId: string;
+  state: Buffer<ArrayBuffer>;
+}
+
 /** A writer of group-commit batches: SQLite (BatchWriter) or PostgreSQL (PgBatchWriter). */
 export interface BatchWriting {
   /** Resolves once the batch is committed (durable); rejects with a WriteError, and then nothing of it is stored. */
   write(batch: Batch): Promise<void>;
+  /** Stores a checkpoint and drops those older than `pruneBefore`, off the event loop. */
+  storeCheckpoint(row: CheckpointRow, pruneBefore: number): Promise<void>;
   /** Readiness: resolves when the writer can write now. */
   ping(): Promise<void>;
   close(): Promise<void>;

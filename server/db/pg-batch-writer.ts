@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { Batch } from "./store";
-import { encodeBatch, type BatchOps, type BatchWriting, type StatementName } from "./batch-writer";
+import { encodeBatch, type BatchOps, type BatchWriting, type CheckpointRow, type StatementName } from "./batch-writer";
 import { prismaPgPool } from "./pg-pool";
 import { WriteError } from "./write-error";
 import { APPLIER_LOCK_KEY, LOG_CHANNEL } from "../cluster/lease";
@@ -99,6 +99,21 @@ export class PgBatchWriter implements BatchWriting {
     const run = this.chain.then(() => this.transaction(ops, applies, appends));
     this.chain = run.catch(() => undefined);
     return run;
+  }
+
+  /** Stores a checkpoint (times as UTC wall time, as Prisma writes them) and drops those before `pruneBefore`. */
+  async storeCheckpoint(row: CheckpointRow, pruneBefore: number): Promise<void> {
+    const utc = (ms: number) => new Date(ms).toISOString();
+    try {
+      await this.pool.query(
+        `INSERT INTO "Checkpoint" ("at", "lastEventId", "state") VALUES (($1::timestamptz AT TIME ZONE 'UTC')::timestamp(3), $2, $3)
+         ON CONFLICT ("at") DO UPDATE SET "lastEventId" = excluded."lastEventId", "state" = excluded."state"`,
+        [utc(row.at), row.lastEventId, row.state],
+      );
+      await this.pool.query(`DELETE FROM "Checkpoint" WHERE "at" < ($1::timestamptz AT TIME ZONE 'UTC')::timestamp(3)`, [utc(pruneBefore)]);
+    } catch (error) {
+      throw asWriteError(error);
+    }
   }
 
   async ping(): Promise<void> {

@@ -4,6 +4,7 @@ import pLimit from "p-limit";
 import { z } from "zod";
 import type { Alert } from "../alerts/types";
 import type { AuthUser } from "../auth/types";
+import type { BatchWriting, CheckpointRow } from "../db/batch-writer";
 import type { Db } from "../db/client";
 import { CanonicalEvent, type ProviderId } from "../domain/events";
 import { withAgentNames } from "../domain/names";
@@ -69,10 +70,16 @@ export function refusal(error: unknown): { status: 422 | 503; message: string } 
 const chunks = <T>(list: readonly T[]): T[][] => Array.from({ length: Math.ceil(list.length / CHUNK) }, (_, i) => list.slice(i * CHUNK, (i + 1) * CHUNK));
 
 /** A checkpoint as stored: gzip'd JSON. */
+/** A checkpoint as stored: gzip'd JSON (compressed on libuv's thread pool). */
+export async function checkpointRow(checkpoint: Checkpoint): Promise<CheckpointRow> {
+  return { at: checkpoint.at, lastEventId: checkpoint.lastEventId, state: await gzipAsync(JSON.stringify(checkpoint)) };
+}
+
+/** Stores a checkpoint through Prisma (benchmarks; the server stores them on its writer: BatchWriting.storeCheckpoint). */
 export async function saveCheckpoint(db: Db, checkpoint: Checkpoint): Promise<number> {
-  const state = await gzipAsync(JSON.stringify(checkpoint));
+  const { lastEventId, state } = await checkpointRow(checkpoint);
   const at = new Date(checkpoint.at);
-  await db.checkpoint.upsert({ where: { at }, create: { at, lastEventId: checkpoint.lastEventId, state }, update: { lastEventId: checkpoint.lastEventId, state } });
+  await db.checkpoint.upsert({ where: { at }, create: { at, lastEventId, state }, update: { lastEventId, state } });
   return state.byteLength;
 }
 
@@ -83,10 +90,6 @@ export async function checkpointBefore(db: Db, at: number): Promise<Checkpoint |
   return JSON.parse((await gunzipAsync(row.state)).toString("utf8")) as Checkpoint;
 }
 
-export async function pruneCheckpoints(db: Db, olderThan: number): Promise<number> {
-  return (await db.checkpoint.deleteMany({ where: { at: { lt: new Date(olderThan) } } })).count;
-}
-
 /**
  * The applier writes a checkpoint of its live state every `everyMs` (and once at start): the calls a board could show
  * until the next one (open, or changed within `recentMs + everyMs`), agents, queues, projects, waiting events and
@@ -94,6 +97,8 @@ export async function pruneCheckpoints(db: Db, olderThan: number): Promise<numbe
  */
 export function scheduleCheckpoints(o: {
   db: Db;
+  /** Stores a checkpoint and drops those before `pruneBefore`: the database writer's, off the event loop. */
+  store: BatchWriting["storeCheckpoint"];
   live: LiveState;
   everyMs: number;
   recentMs: number;
@@ -122,10 +127,10 @@ export function scheduleCheckpoints(o: {
     const now = Date.now();
     o.touchStats(now);
     const checkpoint = o.live.checkpoint(now, o.recentMs + o.everyMs);
-    const bytes = await saveCheckpoint(o.db, checkpoint);
+    const row = await checkpointRow(checkpoint);
+    await o.store(row, now - o.keepDays * 86_400_000);
     written = checkpoint.lastEventId;
-    o.log.debug({ calls: checkpoint.calls.length, agents: checkpoint.agents.length, bytes }, "checkpoint written");
-    await pruneCheckpoints(o.db, now - o.keepDays * 86_400_000);
+    o.log.debug({ calls: checkpoint.calls.length, agents: checkpoint.agents.length, bytes: row.state.byteLength }, "checkpoint written");
   };
   const run = () => {
     running ??= write()

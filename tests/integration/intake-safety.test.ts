@@ -247,3 +247,33 @@ describe("ingest logs", () => {
     }
   });
 });
+
+describe("a checkpoint stored while another process holds the database", () => {
+  it("waits on the writer thread, not the event loop: the server answers meanwhile, and it is stored once the database is free", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "callboard-checkpoint-lock-"));
+    const server = await startTestServer({}, dir);
+    const url = `${server.app.url}/api/webhooks/telecmi/${server.keyOf("telecmi")}`;
+    expect((await post(url, { type: "event", status: "waiting", cmiuuid: "cp-1", conversation_uuid: "cp-1", time: Date.now() })).status).toBe(200);
+    await server.app.committer.drain();
+    const before = await server.app.db.checkpoint.count();
+    const locker = new Database(path.join(dir, "test.db"));
+    locker.exec("BEGIN EXCLUSIVE");
+    try {
+      let settled = false;
+      const writing = server.app.checkpoints.write().finally(() => (settled = true));
+      // A timer fires while the checkpoint waits for the lock (before: Prisma's busy wait held the event loop until it
+      // gave up, so the timer fired only after the write had failed and the checkpoint was lost).
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(settled).toBe(false);
+      expect((await fetch(`${server.app.url}/healthz`)).status).toBe(200);
+      locker.exec("COMMIT");
+      await writing;
+      expect(await server.app.db.checkpoint.count()).toBe(before + 1);
+    } finally {
+      if (locker.inTransaction) locker.exec("ROLLBACK");
+      locker.close();
+      await server.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
