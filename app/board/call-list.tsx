@@ -66,7 +66,8 @@ const CallRow = memo(function CallRow({ call, phase, agent, queue, ringing }: { 
  * The calls: live ones first (waiting callers, longest wait first), then the ended ones of the last few minutes, newest
  * first, with "show more" for the rest the board still holds. Every row opens its call page.
  */
-export function CallList({ calls, now, stuckMs, names, agentName }: { calls: BoardCall[]; now: number; stuckMs: number; names: CallNames; agentName: (id: string | null) => string | null }) {
+/** `replay`: the board of a past moment (the time machine): its calls were live then, not now. */
+export function CallList({ calls, now, stuckMs, names, agentName, replay = false }: { calls: BoardCall[]; now: number; stuckMs: number; names: CallNames; agentName: (id: string | null) => string | null; replay?: boolean }) {
   const t = useTranslations("board");
   const [showAll, setShowAll] = useState(false);
   const live = calls.filter((call) => call.state !== "ended");
@@ -90,9 +91,9 @@ export function CallList({ calls, now, stuckMs, names, agentName }: { calls: Boa
   return (
     <section className="flex min-w-0 flex-col rounded-lg border border-slate-200 bg-white" aria-label={t("calls.title")} data-testid="call-list">
       <h2 className="border-b border-slate-200 px-2 py-2 font-semibold">
-        {t("calls.title")} <span className="text-sm font-normal text-slate-600">{t("calls.live", { count: live.length })}</span>
+        {t("calls.title")} <span className="text-sm font-normal text-slate-600">{t(replay ? "calls.then" : "calls.live", { count: live.length })}</span>
       </h2>
-      {live.length === 0 ? <p className="px-3 py-4 text-sm text-slate-600" data-testid="no-live-calls">{t("calls.none")}</p> : null}
+      {live.length === 0 ? <p className="px-3 py-4 text-sm text-slate-600" data-testid="no-live-calls">{t(replay ? "calls.noneThen" : "calls.none")}</p> : null}
       <div ref={scroller} className="max-h-[70vh] overflow-y-auto">
         <div role="list" aria-label={t("calls.title")} style={{ height: virtual.getTotalSize(), position: "relative" }}>
           {virtual.getVirtualItems().map((v) => {

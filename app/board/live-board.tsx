@@ -215,7 +215,7 @@ function Board({ user }: { user: Viewer }) {
           <QueueHeader rows={view.header} totals={view.totals} lens={lens} serviceLevelSeconds={state.settings.serviceLevelSeconds} titleOf={titleOf} />
           <div className="grid min-w-0 gap-3 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
             <Roster rows={view.roster} names={names} />
-            <CallList calls={view.calls} now={now} stuckMs={state.settings.stuckMs} names={names} agentName={agentName} />
+            <CallList calls={view.calls} now={now} stuckMs={state.settings.stuckMs} names={names} agentName={agentName} replay={replayAt !== null} />
           </div>
         </>
       )}

@@ -53,7 +53,6 @@ export function ReplayBar({ at, status, timeZone, onMove, onLive }: { at: number
   return (
     <section className="flex flex-col gap-2 rounded-md border-2 border-amber-500 bg-amber-50 p-2 text-amber-950 sm:p-3" aria-label={t("replay.label")} data-testid="replay-bar">
       <div className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
-        <span className="rounded-full bg-amber-800 px-2.5 py-0.5 text-xs font-bold uppercase tracking-wide text-white">{t("replay.badge")}</span>
         <h2 className="text-base font-semibold" data-testid="replay-moment">
           {t("replay.title", { moment })}
         </h2>

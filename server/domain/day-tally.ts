@@ -46,6 +46,14 @@ export interface DaySums {
   agents: Map<string, AgentDay>;
 }
 
+/** Groups per queue and project, and the nested no-queue/no-project ones: of DaySums (maps) or a save (entry lists). */
+interface Groups<T> {
+  queues: Iterable<[string, T]>;
+  projects: Iterable<[string, T]>;
+  noQueueByProject: Iterable<[string, Iterable<[string, T]>]>;
+  noProjectByQueue: Iterable<[string, Iterable<[string, T]>]>;
+}
+
 interface SavedGroup {
   calls: number;
   counts: DayCounts;
@@ -125,17 +133,25 @@ export class DayTally {
    * come with `hold` (CallMap.beginDay), which only learns their parts.
    */
   beginWith(since: number, serviceLevelSeconds: number, sums: DaySums): this {
-    this.begin(since, serviceLevelSeconds);
     const group = (counts: GroupCounts): GroupSum => ({ calls: counts.calls, counts: { ...emptyCounts(), ...counts.counts }, abandoned: new Map() });
-    for (const [key, counts] of sums.queues) this.queues.set(key, group(counts));
-    for (const [key, counts] of sums.projects) this.projects.set(key, group(counts));
-    for (const [target, source] of [
-      [this.noQueueByProject, sums.noQueueByProject],
-      [this.noProjectByQueue, sums.noProjectByQueue],
+    const agents = [...sums.agents].map(([id, day]): [string, AgentSum] => [id, { ...day, parts: day.answered + day.missed }]);
+    return this.begin(since, serviceLevelSeconds).fill(sums, group, agents);
+  }
+
+  /** The groups of `source` (each made a sum by `group`) and the agents' days, counting the calls held already. */
+  private fill<T>(source: Groups<T>, group: (value: T) => GroupSum, agents: Iterable<[string, AgentSum]>): this {
+    const into = (target: Map<string, GroupSum>, entries: Iterable<[string, T]>) => {
+      for (const [key, value] of entries) target.set(key, group(value));
+    };
+    into(this.queues, source.queues);
+    into(this.projects, source.projects);
+    for (const [target, nested] of [
+      [this.noQueueByProject, source.noQueueByProject],
+      [this.noProjectByQueue, source.noProjectByQueue],
     ] as const) {
-      for (const [id, groups] of source) target.set(id, new Map([...groups].map(([key, counts]) => [key, group(counts)])));
+      for (const [id, groups] of nested) into(target.get(id) ?? target.set(id, new Map()).get(id)!, groups);
     }
-    for (const [id, day] of sums.agents) this.agents.set(id, { ...day, parts: day.answered + day.missed });
+    for (const [id, day] of agents) this.agents.set(id, day);
     this.countsHeld = true;
     return this;
   }
@@ -161,19 +177,8 @@ export class DayTally {
   }
 
   static from(saved: SavedTally): DayTally {
-    const tally = new DayTally().begin(saved.since, saved.serviceLevelSeconds);
     const group = (sum: SavedGroup): GroupSum => ({ calls: sum.calls, counts: { ...emptyCounts(), ...sum.counts }, abandoned: new Map(sum.abandoned) });
-    for (const [key, sum] of saved.queues) tally.queues.set(key, group(sum));
-    for (const [key, sum] of saved.projects) tally.projects.set(key, group(sum));
-    for (const [target, source] of [
-      [tally.noQueueByProject, saved.noQueueByProject],
-      [tally.noProjectByQueue, saved.noProjectByQueue],
-    ] as const) {
-      for (const [id, groups] of source) target.set(id, new Map(groups.map(([key, sum]) => [key, group(sum)])));
-    }
-    for (const [id, sum] of saved.agents) tally.agents.set(id, { ...sum });
-    tally.countsHeld = true;
-    return tally;
+    return new DayTally().begin(saved.since, saved.serviceLevelSeconds).fill(saved, group, saved.agents.map(([id, sum]): [string, AgentSum] => [id, { ...sum }]));
   }
 
   /** Whether the sums already count the calls held (begun with `beginWith`): they are then `hold`, not `set`. */

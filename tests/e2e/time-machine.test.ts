@@ -89,6 +89,10 @@ describe.skipIf(!browserAvailable())("the time machine", { timeout: 180_000 }, (
     expect(new Set(await liveCalls(page).evaluateAll((rows) => rows.map((r) => r.getAttribute("data-call-id"))))).toEqual(new Set(open.map((c) => c.id)));
     expect(await page.getByTestId("link-status").getAttribute("data-status")).toBe("replay");
     expect(await page.getByTestId("replay-moment").innerText()).toContain("Board as it was at");
+    // One "replay" badge (where "live" is on the live board), and the calls are those live then, not now.
+    expect(await page.getByText("Replay", { exact: true }).count()).toBe(1);
+    expect(await page.getByTestId("call-list").innerText()).toContain(`${open.length} then`);
+    expect(await page.getByTestId("call-list").innerText()).not.toContain(`${open.length} live`);
     // Timers stand at the moment: the same text two seconds later.
     const timers = await page.getByTestId("call-list").innerText();
     await sleep(2100);
@@ -100,6 +104,7 @@ describe.skipIf(!browserAvailable())("the time machine", { timeout: 180_000 }, (
     await page.getByRole("button", { name: "+ 10 s" }).click();
     await expect.poll(() => momentOf(page)).toBe(moment + 10_000);
     await expect.poll(() => liveCalls(page).count()).toBe(0);
+    expect(await page.getByTestId("no-live-calls").innerText()).toBe("No calls were on the board at that moment.");
     await page.getByRole("button", { name: "− 10 s" }).click();
     await expect.poll(() => momentOf(page)).toBe(moment);
     await expect.poll(() => liveCalls(page).count()).toBe(open.length);
