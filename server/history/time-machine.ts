@@ -6,6 +6,7 @@ import type { Alert } from "../alerts/types";
 import type { AuthUser } from "../auth/types";
 import type { BatchWriting, CheckpointRow } from "../db/batch-writer";
 import type { Db } from "../db/client";
+import { Prisma } from "../db/generated/client";
 import { CanonicalEvent, type ProviderId } from "../domain/events";
 import { withAgentNames } from "../domain/names";
 import { parseMoment } from "../domain/time-zone";
@@ -149,9 +150,25 @@ interface StoredEvent {
   connectionId: string;
   callId: string | null;
   payload: string;
+  /** When its delivery was received (null: raw deliveries pruned, or Callboard's own). */
+  receivedAt: string | Date | null;
 }
 
-const EVENT_COLUMNS = { id: true, deliveryId: true, connectionId: true, callId: true, payload: true } as const;
+/**
+ * Stored events with their delivery's receive time, in id order: one raw query (a replay reads tens of thousands;
+ * Prisma's row mapping and a second query per 500 deliveries were most of a busy centre's first frame).
+ */
+const storedEvents = (db: Db, where: Prisma.Sql, limit?: number) =>
+  db.$queryRaw<StoredEvent[]>(Prisma.sql`
+    SELECT e."id", e."deliveryId", e."connectionId", e."callId", e."payload", d."receivedAt" FROM "CallEvent" e
+    LEFT JOIN "Delivery" d ON d."id" = e."deliveryId"
+    WHERE ${where} ORDER BY e."id" ${limit === undefined ? Prisma.empty : Prisma.sql`LIMIT ${limit}`}`);
+
+/** Each delivery's receive time, of the events read. */
+function receiveTimes(events: readonly StoredEvent[], into = new Map<string, number>()): Map<string, number> {
+  for (const e of events) if (e.receivedAt !== null && !into.has(e.deliveryId)) into.set(e.deliveryId, new Date(e.receivedAt).getTime());
+  return into;
+}
 
 /**
  * The board as it was at any past moment, rebuilt by the live state's own code: the latest checkpoint before the
@@ -198,9 +215,10 @@ export class TimeMachine {
     const checkpoint = this.o.checkpoints === false ? undefined : await checkpointBefore(db, at);
     const since = checkpoint?.lastEventId ?? "";
     const max = this.o.maxEvents ?? MAX_REPLAY_EVENTS;
-    const events = await db.callEvent.findMany({ where: { id: { gt: since, lt: eventIdAfter(at) } }, orderBy: { id: "asc" }, take: max + 1, select: EVENT_COLUMNS });
+    const events = await storedEvents(db, Prisma.sql`e."id" > ${since} AND e."id" < ${eventIdAfter(at)}`, max + 1);
     if (events.length > max) throw new TooFarBack(`more than ${max} events to replay: the moment is older than every checkpoint kept`);
-    const [connections, ids, receivedAt] = await Promise.all([this.connections(), this.storedIds(), this.receivedAt(events)]);
+    const [connections, ids] = await Promise.all([this.connections(), this.storedIds()]);
+    const receivedAt = receiveTimes(events);
 
     const storedCall = new WeakMap<object, string>();
     let clock = 0;
@@ -239,9 +257,9 @@ export class TimeMachine {
     const missing = [...new Set(events.flatMap((e) => (e.callId && !state.calls.has(e.callId) ? [e.callId] : [])))];
     if (checkpoint && missing.length > 0) {
       const earlier: StoredEvent[] = [];
-      for (const part of chunks(missing)) earlier.push(...(await db.callEvent.findMany({ where: { callId: { in: part }, id: { lte: since } }, select: EVENT_COLUMNS })));
+      for (const part of chunks(missing)) earlier.push(...(await storedEvents(db, Prisma.sql`e."callId" IN (${Prisma.join(part)}) AND e."id" <= ${since}`)));
       earlier.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      for (const [id, at] of await this.receivedAt(earlier)) receivedAt.set(id, at);
+      receiveTimes(earlier, receivedAt);
       // With the checkpoint's agents, queues and projects, so the rebuilt calls name them by the same ids.
       const scratch = new LiveState(this.o.options, undefined, hooks);
       scratch.restore({ ...checkpoint, calls: [], parked: [], tally: undefined });
@@ -289,12 +307,4 @@ export class TimeMachine {
     return { agents: byKey(agents), queues: byKey(queues), projects: byKey(projects) };
   }
 
-  /** When each delivery behind these events was received (raw deliveries pruned, or Callboard's own: undefined). */
-  private async receivedAt(events: readonly StoredEvent[]): Promise<Map<string, number>> {
-    const out = new Map<string, number>();
-    for (const part of chunks([...new Set(events.map((e) => e.deliveryId))])) {
-      for (const row of await this.o.db.delivery.findMany({ where: { id: { in: part } }, select: { id: true, receivedAt: true } })) out.set(row.id, row.receivedAt.getTime());
-    }
-    return out;
-  }
 }
