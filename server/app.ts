@@ -334,6 +334,7 @@ export async function startCallboard(options: {
     store: (row, pruneBefore) => writer.storeCheckpoint(row, pruneBefore),
     live,
     everyMs: config.checkpointEveryMs,
+    everyEvents: config.checkpointEveryEvents,
     recentMs: config.recentEndedMs,
     keepDays: config.checkpointDays,
     touchStats: (now) => void live.calls.dayStats(startOfDay(now, config.timeZone), config.serviceLevelSeconds, now),

@@ -6,7 +6,8 @@
  * The database is meant to hold the history benchmark's calls (`npm run seed:history`, 1,000,000 calls). The seeder
  * writes calls, not events: this script adds `--hours` of the simulator's five-provider traffic ending now, at
  * `--per-hour` calls an hour, applied through the live state with the clock of each delivery, its events stored as the
- * applier stores them and a checkpoint written every `--checkpoint-minutes`, as the applier writes them.
+ * applier stores them and a checkpoint written every `--checkpoint-minutes` or `--checkpoint-events`, as the applier
+ * writes them.
  *
  *   DATABASE_URL=file:./data/bench.db npm run seed:history -- --calls 1000000 --days 365
  *   DATABASE_URL=file:./data/bench.db npm run bench:time-machine -- --hours 48 --per-hour 460 --moments 40
@@ -36,6 +37,7 @@ const { values } = parseArgs({
     "per-hour": { type: "string", default: "460" },
     moments: { type: "string", default: "40" },
     "checkpoint-minutes": { type: "string", default: "15" },
+    "checkpoint-events": { type: "string", default: "20000" },
     baseline: { type: "string", default: "3" },
   },
 });
@@ -43,6 +45,7 @@ const hours = Number(values.hours);
 const perHour = Number(values["per-hour"]);
 const moments = Number(values.moments);
 const everyMs = Number(values["checkpoint-minutes"]) * 60_000;
+const everyEvents = Number(values["checkpoint-events"]);
 const baselineRuns = Number(values.baseline);
 const RECENT_MS = 600_000;
 const SL = Number(process.env.CALLBOARD_SERVICE_LEVEL_SECONDS ?? DEFAULT_SERVICE_LEVEL_SECONDS);
@@ -81,6 +84,7 @@ async function main() {
   let clock = start;
   const live = new LiveState(DEFAULT_LIVE_OPTIONS, undefined, { now: () => clock });
   let nextCheckpoint = start + everyMs;
+  let eventsAtCheckpoint = 0;
   let nextMinute = start + 60_000;
   let events = 0;
   let skipped = 0;
@@ -100,13 +104,15 @@ async function main() {
       live.evict(clock);
       nextMinute += 60_000;
     }
-    if (clock >= nextCheckpoint) {
+    // The applier's rule (scheduleCheckpoints): every `everyMs`, or sooner once `everyEvents` were applied.
+    if (clock >= nextCheckpoint || live.eventsApplied - eventsAtCheckpoint >= everyEvents) {
       flush();
       const t = performance.now();
       live.calls.dayStats(startOfDay(clock, timeZone), SL, clock);
       checkpointBytes.push(await saveCheckpoint(db, live.checkpoint(clock, RECENT_MS + everyMs)));
       checkpointMs.push(performance.now() - t);
-      nextCheckpoint += everyMs;
+      nextCheckpoint = clock + everyMs;
+      eventsAtCheckpoint = live.eventsApplied;
     }
     const connectionId = connections.get(provider);
     if (!connectionId) throw new Error(`no ${provider} connection: run npm run seed:history first`);
@@ -160,7 +166,7 @@ async function main() {
 
   console.log(`database: ${url} (${calls.toLocaleString("en")} calls)`);
   console.log(`traffic: ${hours} h at ${perHour} calls/h: ${deliveries.length.toLocaleString("en")} deliveries (${skipped} not normalized), ${events.toLocaleString("en")} events stored (${(generatedMs / 1000).toFixed(1)} s)`);
-  console.log(`checkpoints: ${checkpointBytes.length} every ${everyMs / 60_000} min, ${Math.round(mean(checkpointBytes)).toLocaleString("en")} bytes on average, written in ${ms(mean(checkpointMs))} on average`);
+  console.log(`checkpoints: ${checkpointBytes.length} (every ${everyMs / 60_000} min or ${everyEvents.toLocaleString("en")} events), ${Math.round(mean(checkpointBytes)).toLocaleString("en")} bytes on average, written in ${ms(mean(checkpointMs))} on average`);
   console.log("");
   console.log("| first frame of a past moment | runs | p50 | p95 | max |");
   console.log("|---|---|---|---|---|");

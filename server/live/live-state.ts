@@ -161,6 +161,8 @@ export class LiveState {
 
   /** The id of the last event applied (time-ordered: server/live/ids.ts); "" before any. */
   lastEventId = "";
+  /** How many events this state applied since it was made (checkpoints: every so many events as well as minutes). */
+  eventsApplied = 0;
   private readonly now: () => number;
 
   constructor(
@@ -240,6 +242,7 @@ export class LiveState {
       };
       changes.records.push(record);
       this.lastEventId = record.id;
+      this.eventsApplied++;
       if (isCallEvent(event)) this.applyCallEvent(connection, record, event, changes, receivedAt);
       else {
         const agent = this.agentFor(connection.id, event.agent, event.at, changes);

@@ -178,4 +178,22 @@ describe("the time machine rebuilds the board as it was (issue 12)", () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it("a busy centre gets a checkpoint every CALLBOARD_CHECKPOINT_EVENTS events applied, not only every CALLBOARD_CHECKPOINT_SECONDS", async () => {
+    const node = await startTestServer({ CALLBOARD_CHECKPOINT_SECONDS: "86400", CALLBOARD_CHECKPOINT_EVENTS: "1000" });
+    try {
+      expect(await node.app.db.checkpoint.count()).toBe(0);
+      for (let k = 0; node.app.live.eventsApplied < 1000; k++) {
+        for (const scenario of allScenarios(Date.now() - 600_000 + k * 1000)) for (const step of scenario.steps) await node.send(scenario.provider, step);
+      }
+      await node.app.committer.drain();
+      // Checked every 5 seconds: a day would pass before the time rule wrote one.
+      await expect.poll(() => node.app.db.checkpoint.count(), { timeout: 15_000, interval: 500 }).toBe(1);
+      const checkpoint = await node.app.db.checkpoint.findFirstOrThrow();
+      expect(checkpoint.lastEventId <= node.app.live.lastEventId).toBe(true);
+      expect(checkpoint.lastEventId > "").toBe(true);
+    } finally {
+      await node.stop();
+    }
+  }, 120_000);
 });
