@@ -122,6 +122,8 @@ describe.skipIf(!browserAvailable())("the time machine", { timeout: 180_000 }, (
 
     // Played up to now, it stops there.
     await page.getByRole("button", { name: "▶ 60×" }).click();
+    // Playing first (the status said "Paused" until the click was rendered: polled at once, it could pass before).
+    await expect.poll(() => page.getByTestId("replay-status").innerText()).toBe("Playing at 60×");
     await expect.poll(() => page.getByTestId("replay-status").innerText(), { timeout: 20_000 }).toBe("Paused");
     expect(momentOf(page)).toBeGreaterThan(paused);
     expect(Date.now() - momentOf(page)).toBeLessThan(30_000);
