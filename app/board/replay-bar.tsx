@@ -7,6 +7,7 @@ import type { ReplayStatus } from "./use-replay";
 
 /** How far each step button moves, in ms (back, then forward). */
 const STEPS = [-15 * 60_000, -60_000, -10_000, 10_000, 60_000, 15 * 60_000] as const;
+const LONGEST_STEP = Math.max(...STEPS);
 /** Replay speeds: board seconds per real second. */
 const SPEEDS = [1, 10, 60] as const;
 type Speed = (typeof SPEEDS)[number];
@@ -28,6 +29,16 @@ export function ReplayBar({ at, status, timeZone, onMove, onLive }: { at: number
   const format = useFormatter();
   const [speed, setSpeed] = useState<Speed | null>(null);
   const [picked, setPicked] = useState(() => wallValue(at, timeZone));
+  // The clock that enables the steps forward (a step never asks for the future): the board's clock stands still in a
+  // replay, so without this a step that was in the future when the moment opened stayed disabled.
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => setNow(Date.now()), [at]);
+  const laterDisabled = at + LONGEST_STEP > now;
+  useEffect(() => {
+    if (!laterDisabled) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [laterDisabled]);
   useEffect(() => setPicked(wallValue(at, timeZone)), [at, timeZone]);
 
   const move = useRef(onMove);
@@ -87,7 +98,7 @@ export function ReplayBar({ at, status, timeZone, onMove, onLive }: { at: number
         </form>
         <div className="flex flex-wrap items-center gap-1" role="group" aria-label={t("replay.steps")}>
           {STEPS.map((step) => (
-            <button key={step} type="button" className={button} disabled={step > 0 && at + step > Date.now()} onClick={() => onMove(at + step)}>
+            <button key={step} type="button" className={button} disabled={step > 0 && at + step > now} onClick={() => onMove(at + step)}>
               {t(step < 0 ? "replay.back" : "replay.forward", { amount: Math.abs(step) >= 60_000 ? t("replay.minutes", { n: Math.abs(step) / 60_000 }) : t("replay.seconds", { n: Math.abs(step) / 1000 }) })}
             </button>
           ))}

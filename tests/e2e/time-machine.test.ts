@@ -132,6 +132,13 @@ describe.skipIf(!browserAvailable())("the time machine", { timeout: 180_000 }, (
     await expect.poll(() => momentOf(page)).toBeGreaterThan(paused);
     expect(Date.now() - momentOf(page)).toBeLessThan(30_000);
 
+    // A moment 5 s ago: "+ 10 s" would be the future, and is enabled once it is not (the board's clock stands still).
+    await page.goto(`${app.url}/?at=${iso(Date.now() - 5_000)}`);
+    await page.locator("[data-testid=replay-status]", { hasText: "Paused" }).waitFor();
+    const later = page.getByRole("button", { name: "+ 10 s" });
+    expect(await later.isDisabled()).toBe(true);
+    await expect.poll(() => later.isEnabled(), { timeout: 15_000 }).toBe(true);
+
     // Back to live: no moment in the URL, the socket's board again.
     await page.getByRole("button", { name: "Back to live" }).click();
     await expect.poll(() => new URL(page.url()).searchParams.has("at")).toBe(false);
