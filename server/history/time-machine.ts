@@ -149,8 +149,12 @@ export function scheduleCheckpoints(o: {
   };
   // Due every `everyMs`, or sooner once `everyEvents` were applied: a busy centre's replays then start closer.
   const timer = setInterval(() => {
-    const due = Date.now() - lastAt >= o.everyMs || (o.everyEvents !== undefined && o.live.eventsApplied - lastEvents >= o.everyEvents);
-    if (due) void run();
+    const byTime = Date.now() - lastAt >= o.everyMs;
+    if (!byTime && !(o.everyEvents !== undefined && o.live.eventsApplied - lastEvents >= o.everyEvents)) return;
+    // Once per interval, whether or not a checkpoint is written (nothing new, or another node applies): an idle node
+    // does not look again every few seconds.
+    if (byTime) lastAt = Date.now();
+    void run();
   }, Math.min(o.everyMs, CHECK_EVERY_MS));
   timer.unref();
   return { stop: () => clearInterval(timer), prepare, write: run };
